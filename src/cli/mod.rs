@@ -1,0 +1,69 @@
+//! kyso's command-line interface: clap definitions only.
+//!
+//! This module is self-contained (no kyso library types), so the man-page generator and the
+//! CLI registry tests can build it alone. Turning parsed arguments into library calls is the
+//! job of `src/cmd/`.
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub mod chain;
+pub mod keys;
+pub mod sign;
+pub mod token;
+pub mod trust;
+
+/// Sign, verify and timestamp PDF and XML documents with USB tokens (PKCS#11) and key files
+///
+/// Exit status: 0 success (all signed, all signatures passed, chain valid); 1 some item failed
+/// (a file not signed, a signature failed, a chain invalid); 2 usage or I/O error; 3 verification
+/// only indeterminate (no trust anchor, revocation unknown). A broken pipe exits quietly.
+#[derive(Debug, Parser)]
+#[command(name = "kyso", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Language of messages and reports
+    #[arg(long, global = true, value_enum, env = "KYSO_LANG", value_name = "LANG")]
+    pub lang: Option<Lang>,
+
+    /// What to do
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Message language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    /// Vietnamese
+    Vi,
+    /// English
+    En,
+}
+
+/// kyso's subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Sign PDF documents with a token or a key file (PAdES)
+    Sign(sign::SignArgs),
+    /// Inspect PKCS#11 tokens: modules, slots, certificates
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Build and validate certificate chains
+    #[command(subcommand)]
+    Chain(chain::ChainCommand),
+    /// Manage the trust anchors kyso validates against
+    #[command(subcommand)]
+    Trust(trust::TrustCommand),
+    /// Write generated files (man pages)
+    #[command(hide = true, subcommand)]
+    Generate(GenerateCommand),
+}
+
+/// Generators.
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Write the man pages into a directory
+    Man {
+        /// Directory to write kyso.1 and kyso-*.1 into
+        #[arg(value_name = "DIR")]
+        dir: std::path::PathBuf,
+    },
+}

@@ -1,0 +1,106 @@
+//! `kyso sign`: sign PDF documents (PAdES baseline B-B).
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::keys::KeySourceArgs;
+
+/// Sign one PDF or a whole batch, each as an incremental update
+///
+/// The input's bytes are kept as an exact prefix of the output; inputs are never modified.
+/// Each output is written to a temporary file beside its target, flushed and renamed into
+/// place. One token login serves the whole batch.
+///
+/// Examples:
+///   kyso sign --p12 me.p12 --pass-env P12_PASS in.pdf -o out.pdf
+///   kyso sign --pkcs11 /usr/lib/softhsm/libsofthsm2.so --pin-env PIN incoming/ --out-dir signed/
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// PDF files or folders (searched recursively for *.pdf); - reads standard input
+    #[arg(value_name = "PATH", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output file for a single input (- writes standard output)
+    #[arg(short = 'o', long, value_name = "FILE", conflicts_with = "out_dir")]
+    pub output: Option<PathBuf>,
+
+    /// Directory to write signed files into, under their input names
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Overwrite outputs that already exist
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print one JSON object per file instead of text lines
+    #[arg(long)]
+    pub json: bool,
+
+    #[command(flatten)]
+    pub key: KeySourceArgs,
+
+    #[command(flatten)]
+    pub pdf: PdfSignArgs,
+}
+
+/// The PDF signature's dictionary and appearance.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "PDF signature")]
+pub struct PdfSignArgs {
+    /// SubFilter of the signature
+    #[arg(long, value_enum, default_value_t = SubFilter::EtsiCadesDetached, value_name = "NAME")]
+    pub subfilter: SubFilter,
+
+    /// Name of the signature field: an existing empty field, or a new field to create
+    #[arg(long, value_name = "NAME")]
+    pub field: Option<String>,
+
+    /// Page for a visible signature (1 = first page, -1 = last)
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub page: Option<i64>,
+
+    /// Rectangle of a visible signature in PDF points: x1,y1,x2,y2 from the lower-left corner
+    #[arg(long, value_name = "x1,y1,x2,y2")]
+    pub rect: Option<String>,
+
+    /// Text line of the visible signature (repeat for more lines; default: signer and time)
+    #[arg(long, value_name = "TEXT")]
+    pub text: Vec<String>,
+
+    /// PNG image (transparency kept) of the visible signature
+    #[arg(long, value_name = "PNG")]
+    pub image: Option<PathBuf>,
+
+    /// TrueType font for the visible text (default: a bundled-search for DejaVu Sans)
+    #[arg(long, value_name = "TTF")]
+    pub font: Option<PathBuf>,
+
+    /// Reason for signing
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+
+    /// Where the signing took place
+    #[arg(long, value_name = "TEXT")]
+    pub location: Option<String>,
+
+    /// How to reach the signer
+    #[arg(long, value_name = "TEXT")]
+    pub contact: Option<String>,
+
+    /// Make a certification signature with this DocMDP level (1: no changes, 2: form filling,
+    /// 3: form filling and annotations)
+    #[arg(long, value_name = "P", value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub certify: Option<u8>,
+}
+
+/// PDF signature SubFilter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SubFilter {
+    /// PAdES baseline (ETSI.CAdES.detached)
+    #[value(name = "ETSI.CAdES.detached")]
+    EtsiCadesDetached,
+    /// ISO 32000-1 PKCS#7 detached, for old verifiers (adbe.pkcs7.detached)
+    #[value(name = "adbe.pkcs7.detached")]
+    AdbePkcs7Detached,
+}
