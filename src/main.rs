@@ -11,6 +11,7 @@ use clap::Parser;
 
 mod cli;
 mod cmd;
+mod i18n;
 
 /// Exit statuses, one table for every subcommand (also in the man page).
 pub(crate) mod exit {

@@ -6,6 +6,7 @@ use crate::cli::{Cli, Command};
 
 mod chain;
 mod generate;
+mod key_source;
 mod sign;
 mod token;
 mod trust;

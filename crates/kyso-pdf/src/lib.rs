@@ -3,5 +3,6 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod appearance;
 pub mod object;
 pub mod writer;
