@@ -1,1 +1,163 @@
-//! The message catalogue: every user-facing text in English and Vietnamese (placeholder).
+//! The message catalogue: every user-facing text in English and Vietnamese.
+//!
+//! One row per [`Key`] in the `messages!` table below; a row's texts may hold `{name}`
+//! placeholders, filled by [`format`]. The tests at the bottom check that every key has both
+//! languages and that both use the same placeholders, so adding a row is the whole job.
+
+use crate::cli::Lang;
+
+macro_rules! messages {
+    ($($key:ident => $en:expr, $vi:expr;)+) => {
+        /// A message of the catalogue.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub(crate) enum Key {
+            $($key,)+
+        }
+
+        impl Key {
+            /// Every key, in table order.
+            #[cfg(test)]
+            pub(crate) const ALL: &'static [Key] = &[$(Key::$key,)+];
+
+            fn texts(self) -> (&'static str, &'static str) {
+                match self {
+                    $(Key::$key => ($en, $vi),)+
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    // kyso chain validate: verdicts
+    ChainValid => "Certificate chain valid", "Chuỗi chứng thư số hợp lệ";
+    ChainInvalid => "Certificate chain not valid", "Chuỗi chứng thư số không hợp lệ";
+    PathHeading => "Path (leaf first):", "Đường dẫn chứng thực (chứng thư ký trước):";
+    WarningLabel => "warning", "cảnh báo";
+    // kyso chain validate: reasons (one per kyso_chain::ChainError variant)
+    ReasonMalformed => "The certificate is malformed: {detail}", "Chứng thư số bị lỗi định dạng: {detail}";
+    ReasonUnknownIssuer => "The certificate is not trusted: no path to a trust anchor from {subject}", "Chứng thư số không tin cậy: không xây dựng được đường dẫn tới chứng thư gốc từ {subject}";
+    ReasonExpired => "The certificate has expired: {subject} (valid until {not_after})", "Chứng thư số đã hết hạn sử dụng: {subject} (hết hạn lúc {not_after})";
+    ReasonNotYetValid => "The certificate is not yet valid: {subject} (valid from {not_before})", "Chứng thư số chưa có hiệu lực: {subject} (có hiệu lực từ {not_before})";
+    ReasonBadSignature => "The issuer's signature on the certificate is invalid: {subject}", "Chữ ký của tổ chức cấp trên chứng thư số không hợp lệ: {subject}";
+    ReasonUnsupportedAlgorithm => "Unsupported or refused algorithm {oid} in {subject}", "Thuật toán {oid} không được hỗ trợ hoặc bị từ chối trong {subject}";
+    ReasonWeakKey => "The key of {subject} is too weak ({bits} bits)", "Khóa của {subject} quá yếu ({bits} bit)";
+    ReasonSha1Rejected => "SHA-1 signature on {subject} is not accepted", "Chữ ký SHA-1 trên {subject} không được chấp nhận";
+    ReasonNotACa => "The issuer {subject} is not a certification authority", "Tổ chức cấp {subject} không phải là tổ chức chứng thực";
+    ReasonPathLenExceeded => "The path length limit set by {subject} is exceeded", "Vượt quá giới hạn độ dài đường dẫn do {subject} đặt ra";
+    ReasonMaxDepthExceeded => "The path has more than {max_depth} intermediate CAs", "Đường dẫn có nhiều hơn {max_depth} tổ chức chứng thực trung gian";
+    ReasonMissingKeyUsage => "The certificate {subject} does not allow {usage}", "Chứng thư số {subject} không cho phép mục đích sử dụng khóa {usage}";
+    ReasonEkuNotAllowed => "The certificate {subject} is not issued for this purpose", "Chứng thư số {subject} không được cấp cho mục đích này";
+    ReasonNameConstraint => "The name {name} of {subject} is outside what its CA may certify", "Tên {name} của {subject} nằm ngoài phạm vi tổ chức cấp được phép chứng thực";
+    ReasonUnknownCriticalExtension => "The certificate {subject} has an unknown critical extension {oid}", "Chứng thư số {subject} có phần mở rộng bắt buộc không xác định {oid}";
+    ReasonPolicyViolation => "No acceptable certificate policy for {subject}", "Không có chính sách chứng thư số hợp lệ cho {subject}";
+    ReasonRevoked => "The certificate has been revoked: {subject} (at {at}, reason {reason})", "Chứng thư số đã bị thu hồi: {subject} (lúc {at}, lý do {reason})";
+    ReasonRevocationUnknown => "The revocation status of {subject} cannot be determined: {why}", "Không xác định được trạng thái thu hồi của chứng thư số {subject}: {why}";
+    ReasonBudgetExceeded => "The certificates are too complex to validate (possible attack)", "Các chứng thư số quá phức tạp để kiểm tra (có thể là tấn công)";
+    ReasonOther => "The chain is not valid: {detail}", "Đường dẫn chứng thực không hợp lệ: {detail}";
+    // kyso chain validate: warnings
+    WarnSha1Accepted => "SHA-1 signature accepted on {subject} (allowed for old archives only)", "Chấp nhận chữ ký SHA-1 trên {subject} (chỉ dành cho tài liệu lưu trữ cũ)";
+    WarnRevocationUnknown => "revocation status of {subject} unknown ({why}); accepted in soft-fail mode", "không xác định được trạng thái thu hồi của {subject} ({why}); vẫn chấp nhận ở chế độ soft-fail";
+    WarnSkippedInput => "ignored {path}: {detail}", "bỏ qua {path}: {detail}";
+    // kyso trust
+    TrustInstalled => "installed {slug} ({subject})", "đã cài đặt {slug} ({subject})";
+    TrustAlreadyInstalled => "already installed: {slug} ({subject})", "đã có sẵn: {slug} ({subject})";
+    TrustUnpinnedInstalled => "WARNING: installed a certificate the manifest does NOT pin, as a trust anchor: {subject} (SHA-256 {fingerprint}) -> {file}", "CẢNH BÁO: đã cài đặt làm chứng thư gốc tin cậy một chứng thư số KHÔNG có trong danh mục ghim: {subject} (SHA-256 {fingerprint}) -> {file}";
+    TrustNotPinned => "refused (not pinned by the manifest; use --allow-unpinned to force): {subject} (SHA-256 {fingerprint})", "từ chối (không có trong danh mục ghim; dùng --allow-unpinned để ép cài): {subject} (SHA-256 {fingerprint})";
+    TrustSummary => "{installed} installed, {already} already present, {refused} refused; trust directory: {dir}", "{installed} đã cài, {already} đã có, {refused} bị từ chối; thư mục tin cậy: {dir}";
+    TrustListInstalled => "Installed:", "Đã cài đặt:";
+    TrustListMissing => "Pinned by the manifest but not installed:", "Có trong danh mục ghim nhưng chưa cài đặt:";
+    TrustListNone => "(none)", "(không có)";
+    TrustUnpinnedTag => "UNPINNED", "KHÔNG GHIM";
+    TrustExpiredTag => "expired", "hết hạn";
+}
+
+/// The text of `key` in `lang`, placeholders unfilled.
+pub(crate) fn text(key: Key, lang: Lang) -> &'static str {
+    let (en, vi) = key.texts();
+    match lang {
+        Lang::En => en,
+        Lang::Vi => vi,
+    }
+}
+
+/// The text of `key` in `lang` with each `{name}` replaced by its value.
+pub(crate) fn format(key: Key, lang: Lang, args: &[(&str, &str)]) -> String {
+    let mut out = text(key, lang).to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The message language when `--lang` was not given: `KYSO_LANG`, then the POSIX locale
+/// (`LC_ALL`, `LC_MESSAGES`, `LANG`; `vi*` means Vietnamese). English otherwise.
+pub(crate) fn lang_from_env() -> Lang {
+    if let Ok(value) = std::env::var("KYSO_LANG") {
+        match value.to_ascii_lowercase().as_str() {
+            "vi" => return Lang::Vi,
+            "en" => return Lang::En,
+            _ => {}
+        }
+    }
+    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        if let Ok(value) = std::env::var(var) {
+            if value.is_empty() {
+                continue;
+            }
+            return if value.to_ascii_lowercase().starts_with("vi") {
+                Lang::Vi
+            } else {
+                Lang::En
+            };
+        }
+    }
+    Lang::En
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(text: &str) -> Vec<String> {
+        let mut names: Vec<String> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for key in Key::ALL {
+            assert!(!text(*key, Lang::En).trim().is_empty(), "{key:?} lacks English");
+            assert!(!text(*key, Lang::Vi).trim().is_empty(), "{key:?} lacks Vietnamese");
+        }
+    }
+
+    #[test]
+    fn both_languages_use_the_same_placeholders() {
+        for key in Key::ALL {
+            assert_eq!(
+                placeholders(text(*key, Lang::En)),
+                placeholders(text(*key, Lang::Vi)),
+                "{key:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn format_fills_placeholders_and_leaves_no_braces() {
+        let s = format(Key::ReasonExpired, Lang::Vi, &[("subject", "CN=A"), ("not_after", "2020")]);
+        assert!(s.starts_with("Chứng thư số đã hết hạn sử dụng"));
+        assert!(!s.contains('{'));
+    }
+
+    #[test]
+    fn untranslated_text_differs_from_english_for_verdicts() {
+        assert_ne!(text(Key::ChainValid, Lang::En), text(Key::ChainValid, Lang::Vi));
+        assert_ne!(text(Key::ReasonUnknownIssuer, Lang::En), text(Key::ReasonUnknownIssuer, Lang::Vi));
+    }
+}

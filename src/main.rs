@@ -3,7 +3,7 @@
 //! The binary owns the terminal: prompts, progress bars, output formats and exit codes. The
 //! work happens in the crates under `crates/`.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 use std::process::ExitCode;
 
@@ -12,6 +12,10 @@ use clap::Parser;
 mod cli;
 mod cmd;
 mod i18n;
+mod input;
+mod lang;
+mod output;
+mod report;
 
 /// Exit statuses, one table for every subcommand (also in the man page).
 pub(crate) mod exit {

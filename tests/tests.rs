@@ -1,1 +1,13 @@
+//! kyso's integration tests: one binary, modules grouped by theme.
 
+// Harness: temp dirs, the kyso command, skip-or-fail rules for corpora and tools.
+mod util;
+// Fixtures built at test time: the test PKI and SoftHSM tokens.
+mod fixtures;
+// The independent validators: pyHanko, pdfsig, qpdf.
+mod peers;
+
+// The CLI definition: clap's own consistency checks, house rules for help texts, man pages.
+mod cli;
+// Signing PDFs: the interop matrix, batches, safety rules.
+mod sign;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 
 /// Chain subcommands.
 #[derive(Debug, Subcommand)]
@@ -56,7 +56,40 @@ pub struct ChainValidateArgs {
     #[arg(long)]
     pub offline: bool,
 
+    /// Revocation checking (default: hard-fail when --crl or --ocsp is given, soft-fail when
+    /// online, off when offline without evidence)
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub revocation: Option<RevocationArg>,
+
+    /// What to do with SHA-1 signatures on certificates
+    #[arg(long, value_enum, value_name = "RULE", default_value = "warn")]
+    pub sha1: Sha1Arg,
+
+    /// Seconds to wait for each network request (online only)
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub timeout: u64,
+
     /// Print a JSON object instead of text
     #[arg(long)]
     pub json: bool,
+}
+
+/// Revocation checking mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RevocationArg {
+    /// Do not check revocation
+    Off,
+    /// Check; accept with a warning when no status can be found
+    SoftFail,
+    /// Check; fail when no status can be found
+    HardFail,
+}
+
+/// SHA-1 rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Sha1Arg {
+    /// Refuse certificates signed with SHA-1
+    Reject,
+    /// Accept them and say so (old archives, VGCA G1 until 2030)
+    Warn,
 }

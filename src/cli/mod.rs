@@ -11,6 +11,7 @@ pub mod keys;
 pub mod sign;
 pub mod token;
 pub mod trust;
+pub mod verify;
 
 /// Sign, verify and timestamp PDF and XML documents with USB tokens (PKCS#11) and key files
 ///
@@ -43,6 +44,8 @@ pub enum Lang {
 pub enum Command {
     /// Sign PDF documents with a token or a key file (PAdES)
     Sign(sign::SignArgs),
+    /// Verify signed documents: files, folders, whole archives
+    Verify(verify::VerifyArgs),
     /// Inspect PKCS#11 tokens: modules, slots, certificates
     #[command(subcommand)]
     Token(token::TokenCommand),
@@ -66,4 +69,39 @@ pub enum GenerateCommand {
         #[arg(value_name = "DIR")]
         dir: std::path::PathBuf,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_value_argument_names_its_value() {
+        fn check(command: &clap::Command, path: &str) {
+            for arg in command.get_arguments() {
+                let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
+                if takes_value && !arg.is_positional() {
+                    assert!(
+                        arg.get_value_names().is_some() || arg.get_possible_values().len() > 0,
+                        "{path} --{} takes a value but has no value_name",
+                        arg.get_id()
+                    );
+                }
+                assert!(arg.get_help().is_some(), "{path} {} has no help", arg.get_id());
+            }
+            for sub in command.get_subcommands() {
+                check(sub, &format!("{path} {}", sub.get_name()));
+            }
+        }
+        let mut command = Cli::command();
+        command.build();
+        check(&command, "kyso");
+    }
 }

@@ -44,6 +44,19 @@ pub struct TokenCertsArgs {
     #[arg(long, value_name = "N")]
     pub slot: Option<u64>,
 
+    /// Log in with the PIN in this environment variable, to see private keys the token hides
+    /// before login
+    #[arg(long, value_name = "VAR", group = "pin_source")]
+    pub pin_env: Option<String>,
+
+    /// Log in with the PIN on the first line of this file
+    #[arg(long, value_name = "FILE", group = "pin_source")]
+    pub pin_file: Option<PathBuf>,
+
+    /// Log in with the PIN on the first line of standard input
+    #[arg(long, group = "pin_source")]
+    pub pin_stdin: bool,
+
     /// Print JSON instead of a table
     #[arg(long)]
     pub json: bool,

@@ -30,6 +30,32 @@ impl HashAlgorithm {
         }
     }
 
+    /// The DER encoding of a PKCS#1 `DigestInfo` up to (excluding) the digest bytes:
+    /// `SEQUENCE { SEQUENCE { OID, NULL }, OCTET STRING (len) }` (RFC 8017 section 9.2, note 1).
+    pub fn digest_info_prefix(self) -> &'static [u8] {
+        match self {
+            Self::Sha256 => &[
+                0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x01, 0x05, 0x00, 0x04, 0x20,
+            ],
+            Self::Sha384 => &[
+                0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x02, 0x05, 0x00, 0x04, 0x30,
+            ],
+            Self::Sha512 => &[
+                0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+                0x03, 0x05, 0x00, 0x04, 0x40,
+            ],
+        }
+    }
+
+    /// The DER `DigestInfo` of `data`: what a raw RSA PKCS#1 v1.5 mechanism must be given.
+    pub fn digest_info(self, data: &[u8]) -> Vec<u8> {
+        let mut out = self.digest_info_prefix().to_vec();
+        out.extend_from_slice(&self.digest(data));
+        out
+    }
+
     /// Hashes `data` in one go.
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
         use sha2::Digest;
@@ -98,5 +124,40 @@ impl SignatureAlgorithm {
         match self {
             Self::RsaPkcs1v15(h) | Self::RsaPss(h) | Self::Ecdsa(h) => h,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_info_prefixes_announce_the_digest_length() {
+        for hash in [
+            HashAlgorithm::Sha256,
+            HashAlgorithm::Sha384,
+            HashAlgorithm::Sha512,
+        ] {
+            let info = hash.digest_info(b"kyso");
+            assert_eq!(
+                info.len(),
+                hash.digest_info_prefix().len() + hash.output_len()
+            );
+            // Outer SEQUENCE length covers everything after its two header bytes.
+            assert_eq!(info.get(1).copied(), Some((info.len() - 2) as u8));
+            assert_eq!(info.get(18).copied(), Some(hash.output_len() as u8));
+        }
+    }
+
+    #[test]
+    fn digest_info_prefixes_name_their_own_oid() {
+        // The last OID byte is the arc of SHA-256/384/512 under 2.16.840.1.101.3.4.2.
+        assert_eq!(HashAlgorithm::Sha256.digest_info_prefix().get(14), Some(&1));
+        assert_eq!(HashAlgorithm::Sha384.digest_info_prefix().get(14), Some(&2));
+        assert_eq!(HashAlgorithm::Sha512.digest_info_prefix().get(14), Some(&3));
+        assert_ne!(
+            HashAlgorithm::Sha256.digest_info_prefix(),
+            HashAlgorithm::Sha512.digest_info_prefix()
+        );
     }
 }

@@ -4,17 +4,42 @@
 //! into memory) together with the certificate that names it and the chain the holder supplied.
 //! Everything that signs in kyso takes `&dyn Signer`.
 //!
+//! Sources: [`Pkcs11Module`] makes a [`Pkcs11Signer`] (a key on a USB token, logged in once
+//! for a whole batch); [`FileSigner`] loads a PKCS#12 file or a PEM key and certificate.
+//!
 //! This crate touches no terminal and reads no environment variable: PINs and passwords are
 //! handed in by the caller as [`secrecy::SecretString`].
+//!
+//! ```no_run
+//! use kyso_keys::{FileSigner, SecretString, Signer};
+//!
+//! let p12 = std::fs::read("fixtures/demo/signer.p12").expect("demo key");
+//! let signer = FileSigner::from_pkcs12(&p12, &SecretString::from("demo".to_owned()))?;
+//! let signature = signer.sign(signer.default_algorithm(), b"to be signed")?;
+//! assert_eq!(signature.len(), 256);
+//! # Ok::<(), kyso_keys::Error>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod algorithm;
+mod certinfo;
+pub mod ecdsa;
 mod error;
+mod file;
+mod pkcs11;
 
 pub use algorithm::{HashAlgorithm, KeyKind, SignatureAlgorithm};
-pub use error::Error;
+pub use certinfo::{rfc4514, CertificateInfo};
+pub use error::{Error, PinTries, Step};
+pub use file::{pem_certificates, FileSigner};
+pub use pkcs11::{
+    choose_mechanism, KeyPresence, KeySelector, MechanismPlan, ModuleInfo, Pkcs11Module,
+    Pkcs11Signer, SlotDescription, TokenCertificate, TokenChoice, TokenDescription,
+};
+/// The PIN and password type: a string wiped from memory on drop.
+pub use secrecy::SecretString;
 
 /// A private key that can sign, with the certificate that binds it to a holder.
 ///

@@ -144,7 +144,11 @@ fn write_real(out: &mut impl Write, value: f64) -> io::Result<()> {
     }
     let text = format!("{value:.4}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    let text = if text.is_empty() || text == "-" || text == "-0" { "0" } else { text };
+    let text = if text.is_empty() || text == "-" || text == "-0" {
+        "0"
+    } else {
+        text
+    };
     out.write_all(text.as_bytes())
 }
 
@@ -192,5 +196,101 @@ fn write_dict(out: &mut impl Write, dict: &Dict, stream_len: Option<usize>) -> i
 
 /// Builds a [`Dict`] from `(key, value)` pairs.
 pub fn dict<const N: usize>(entries: [(&str, Object); N]) -> Dict {
-    entries.into_iter().map(|(k, v)| (Name::new(k), v)).collect()
+    entries
+        .into_iter()
+        .map(|(k, v)| (Name::new(k), v))
+        .collect()
+}
+
+impl Object {
+    /// The dictionary of a dictionary or of a stream.
+    pub fn as_dict(&self) -> Option<&Dict> {
+        match self {
+            Self::Dict(d) | Self::Stream(d, _) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The items of an array.
+    pub fn as_array(&self) -> Option<&[Object]> {
+        match self {
+            Self::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// An integer's value.
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Self::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// A number's value (integer or real).
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Self::Int(i) => Some(*i as f64),
+            Self::Real(r) => Some(*r),
+            _ => None,
+        }
+    }
+
+    /// A name's bytes (without the slash).
+    pub fn as_name(&self) -> Option<&[u8]> {
+        match self {
+            Self::Name(n) => Some(&n.0),
+            _ => None,
+        }
+    }
+
+    /// A string's bytes (literal or hex).
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Self::String(b) | Self::HexString(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The reference, when this is one.
+    pub fn as_ref(&self) -> Option<ObjRef> {
+        match self {
+            Self::Ref(r) => Some(*r),
+            _ => None,
+        }
+    }
+
+    /// Looks `key` up in a dictionary or a stream's dictionary.
+    pub fn get(&self, key: &str) -> Option<&Object> {
+        self.as_dict().and_then(|d| d.get(key.as_bytes()))
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Name {
+    fn borrow(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Decodes a text string (PDFDocEncoding approximated as Latin-1, or UTF-16BE/LE with a BOM,
+/// or UTF-8 with a BOM) into Rust text; undecodable units become U+FFFD.
+pub fn decode_text(bytes: &[u8]) -> String {
+    match bytes {
+        [0xfe, 0xff, rest @ ..] => {
+            let units: Vec<u16> = rest
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        [0xff, 0xfe, rest @ ..] => {
+            let units: Vec<u16> = rest
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        [0xef, 0xbb, 0xbf, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
+        _ => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
 }

@@ -13,7 +13,10 @@ pub struct NewObjects {
 impl NewObjects {
     /// Starts numbering new objects at `first_free` (the trailer's /Size).
     pub fn new(first_free: u32) -> Self {
-        Self { next: first_free, objects: Vec::new() }
+        Self {
+            next: first_free,
+            objects: Vec::new(),
+        }
     }
 
     /// Reserves a number for an object whose body comes later through [`NewObjects::set`].
@@ -47,6 +50,8 @@ impl NewObjects {
 
     /// Every object with a body, in the order added. Reserved objects never set are left out.
     pub fn iter(&self) -> impl Iterator<Item = (ObjRef, &Object)> {
-        self.objects.iter().filter_map(|(r, o)| o.as_ref().map(|o| (*r, o)))
+        self.objects
+            .iter()
+            .filter_map(|(r, o)| o.as_ref().map(|o| (*r, o)))
     }
 }

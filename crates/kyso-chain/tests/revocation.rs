@@ -1,0 +1,294 @@
+//! Revocation against real responders on loopback: `openssl ocsp -port` for OCSP and a small
+//! HTTP server thread for CRLs, plus supplied (embedded) responses and CRLs.
+//! The PKI and the commands that build it are in `data/make-pki.sh`.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use kyso_chain::{
+    validate, ChainError, EvidenceKind, Fetcher, RevocationMode, RevocationReason, RevocationSources,
+    RevocationStatus, ValidationPolicy, Warning,
+};
+
+use common::{pki, Pki};
+
+fn policy(pki: &Pki, mode: RevocationMode, at: DateTime<Utc>) -> ValidationPolicy {
+    let mut policy = ValidationPolicy::new(pki.anchors(), at);
+    policy.revocation = mode;
+    policy
+}
+
+fn online() -> RevocationSources {
+    let mut sources = RevocationSources::new();
+    sources.set_online(Fetcher::new(Duration::from_secs(5), None, Duration::from_secs(0)));
+    sources
+}
+
+/// Supplied evidence: the given files (CRL `*.crl.der` or OCSP otherwise) and root.crl for
+/// the intermediate.
+fn supplied(pki: &Pki, files: &[&str]) -> RevocationSources {
+    let mut sources = RevocationSources::new();
+    sources.add_crl(pki.crl("root.crl.der"));
+    for f in files {
+        if f.ends_with(".crl.der") {
+            sources.add_crl(pki.crl(f));
+        } else {
+            sources.add_ocsp(pki.ocsp(f));
+        }
+    }
+    sources
+}
+
+fn days(n: i64) -> chrono::Duration {
+    chrono::Duration::days(n)
+}
+
+#[test]
+fn ocsp_good_from_loopback_responder_validates() {
+    let pki = pki();
+    let result = validate(&pki.cert("leaf"), &pki.intermediates(), &policy(pki, RevocationMode::HardFail, Utc::now()), &online());
+    let path = result.unwrap_or_else(|e| panic!("expected valid, got {e}"));
+    assert!(matches!(
+        path.revocation().first(),
+        Some(RevocationStatus::Good { source: EvidenceKind::Ocsp, .. })
+    ));
+    // The intermediate's status came from root.crl over HTTP.
+    assert!(matches!(
+        path.revocation().get(1),
+        Some(RevocationStatus::Good { source: EvidenceKind::Crl, .. })
+    ));
+}
+
+#[test]
+fn ocsp_revoked_from_loopback_responder_fails() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf-revoked"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &online(),
+    );
+    assert!(
+        matches!(result, Err(ChainError::Revoked { reason: RevocationReason::KeyCompromise, .. })),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn ocsp_revoked_after_the_validation_time_is_good_at_that_time() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf-revoked"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now() - days(1)),
+        &online(),
+    );
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn ocsp_unknown_status_fails_in_hard_fail() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf-unknown"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &online(),
+    );
+    assert!(matches!(result, Err(ChainError::RevocationUnknown { .. })), "{result:?}");
+}
+
+#[test]
+fn ocsp_unknown_status_passes_with_a_warning_in_soft_fail() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf-unknown"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::SoftFail, Utc::now()),
+        &online(),
+    );
+    let path = result.unwrap_or_else(|e| panic!("expected soft-fail pass, got {e}"));
+    assert!(path
+        .warnings()
+        .iter()
+        .any(|w| matches!(w, Warning::RevocationUnknown { .. })));
+}
+
+#[test]
+fn embedded_ocsp_good_response_validates_offline() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &supplied(pki, &["leaf.ocsp.der"]),
+    );
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn embedded_ocsp_revoked_response_fails_offline() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf-revoked"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &supplied(pki, &["leaf-revoked.ocsp.der"]),
+    );
+    assert!(matches!(result, Err(ChainError::Revoked { .. })), "{result:?}");
+}
+
+#[test]
+fn stale_ocsp_response_is_not_evidence() {
+    let pki = pki();
+    // Valid for one day; validated (with fresh CRLs out of the picture) 3 days later.
+    let result = validate(
+        &pki.cert("leaf"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now() + days(3)),
+        &supplied(pki, &["leaf.stale-ocsp.der"]),
+    );
+    match result {
+        Err(ChainError::RevocationUnknown { subject, why }) => {
+            assert!(subject.contains("Nguyen Van leaf"), "{subject}");
+            assert!(why.contains("stale"), "{why}");
+        }
+        other => panic!("expected unknown status, got {other:?}"),
+    }
+}
+
+#[test]
+fn fresh_twin_of_the_stale_ocsp_response_is_evidence() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &supplied(pki, &["leaf.stale-ocsp.der"]),
+    );
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn wrongly_signed_ocsp_response_is_rejected() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &supplied(pki, &["leaf.evil-ocsp.der"]),
+    );
+    assert!(matches!(result, Err(ChainError::RevocationUnknown { .. })), "{result:?}");
+}
+
+#[test]
+fn crl_over_http_good_validates() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf-crl"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &online(),
+    );
+    let path = result.unwrap_or_else(|e| panic!("expected valid, got {e}"));
+    assert!(matches!(
+        path.revocation().first(),
+        Some(RevocationStatus::Good { source: EvidenceKind::Crl, .. })
+    ));
+}
+
+#[test]
+fn crl_over_http_revoked_fails() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf-crl-revoked"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &online(),
+    );
+    assert!(matches!(result, Err(ChainError::Revoked { .. })), "{result:?}");
+}
+
+#[test]
+fn crl_revoked_after_the_validation_time_is_good_at_that_time() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf-crl-revoked"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now() - days(1)),
+        &supplied(pki, &["inter.crl.der"]),
+    );
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn stale_crl_is_not_evidence() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf-crl"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now() + days(30)),
+        &supplied(pki, &["inter.crl.der"]),
+    );
+    assert!(matches!(result, Err(ChainError::RevocationUnknown { .. })), "{result:?}");
+}
+
+#[test]
+fn wrongly_signed_crl_is_rejected() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf-crl"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &supplied(pki, &["evil.crl.der"]),
+    );
+    match result {
+        Err(ChainError::RevocationUnknown { why, .. }) => assert!(why.contains("signature"), "{why}"),
+        other => panic!("expected unknown status, got {other:?}"),
+    }
+}
+
+#[test]
+fn silent_responder_fails_in_hard_fail() {
+    let pki = pki();
+    let mut sources = RevocationSources::new();
+    sources.set_online(Fetcher::new(Duration::from_secs(2), None, Duration::from_secs(0)));
+    sources.add_crl(pki.crl("root.crl.der"));
+    let result = validate(
+        &pki.cert("leaf-offline"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &sources,
+    );
+    assert!(matches!(result, Err(ChainError::RevocationUnknown { .. })), "{result:?}");
+}
+
+#[test]
+fn silent_responder_passes_with_a_warning_in_soft_fail() {
+    let pki = pki();
+    let mut sources = RevocationSources::new();
+    sources.set_online(Fetcher::new(Duration::from_secs(2), None, Duration::from_secs(0)));
+    sources.add_crl(pki.crl("root.crl.der"));
+    let result = validate(
+        &pki.cert("leaf-offline"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::SoftFail, Utc::now()),
+        &sources,
+    );
+    let path = result.unwrap_or_else(|e| panic!("expected soft-fail pass, got {e}"));
+    assert_eq!(path.warnings().len(), 1, "{:?}", path.warnings());
+}
+
+#[test]
+fn revocation_off_ignores_a_revoked_certificate() {
+    let pki = pki();
+    let result = validate(
+        &pki.cert("leaf-revoked"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::Off, Utc::now()),
+        &supplied(pki, &["leaf-revoked.ocsp.der"]),
+    );
+    assert!(result.is_ok(), "{result:?}");
+}

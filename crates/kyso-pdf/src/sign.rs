@@ -1,0 +1,971 @@
+//! Incremental signing: the update that adds a signature placeholder, its byte ranges, the
+//! digest over them, and embedding the CMS.
+//!
+//! The input is never modified: the output is `input ‖ update`, where the update holds the
+//! signature dictionary, the new or filled signature field, the objects it changed (page,
+//! form, catalog) and a cross-reference section in the style of the input's last one.
+
+use chrono::{DateTime, FixedOffset};
+use kyso_keys::HashAlgorithm;
+
+use crate::appearance::{self, AppearanceSpec};
+use crate::document::{rect_of, Document, XrefKind, MAX_TREE_NODES};
+use crate::error::Error;
+use crate::object::{decode_text, dict, Dict, ObjRef, Object};
+use crate::writer::NewObjects;
+
+/// Width of each number in the ByteRange placeholder: up to 10 digits, 9.3 GB documents.
+const BYTE_RANGE_DIGITS: usize = 10;
+/// Largest /Contents reservation accepted (bytes of DER, twice that in hex digits).
+pub const MAX_CONTENTS_LEN: usize = 4 * 1024 * 1024;
+/// Widget annotation flags: Print (4) + Locked (128).
+const WIDGET_FLAGS: i64 = 132;
+
+/// Where the signature's widget goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Placement {
+    /// A zero-size widget on the first page.
+    Invisible,
+    /// A visible widget.
+    Visible {
+        /// Zero-based page index.
+        page_index: usize,
+        /// `[x1 y1 x2 y2]` in default user space.
+        rect: [f64; 4],
+    },
+}
+
+/// The /SubFilter: which signature format goes into /Contents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SubFilter {
+    /// `ETSI.CAdES.detached` (PAdES baseline).
+    EtsiCadesDetached,
+    /// `adbe.pkcs7.detached` (for old verifiers).
+    AdbePkcs7Detached,
+    /// `ETSI.RFC3161`: a document timestamp (/Type /DocTimeStamp).
+    EtsiRfc3161,
+}
+
+impl SubFilter {
+    /// The PDF name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::EtsiCadesDetached => "ETSI.CAdES.detached",
+            Self::AdbePkcs7Detached => "adbe.pkcs7.detached",
+            Self::EtsiRfc3161 => "ETSI.RFC3161",
+        }
+    }
+}
+
+/// What to sign and how.
+#[derive(Clone, Debug)]
+pub struct SignatureRequest {
+    /// Fill this existing, empty signature field (fully qualified name); `None` creates a new
+    /// field named `SignatureN`. When filling a field, its own widget rectangle is used and
+    /// `placement` is ignored.
+    pub field_name: Option<String>,
+    /// Where a new field's widget goes.
+    pub placement: Placement,
+    /// What a visible widget shows; `None` gives an empty appearance.
+    pub appearance: Option<AppearanceSpec>,
+    /// The signature format.
+    pub sub_filter: SubFilter,
+    /// /Name: the signer's name.
+    pub name: Option<String>,
+    /// /Reason.
+    pub reason: Option<String>,
+    /// /Location.
+    pub location: Option<String>,
+    /// /ContactInfo.
+    pub contact_info: Option<String>,
+    /// /M: the claimed signing time.
+    pub signing_time: Option<DateTime<FixedOffset>>,
+    /// Certification (DocMDP) with permission level P in 1..=3.
+    pub certify: Option<u8>,
+    /// Bytes reserved for the DER-encoded CMS (the placeholder has twice as many hex digits).
+    pub contents_len: usize,
+}
+
+impl SignatureRequest {
+    /// An invisible PAdES signature in a new field, reserving `contents_len` bytes.
+    pub fn new(contents_len: usize) -> Self {
+        Self {
+            field_name: None,
+            placement: Placement::Invisible,
+            appearance: None,
+            sub_filter: SubFilter::EtsiCadesDetached,
+            name: None,
+            reason: None,
+            location: None,
+            contact_info: None,
+            signing_time: None,
+            certify: None,
+            contents_len,
+        }
+    }
+}
+
+/// A signature value found in a field: the signature dictionary's coverage and contents.
+#[derive(Clone, Debug)]
+pub struct SignatureValue {
+    /// The signature dictionary object (`None` if it is direct in the field).
+    pub reference: Option<ObjRef>,
+    /// The whole signature dictionary.
+    pub dict: Dict,
+    /// /SubFilter, if present.
+    pub sub_filter: Option<String>,
+    /// /ByteRange as written (validity is for the verifier to judge).
+    pub byte_range: Vec<i64>,
+    /// /Contents (the CMS, possibly zero-padded).
+    pub contents: Vec<u8>,
+}
+
+/// A signature form field (ISO 32000-1 §12.7.4.5).
+#[derive(Clone, Debug)]
+pub struct SignatureField {
+    /// Fully qualified field name.
+    pub name: String,
+    /// The field object (`None` for a direct field, which is invalid but exists).
+    pub field: Option<ObjRef>,
+    /// The (first) widget annotation; equals `field` for a merged field/widget.
+    pub widget: Option<ObjRef>,
+    /// Zero-based index of the widget's page, when the widget names one (/P).
+    pub page_index: Option<usize>,
+    /// The widget's /Rect.
+    pub rect: Option<[f64; 4]>,
+    /// The signature, when the field is signed.
+    pub value: Option<SignatureValue>,
+}
+
+impl SignatureField {
+    /// Whether the field holds a signature.
+    pub fn is_signed(&self) -> bool {
+        self.value.is_some()
+    }
+}
+
+/// The bytes to append to a document to sign it, with the placeholder for the CMS.
+///
+/// Invariant: `bytes` contains exactly one /Contents placeholder at `contents_at`, of
+/// `2 * contents_len + 2` bytes (`<` hex digits `>`), and the ByteRange written in `bytes`
+/// equals [`PreparedUpdate::byte_range`], covering `input ‖ bytes` except that placeholder.
+#[derive(Clone, Debug)]
+pub struct PreparedUpdate {
+    bytes: Vec<u8>,
+    input_len: u64,
+    byte_range: [u64; 4],
+    contents_at: usize,
+    contents_len: usize,
+    field_name: String,
+}
+
+impl PreparedUpdate {
+    /// The bytes to append to the input.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// `[0, a, b, c]`: the signed ranges `0..a` and `b..b+c` of the output.
+    pub fn byte_range(&self) -> [u64; 4] {
+        self.byte_range
+    }
+
+    /// Bytes reserved for the CMS.
+    pub fn contents_len(&self) -> usize {
+        self.contents_len
+    }
+
+    /// The name of the field the signature goes into.
+    pub fn field_name(&self) -> &str {
+        &self.field_name
+    }
+
+    /// Digests the signed ranges of `input ‖ update`, streaming over `input` (no copy).
+    /// `input` must be the slice the update was prepared from.
+    pub fn digest(&self, input: &[u8], algorithm: HashAlgorithm) -> Result<Vec<u8>, Error> {
+        if input.len() as u64 != self.input_len {
+            return Err(Error::InputMismatch {
+                expected: self.input_len,
+                actual: input.len() as u64,
+            });
+        }
+        let gap_end = self.contents_at + 2 * self.contents_len + 2;
+        let head = self.bytes.get(..self.contents_at).unwrap_or_default();
+        let tail = self.bytes.get(gap_end..).unwrap_or_default();
+        let parts = [input, head, tail];
+        Ok(match algorithm {
+            HashAlgorithm::Sha256 => hash_parts::<sha2::Sha256>(&parts),
+            HashAlgorithm::Sha384 => hash_parts::<sha2::Sha384>(&parts),
+            HashAlgorithm::Sha512 => hash_parts::<sha2::Sha512>(&parts),
+        })
+    }
+
+    /// Like [`PreparedUpdate::digest`], but reads the input from `reader` in small chunks, so
+    /// a huge file can be hashed without mapping or loading it (a memory map's touched pages
+    /// count as resident memory). The reader must yield exactly the prepared input.
+    pub fn digest_reader(
+        &self,
+        mut reader: impl std::io::Read,
+        algorithm: HashAlgorithm,
+    ) -> Result<Vec<u8>, Error> {
+        match algorithm {
+            HashAlgorithm::Sha256 => self.digest_stream::<sha2::Sha256>(&mut reader),
+            HashAlgorithm::Sha384 => self.digest_stream::<sha2::Sha384>(&mut reader),
+            HashAlgorithm::Sha512 => self.digest_stream::<sha2::Sha512>(&mut reader),
+        }
+    }
+
+    fn digest_stream<D: sha2::Digest>(
+        &self,
+        reader: &mut impl std::io::Read,
+    ) -> Result<Vec<u8>, Error> {
+        let mut hasher = D::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut total = 0u64;
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::Io(e)),
+            };
+            total += n as u64;
+            if total > self.input_len {
+                return Err(Error::InputMismatch {
+                    expected: self.input_len,
+                    actual: total,
+                });
+            }
+            hasher.update(buf.get(..n).unwrap_or_default());
+        }
+        if total != self.input_len {
+            return Err(Error::InputMismatch {
+                expected: self.input_len,
+                actual: total,
+            });
+        }
+        let gap_end = self.contents_at + 2 * self.contents_len + 2;
+        hasher.update(self.bytes.get(..self.contents_at).unwrap_or_default());
+        hasher.update(self.bytes.get(gap_end..).unwrap_or_default());
+        Ok(hasher.finalize().to_vec())
+    }
+
+    /// Writes the DER CMS into the /Contents placeholder (hex, zero-padded).
+    pub fn embed(&mut self, cms_der: &[u8]) -> Result<(), Error> {
+        if cms_der.len() > self.contents_len {
+            return Err(Error::ContentsTooSmall {
+                needed: cms_der.len(),
+                reserved: self.contents_len,
+            });
+        }
+        let start = self.contents_at + 1;
+        let end = start + 2 * self.contents_len;
+        let slot = self
+            .bytes
+            .get_mut(start..end)
+            .ok_or(Error::ContentsTooSmall {
+                needed: cms_der.len(),
+                reserved: 0,
+            })?;
+        slot.fill(b'0');
+        for (pair, byte) in slot.chunks_exact_mut(2).zip(cms_der) {
+            let hex = format!("{byte:02X}");
+            pair.copy_from_slice(hex.as_bytes());
+        }
+        Ok(())
+    }
+}
+
+fn hash_parts<D: sha2::Digest>(parts: &[&[u8]]) -> Vec<u8> {
+    let mut hasher = D::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    hasher.finalize().to_vec()
+}
+
+/// Prepares the incremental update that adds a signature placeholder to `doc`.
+pub fn prepare(doc: &Document<'_>, request: &SignatureRequest) -> Result<PreparedUpdate, Error> {
+    if request.contents_len == 0 || request.contents_len > MAX_CONTENTS_LEN {
+        return Err(Error::InvalidRequest(
+            "contents_len must be between 1 and 4 MiB",
+        ));
+    }
+    if let Some(p) = request.certify {
+        if !(1..=3).contains(&p) {
+            return Err(Error::InvalidRequest(
+                "DocMDP permission level must be 1, 2 or 3",
+            ));
+        }
+        if request.sub_filter == SubFilter::EtsiRfc3161 {
+            return Err(Error::InvalidRequest("a document timestamp cannot certify"));
+        }
+    }
+    let catalog_ref = doc.catalog_ref()?;
+    let mut catalog = doc.catalog()?;
+    let mut catalog_changed = false;
+    check_mdp_allows_signing(doc, &catalog, request)?;
+
+    let mut objects = NewObjects::new(doc.size());
+    let sig_ref = objects.reserve();
+
+    let mut form = Form::load(doc, &catalog)?;
+    let fields = collect_fields(doc, &form.fields)?;
+    if request.certify.is_some() && fields.iter().any(|f| f.value.is_some()) {
+        return Err(Error::InvalidRequest(
+            "a certification signature must be the first signature",
+        ));
+    }
+
+    let field_name = match &request.field_name {
+        Some(name) => {
+            fill_existing_field(doc, &fields, name, sig_ref, request, &mut objects)?;
+            name.clone()
+        }
+        None => {
+            let name = unique_field_name(&fields);
+            let field_ref = add_new_field(doc, &name, sig_ref, request, &mut objects)?;
+            form.fields.push(Object::Ref(field_ref));
+            name
+        }
+    };
+
+    form.dict.insert("SigFlags".into(), Object::Int(3));
+    match form.fields_ref {
+        Some(r) => objects.set(r, Object::Array(form.fields.clone())),
+        None => {
+            form.dict
+                .insert("Fields".into(), Object::Array(form.fields.clone()));
+        }
+    }
+    match form.reference {
+        Some(r) => objects.set(r, Object::Dict(form.dict)),
+        None => {
+            let r = objects.add(Object::Dict(form.dict));
+            catalog.insert("AcroForm".into(), Object::Ref(r));
+            catalog_changed = true;
+        }
+    }
+    if request.certify.is_some() {
+        let mut perms = match doc.resolve_key(&catalog, "Perms")? {
+            Some(Object::Dict(d)) => d,
+            _ => Dict::new(),
+        };
+        perms.insert("DocMDP".into(), Object::Ref(sig_ref));
+        catalog.insert("Perms".into(), Object::Dict(perms));
+        catalog_changed = true;
+    }
+    if catalog_changed {
+        objects.set(catalog_ref, Object::Dict(catalog));
+    }
+
+    let sig_dict = signature_dict(request);
+    write_update(
+        doc,
+        objects,
+        sig_ref,
+        &sig_dict,
+        request.contents_len,
+        field_name,
+    )
+}
+
+/// Refuses to add a signature where an existing certification (DocMDP P=1) forbids it.
+fn check_mdp_allows_signing(
+    doc: &Document<'_>,
+    catalog: &Dict,
+    request: &SignatureRequest,
+) -> Result<(), Error> {
+    let Some(Object::Dict(perms)) = doc.resolve_key(catalog, "Perms")? else {
+        return Ok(());
+    };
+    let Some(Object::Dict(certification)) = doc.resolve_key(&perms, "DocMDP")? else {
+        return Ok(());
+    };
+    if request.certify.is_some() {
+        return Err(Error::InvalidRequest("the document is already certified"));
+    }
+    let Some(Object::Array(refs)) = doc.resolve_key(&certification, "Reference")? else {
+        return Ok(());
+    };
+    for sigref in refs {
+        let Object::Dict(sigref) = doc.resolve(&sigref)? else {
+            continue;
+        };
+        let Some(Object::Dict(params)) = doc.resolve_key(&sigref, "TransformParams")? else {
+            continue;
+        };
+        let level = doc
+            .resolve_key(&params, "P")?
+            .and_then(|p| p.as_int())
+            .unwrap_or(2);
+        if level == 1 && request.sub_filter != SubFilter::EtsiRfc3161 {
+            return Err(Error::InvalidRequest(
+                "the document's certification (DocMDP P=1) permits no changes",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The signature dictionary without /ByteRange and /Contents (written as placeholders).
+fn signature_dict(request: &SignatureRequest) -> Dict {
+    let timestamp = request.sub_filter == SubFilter::EtsiRfc3161;
+    let mut d = dict([
+        (
+            "Type",
+            Object::name(if timestamp { "DocTimeStamp" } else { "Sig" }),
+        ),
+        ("Filter", Object::name("Adobe.PPKLite")),
+        ("SubFilter", Object::name(request.sub_filter.name())),
+    ]);
+    if !timestamp {
+        let texts = [
+            ("Name", &request.name),
+            ("Reason", &request.reason),
+            ("Location", &request.location),
+            ("ContactInfo", &request.contact_info),
+        ];
+        for (key, value) in texts {
+            if let Some(text) = value {
+                d.insert(key.into(), Object::text(text));
+            }
+        }
+        if let Some(time) = &request.signing_time {
+            d.insert("M".into(), Object::String(pdf_date(time).into_bytes()));
+        }
+    }
+    if let Some(p) = request.certify {
+        let params = dict([
+            ("Type", Object::name("TransformParams")),
+            ("P", Object::Int(i64::from(p))),
+            ("V", Object::name("1.2")),
+        ]);
+        let sigref = dict([
+            ("Type", Object::name("SigRef")),
+            ("TransformMethod", Object::name("DocMDP")),
+            ("TransformParams", Object::Dict(params)),
+        ]);
+        d.insert(
+            "Reference".into(),
+            Object::Array(vec![Object::Dict(sigref)]),
+        );
+    }
+    d
+}
+
+/// A PDF date string (ISO 32000-1 §7.9.4): `D:YYYYMMDDHHmmSS+HH'mm'`.
+pub fn pdf_date(time: &DateTime<FixedOffset>) -> String {
+    let offset = time.offset().local_minus_utc();
+    let sign = if offset < 0 { '-' } else { '+' };
+    let minutes = offset.unsigned_abs() / 60;
+    format!(
+        "D:{}{}{:02}'{:02}'",
+        time.format("%Y%m%d%H%M%S"),
+        sign,
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// The interactive form: its dictionary, where it lives, and its /Fields array.
+struct Form {
+    dict: Dict,
+    reference: Option<ObjRef>,
+    fields: Vec<Object>,
+    fields_ref: Option<ObjRef>,
+}
+
+impl Form {
+    fn load(doc: &Document<'_>, catalog: &Dict) -> Result<Self, Error> {
+        let (dict, reference) = match catalog.get(b"AcroForm".as_slice()) {
+            Some(Object::Ref(r)) => match doc.get(*r)? {
+                Object::Dict(d) => (d, Some(*r)),
+                Object::Null => (Dict::new(), None),
+                _ => {
+                    return Err(Error::WrongType {
+                        what: "/AcroForm",
+                        expected: "a dictionary",
+                    })
+                }
+            },
+            Some(Object::Dict(d)) => (d.clone(), None),
+            _ => (Dict::new(), None),
+        };
+        let (fields, fields_ref) = match dict.get(b"Fields".as_slice()) {
+            Some(Object::Ref(r)) => match doc.get(*r)? {
+                Object::Array(items) => (items, Some(*r)),
+                _ => (Vec::new(), None),
+            },
+            Some(Object::Array(items)) => (items.clone(), None),
+            _ => (Vec::new(), None),
+        };
+        Ok(Self {
+            dict,
+            reference,
+            fields,
+            fields_ref,
+        })
+    }
+}
+
+/// A terminal form field with what signing and listing need.
+struct FieldInfo {
+    name: String,
+    reference: Option<ObjRef>,
+    dict: Dict,
+    field_type: Option<Vec<u8>>,
+    widgets: Vec<(Option<ObjRef>, Dict)>,
+    value: Option<Object>,
+}
+
+/// Walks the field tree (ISO 32000-1 §12.7.3.1), inheriting /FT, joining /T into qualified
+/// names. A field reached twice is a [`Error::ReferenceCycle`].
+fn collect_fields(doc: &Document<'_>, roots: &[Object]) -> Result<Vec<FieldInfo>, Error> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack: Vec<(Object, String, Option<Vec<u8>>, usize)> = roots
+        .iter()
+        .rev()
+        .map(|f| (f.clone(), String::new(), None, 0))
+        .collect();
+    while let Some((node, parent_name, inherited_ft, depth)) = stack.pop() {
+        if depth > 32 {
+            return Err(Error::TooDeep {
+                offset: 0,
+                limit: 32,
+            });
+        }
+        let reference = node.as_ref();
+        if let Some(r) = reference {
+            if !seen.insert(r) {
+                return Err(Error::ReferenceCycle(r));
+            }
+            if seen.len() > MAX_TREE_NODES {
+                return Err(Error::TooLarge {
+                    what: "the form field tree",
+                    limit: MAX_TREE_NODES,
+                });
+            }
+        }
+        let Object::Dict(field) = doc.resolve(&node)? else {
+            continue;
+        };
+        let partial = field
+            .get(b"T".as_slice())
+            .and_then(Object::as_bytes)
+            .map(decode_text);
+        let name = match (&partial, parent_name.is_empty()) {
+            (Some(t), true) => t.clone(),
+            (Some(t), false) => format!("{parent_name}.{t}"),
+            (None, _) => parent_name.clone(),
+        };
+        let field_type = field
+            .get(b"FT".as_slice())
+            .and_then(Object::as_name)
+            .map(<[u8]>::to_vec)
+            .or(inherited_ft);
+        let kids = match doc.resolve_key(&field, "Kids")? {
+            Some(Object::Array(kids)) => kids,
+            _ => Vec::new(),
+        };
+        let mut widgets = Vec::new();
+        let mut child_fields = Vec::new();
+        for kid in &kids {
+            if let Some(r) = kid.as_ref() {
+                if seen.contains(&r) {
+                    return Err(Error::ReferenceCycle(r));
+                }
+            }
+            let Object::Dict(kid_dict) = doc.resolve(kid)? else {
+                continue;
+            };
+            if kid_dict.contains_key(b"T".as_slice()) {
+                child_fields.push(kid.clone());
+            } else {
+                widgets.push((kid.as_ref(), kid_dict));
+            }
+        }
+        if !child_fields.is_empty() {
+            for kid in child_fields.into_iter().rev() {
+                stack.push((kid, name.clone(), field_type.clone(), depth + 1));
+            }
+            continue;
+        }
+        if widgets.is_empty()
+            && field.get(b"Subtype".as_slice()).and_then(Object::as_name) == Some(b"Widget")
+        {
+            widgets.push((reference, field.clone()));
+        }
+        let value = match field.get(b"V".as_slice()) {
+            None | Some(Object::Null) => None,
+            Some(v) => Some(v.clone()),
+        };
+        out.push(FieldInfo {
+            name,
+            reference,
+            dict: field,
+            field_type,
+            widgets,
+            value,
+        });
+    }
+    Ok(out)
+}
+
+fn unique_field_name(fields: &[FieldInfo]) -> String {
+    (1..)
+        .map(|i| format!("Signature{i}"))
+        .find(|candidate| !fields.iter().any(|f| &f.name == candidate))
+        .unwrap_or_else(|| "Signature".to_string())
+}
+
+fn fill_existing_field(
+    doc: &Document<'_>,
+    fields: &[FieldInfo],
+    name: &str,
+    sig_ref: ObjRef,
+    request: &SignatureRequest,
+    objects: &mut NewObjects,
+) -> Result<(), Error> {
+    let field = fields
+        .iter()
+        .find(|f| f.name == name)
+        .ok_or_else(|| Error::FieldNotFound(name.to_string()))?;
+    if field.field_type.as_deref() != Some(b"Sig".as_slice()) {
+        return Err(Error::NotASignatureField(name.to_string()));
+    }
+    if field.value.is_some() {
+        return Err(Error::FieldAlreadySigned(name.to_string()));
+    }
+    let field_ref = field.reference.ok_or(Error::WrongType {
+        what: "the signature field",
+        expected: "an indirect object",
+    })?;
+    let mut field_dict = field.dict.clone();
+    field_dict.insert("V".into(), Object::Ref(sig_ref));
+    if let Some((widget_ref, widget)) = field.widgets.first() {
+        let rect = rect_of(doc, widget, "Rect")?.unwrap_or([0.0; 4]);
+        let needs_ap = request.appearance.is_some() || !widget.contains_key(b"AP".as_slice());
+        if needs_ap {
+            let ap = appearance_form(request.appearance.as_ref(), rect, objects)?;
+            let ap = Object::Dict(dict([("N", Object::Ref(ap))]));
+            if *widget_ref == Some(field_ref) || widget_ref.is_none() {
+                field_dict.insert("AP".into(), ap);
+            } else if let Some(r) = widget_ref {
+                let mut widget = widget.clone();
+                widget.insert("AP".into(), ap);
+                objects.set(*r, Object::Dict(widget));
+            }
+        }
+    }
+    objects.set(field_ref, Object::Dict(field_dict));
+    Ok(())
+}
+
+fn add_new_field(
+    doc: &Document<'_>,
+    name: &str,
+    sig_ref: ObjRef,
+    request: &SignatureRequest,
+    objects: &mut NewObjects,
+) -> Result<ObjRef, Error> {
+    let (page_index, rect) = match &request.placement {
+        Placement::Invisible => (0, [0.0; 4]),
+        Placement::Visible { page_index, rect } => (*page_index, normalize(*rect)),
+    };
+    if rect.iter().any(|v| !v.is_finite()) {
+        return Err(Error::InvalidRequest("the widget rectangle must be finite"));
+    }
+    let page = doc.page(page_index)?;
+    let ap = appearance_form(request.appearance.as_ref(), rect, objects)?;
+    let widget = dict([
+        ("Type", Object::name("Annot")),
+        ("Subtype", Object::name("Widget")),
+        ("FT", Object::name("Sig")),
+        ("T", Object::text(name)),
+        ("V", Object::Ref(sig_ref)),
+        ("Rect", Object::reals(&rect)),
+        ("F", Object::Int(WIDGET_FLAGS)),
+        ("P", Object::Ref(page.reference)),
+        ("AP", Object::Dict(dict([("N", Object::Ref(ap))]))),
+    ]);
+    let field_ref = objects.add(Object::Dict(widget));
+    let mut page_dict = page.dict;
+    match page_dict.get(b"Annots".as_slice()) {
+        Some(Object::Ref(annots_ref)) => {
+            let annots_ref = *annots_ref;
+            let mut annots = match doc.get(annots_ref)? {
+                Object::Array(items) => items,
+                _ => Vec::new(),
+            };
+            annots.push(Object::Ref(field_ref));
+            objects.set(annots_ref, Object::Array(annots));
+        }
+        Some(Object::Array(items)) => {
+            let mut annots = items.clone();
+            annots.push(Object::Ref(field_ref));
+            page_dict.insert("Annots".into(), Object::Array(annots));
+            objects.set(page.reference, Object::Dict(page_dict));
+        }
+        _ => {
+            page_dict.insert("Annots".into(), Object::Array(vec![Object::Ref(field_ref)]));
+            objects.set(page.reference, Object::Dict(page_dict));
+        }
+    }
+    Ok(field_ref)
+}
+
+fn normalize([x1, y1, x2, y2]: [f64; 4]) -> [f64; 4] {
+    [x1.min(x2), y1.min(y2), x1.max(x2), y1.max(y2)]
+}
+
+/// The widget's normal appearance: the appearance module's form for a spec, otherwise an
+/// empty form of the widget's size (PDF/A wants an appearance even for invisible widgets).
+fn appearance_form(
+    spec: Option<&AppearanceSpec>,
+    rect: [f64; 4],
+    objects: &mut NewObjects,
+) -> Result<ObjRef, Error> {
+    let [x1, y1, x2, y2] = normalize(rect);
+    let (width, height) = (x2 - x1, y2 - y1);
+    if let Some(spec) = spec.filter(|_| width > 0.0 && height > 0.0) {
+        return Ok(appearance::build_appearance(spec, width, height, objects)?);
+    }
+    let form = dict([
+        ("Type", Object::name("XObject")),
+        ("Subtype", Object::name("Form")),
+        ("BBox", Object::reals(&[0.0, 0.0, width, height])),
+        ("Resources", Object::Dict(Dict::new())),
+    ]);
+    Ok(objects.add(Object::Stream(form, Vec::new())))
+}
+
+/// Serializes the update: objects, the signature dictionary with its placeholders, and a
+/// cross-reference section in the input's style; then fills in the ByteRange.
+fn write_update(
+    doc: &Document<'_>,
+    mut objects: NewObjects,
+    sig_ref: ObjRef,
+    sig_dict: &Dict,
+    contents_len: usize,
+    field_name: String,
+) -> Result<PreparedUpdate, Error> {
+    let input = doc.data();
+    let base = input.len() as u64;
+    let mut out = Vec::with_capacity(4096 + 2 * contents_len);
+    if !matches!(input.last(), Some(b'\n' | b'\r')) {
+        out.push(b'\n');
+    }
+    let mut offsets: Vec<(ObjRef, u64)> = Vec::new();
+
+    offsets.push((sig_ref, base + out.len() as u64));
+    out.extend_from_slice(format!("{} {} obj\n<</ByteRange ", sig_ref.num, sig_ref.gen).as_bytes());
+    let byte_range_at = out.len();
+    let placeholder_len = 4 + 3 * BYTE_RANGE_DIGITS + 2;
+    out.extend(std::iter::repeat_n(b' ', placeholder_len));
+    out.extend_from_slice(b"/Contents ");
+    let contents_at = out.len();
+    out.push(b'<');
+    out.extend(std::iter::repeat_n(b'0', 2 * contents_len));
+    out.push(b'>');
+    let rest = Object::Dict(sig_dict.clone()).to_bytes();
+    out.extend_from_slice(rest.get(2..).unwrap_or_default());
+    out.extend_from_slice(b"\nendobj\n");
+
+    for (r, object) in objects.iter() {
+        offsets.push((r, base + out.len() as u64));
+        out.extend_from_slice(format!("{} {} obj\n", r.num, r.gen).as_bytes());
+        // Writing into a Vec cannot fail.
+        let _ = object.write_to(&mut out);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+
+    let newest = doc.sections().first().ok_or(Error::BadXref {
+        offset: 0,
+        reason: "no section",
+    })?;
+    let mut trailer = doc.trailer().clone();
+    trailer.remove(b"Encrypt".as_slice());
+    if !doc.is_reconstructed() {
+        trailer.insert("Prev".into(), Object::Int(newest.offset as i64));
+    }
+    let xref_offset = match newest.kind {
+        XrefKind::Table => {
+            trailer.insert(
+                "Size".into(),
+                Object::Int(i64::from(objects.next_free().max(doc.size()))),
+            );
+            let xref_offset = base + out.len() as u64;
+            write_xref_table(&mut out, &mut offsets);
+            out.extend_from_slice(b"trailer\n");
+            let _ = Object::Dict(trailer).write_to(&mut out);
+            out.push(b'\n');
+            xref_offset
+        }
+        XrefKind::Stream => {
+            let xref_ref = objects.reserve();
+            let xref_offset = base + out.len() as u64;
+            offsets.push((xref_ref, xref_offset));
+            trailer.insert(
+                "Size".into(),
+                Object::Int(i64::from(objects.next_free().max(doc.size()))),
+            );
+            let stream = xref_stream(trailer, &mut offsets);
+            out.extend_from_slice(format!("{} {} obj\n", xref_ref.num, xref_ref.gen).as_bytes());
+            let _ = stream.write_to(&mut out);
+            out.extend_from_slice(b"\nendobj\n");
+            xref_offset
+        }
+    };
+    out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
+
+    let gap_start = base + contents_at as u64;
+    let gap_end = gap_start + 2 * contents_len as u64 + 2;
+    let total = base + out.len() as u64;
+    let byte_range = [0, gap_start, gap_end, total - gap_end];
+    let text = format!("[0 {} {} {}]", byte_range[1], byte_range[2], byte_range[3]);
+    if text.len() > placeholder_len {
+        return Err(Error::DocumentTooLarge);
+    }
+    if let Some(slot) = out.get_mut(byte_range_at..byte_range_at + text.len()) {
+        slot.copy_from_slice(text.as_bytes());
+    }
+    Ok(PreparedUpdate {
+        bytes: out,
+        input_len: base,
+        byte_range,
+        contents_at,
+        contents_len,
+        field_name,
+    })
+}
+
+/// Consecutive runs of object numbers: `(first, count)`.
+fn runs(offsets: &[(ObjRef, u64)]) -> Vec<(u32, usize)> {
+    let mut runs: Vec<(u32, usize)> = Vec::new();
+    for (r, _) in offsets {
+        match runs.last_mut() {
+            Some((start, count)) if u64::from(*start) + *count as u64 == u64::from(r.num) => {
+                *count += 1
+            }
+            _ => runs.push((r.num, 1)),
+        }
+    }
+    runs
+}
+
+fn write_xref_table(out: &mut Vec<u8>, offsets: &mut [(ObjRef, u64)]) {
+    offsets.sort_by_key(|(r, _)| r.num);
+    out.extend_from_slice(b"xref\n");
+    let mut entries = offsets.iter();
+    for (start, count) in runs(offsets) {
+        out.extend_from_slice(format!("{start} {count}\n").as_bytes());
+        for (r, offset) in entries.by_ref().take(count) {
+            out.extend_from_slice(format!("{offset:010} {:05} n\r\n", r.gen).as_bytes());
+        }
+    }
+}
+
+fn xref_stream(mut dict: Dict, offsets: &mut [(ObjRef, u64)]) -> Object {
+    offsets.sort_by_key(|(r, _)| r.num);
+    let max_offset = offsets.iter().map(|(_, o)| *o).max().unwrap_or(0);
+    let width = (1..=8usize)
+        .find(|w| *w == 8 || max_offset < 1u64 << (8 * w))
+        .unwrap_or(8);
+    let mut data = Vec::with_capacity(offsets.len() * (width + 3));
+    for (r, offset) in offsets.iter() {
+        data.push(1);
+        data.extend_from_slice(offset.to_be_bytes().get(8 - width..).unwrap_or_default());
+        data.extend_from_slice(&r.gen.to_be_bytes());
+    }
+    let index = runs(offsets)
+        .into_iter()
+        .flat_map(|(start, count)| [Object::Int(i64::from(start)), Object::Int(count as i64)])
+        .collect();
+    dict.insert("Type".into(), Object::name("XRef"));
+    dict.insert(
+        "W".into(),
+        Object::Array(vec![
+            Object::Int(1),
+            Object::Int(width as i64),
+            Object::Int(2),
+        ]),
+    );
+    dict.insert("Index".into(), Object::Array(index));
+    Object::Stream(dict, data)
+}
+
+/// Lists the document's signature fields, signed or empty, in field-tree order.
+pub fn signature_fields(doc: &Document<'_>) -> Result<Vec<SignatureField>, Error> {
+    let catalog = doc.catalog()?;
+    let form = Form::load(doc, &catalog)?;
+    let fields = collect_fields(doc, &form.fields)?;
+    let mut pages: Option<Vec<ObjRef>> = None;
+    let mut out = Vec::new();
+    for field in fields {
+        if field.field_type.as_deref() != Some(b"Sig".as_slice()) {
+            continue;
+        }
+        let (widget, widget_dict) = match field.widgets.first() {
+            Some((r, d)) => (*r, Some(d)),
+            None => (None, None),
+        };
+        let rect = match widget_dict {
+            Some(d) => rect_of(doc, d, "Rect")?,
+            None => None,
+        };
+        let page_ref = widget_dict
+            .and_then(|d| d.get(b"P".as_slice()))
+            .and_then(Object::as_ref);
+        let page_index = match page_ref {
+            Some(p) => {
+                if pages.is_none() {
+                    pages = Some(doc.page_refs()?);
+                }
+                pages
+                    .as_ref()
+                    .and_then(|all| all.iter().position(|r| *r == p))
+            }
+            None => None,
+        };
+        let value = match &field.value {
+            Some(v) => signature_value(doc, v)?,
+            None => None,
+        };
+        out.push(SignatureField {
+            name: field.name,
+            field: field.reference,
+            widget,
+            page_index,
+            rect,
+            value,
+        });
+    }
+    Ok(out)
+}
+
+fn signature_value(doc: &Document<'_>, value: &Object) -> Result<Option<SignatureValue>, Error> {
+    let Object::Dict(dict) = doc.resolve(value)? else {
+        return Ok(None);
+    };
+    let byte_range = match doc.resolve_key(&dict, "ByteRange")? {
+        Some(Object::Array(items)) => items.iter().filter_map(Object::as_int).collect(),
+        _ => Vec::new(),
+    };
+    let contents = doc
+        .resolve_key(&dict, "Contents")?
+        .and_then(|c| c.as_bytes().map(<[u8]>::to_vec))
+        .unwrap_or_default();
+    let sub_filter = dict
+        .get(b"SubFilter".as_slice())
+        .and_then(Object::as_name)
+        .map(|n| String::from_utf8_lossy(n).into_owned());
+    Ok(Some(SignatureValue {
+        reference: value.as_ref(),
+        dict,
+        sub_filter,
+        byte_range,
+        contents,
+    }))
+}

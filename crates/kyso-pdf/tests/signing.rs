@@ -1,0 +1,515 @@
+//! Incremental signing against every input kind, with a dummy CMS; each acceptance test has a
+//! rejection twin.
+
+mod common;
+
+use chrono::{FixedOffset, TimeZone};
+use common::*;
+use kyso_keys::HashAlgorithm;
+use kyso_pdf::object::Object;
+use kyso_pdf::sign::{prepare, signature_fields, Placement, SignatureRequest, SubFilter};
+use kyso_pdf::{Document, Error, XrefKind};
+
+fn request() -> SignatureRequest {
+    let mut request = SignatureRequest::new(8192);
+    request.name = Some("Nguyễn Văn An".into());
+    request.reason = Some("Phê duyệt".into());
+    request.location = Some("Hà Nội".into());
+    let tz = FixedOffset::east_opt(7 * 3600).expect("valid offset");
+    request.signing_time = tz.with_ymd_and_hms(2026, 11, 22, 8, 30, 0).single();
+    request
+}
+
+fn signs_corpus_file_in_new_field(name: &str) {
+    let Some(input) = corpus(name) else { return };
+    let (output, digest, field) = sign_dummy(&input, &request());
+    assert_signed_output(&input, &output, &digest, &field);
+}
+
+#[test]
+fn signs_classic_xref_file() {
+    signs_corpus_file_in_new_field("minimal.pdf");
+}
+
+#[test]
+fn signs_xref_stream_file_with_an_xref_stream() {
+    let Some(input) = corpus("minimal-xref.pdf") else {
+        return;
+    };
+    let (output, digest, field) = sign_dummy(&input, &request());
+    assert_signed_output(&input, &output, &digest, &field);
+    let doc = Document::open(&output).expect("opens");
+    assert_eq!(doc.sections()[0].kind, XrefKind::Stream);
+}
+
+#[test]
+fn signs_classic_file_with_a_classic_table() {
+    let input = simple_pdf();
+    let (output, digest, field) = sign_dummy(&input, &request());
+    assert_signed_output(&input, &output, &digest, &field);
+    let doc = Document::open(&output).expect("opens");
+    assert_eq!(doc.sections()[0].kind, XrefKind::Table);
+    assert_eq!(
+        doc.sections()[0].trailer.get(b"ID".as_slice()),
+        doc.sections()[1].trailer.get(b"ID".as_slice())
+    );
+    assert_eq!(field, "Signature1");
+}
+
+#[test]
+fn signs_file_without_trailing_newline() {
+    let mut input = simple_pdf();
+    input.pop();
+    let (output, digest, field) = sign_dummy(&input, &request());
+    assert_eq!(
+        output[input.len()],
+        b'\n',
+        "the update starts on a new line"
+    );
+    assert_signed_output(&input, &output, &digest, &field);
+}
+
+#[test]
+fn signs_file_with_indirect_annots_array() {
+    signs_corpus_file_in_new_field("minimal-one-field-indir-annots.pdf");
+}
+
+#[test]
+fn signs_file_without_annots() {
+    signs_corpus_file_in_new_field("minimal-annotless.pdf");
+}
+
+#[test]
+fn signs_hybrid_xref_file() {
+    signs_corpus_file_in_new_field("minimal-hybrid-xref.pdf");
+}
+
+#[test]
+fn signs_file_already_signed_by_adobe_reader() {
+    signs_corpus_file_in_new_field("minimal-two-fields-signed-twice.pdf");
+}
+
+#[test]
+fn signs_pades_lta_file_with_dss() {
+    signs_corpus_file_in_new_field("pades-lta-dss-indirect-arrs-test.pdf");
+}
+
+#[test]
+fn signs_linearized_file() {
+    let Some(input) = corpus("minimal-two-pages.pdf") else {
+        return;
+    };
+    let Some(linearized) = qpdf_transform(&input, &["--linearize"]) else {
+        return;
+    };
+    let doc = Document::open(&linearized).expect("linearized opens");
+    assert_eq!(
+        doc.revisions().len(),
+        1,
+        "a linearized file is one revision"
+    );
+    assert_eq!(doc.page_count().expect("pages"), 2);
+    let (output, digest, field) = sign_dummy(&linearized, &request());
+    assert_signed_output(&linearized, &output, &digest, &field);
+    assert_eq!(Document::open(&output).expect("opens").revisions().len(), 2);
+}
+
+#[test]
+fn signs_file_with_object_streams() {
+    let Some(input) = corpus("minimal-two-fields.pdf") else {
+        return;
+    };
+    let Some(packed) = qpdf_transform(&input, &["--object-streams=generate"]) else {
+        return;
+    };
+    let doc = Document::open(&packed).expect("packed opens");
+    assert_eq!(doc.sections()[0].kind, XrefKind::Stream);
+    let mut request = request();
+    request.field_name = Some("Sig1".into());
+    let (output, digest, field) = sign_dummy(&packed, &request);
+    assert_signed_output(&packed, &output, &digest, &field);
+}
+
+#[test]
+fn signs_linearized_file_with_object_streams() {
+    let Some(input) = corpus("minimal-two-pages.pdf") else {
+        return;
+    };
+    let Some(packed) = qpdf_transform(&input, &["--linearize", "--object-streams=generate"]) else {
+        return;
+    };
+    let (output, digest, field) = sign_dummy(&packed, &request());
+    assert_signed_output(&packed, &output, &digest, &field);
+}
+
+#[test]
+fn fills_existing_empty_field() {
+    let Some(input) = corpus("minimal-with-field.pdf") else {
+        return;
+    };
+    let before = signature_fields(&Document::open(&input).expect("opens")).expect("fields");
+    assert!(before.iter().any(|f| f.name == "Sig1" && !f.is_signed()));
+    let mut request = request();
+    request.field_name = Some("Sig1".into());
+    let (output, digest, field) = sign_dummy(&input, &request);
+    assert_eq!(field, "Sig1");
+    assert_signed_output(&input, &output, &digest, "Sig1");
+    let after = signature_fields(&Document::open(&output).expect("opens")).expect("fields");
+    assert_eq!(after.len(), before.len(), "no field was added");
+}
+
+#[test]
+fn rejects_filling_a_field_twice() {
+    let Some(input) = corpus("minimal-with-field.pdf") else {
+        return;
+    };
+    let mut request = request();
+    request.field_name = Some("Sig1".into());
+    let (output, _, _) = sign_dummy(&input, &request);
+    let doc = Document::open(&output).expect("opens");
+    assert!(
+        matches!(prepare(&doc, &request), Err(Error::FieldAlreadySigned(name)) if name == "Sig1")
+    );
+}
+
+#[test]
+fn rejects_unknown_field_name() {
+    let Some(input) = corpus("minimal-with-field.pdf") else {
+        return;
+    };
+    let doc = Document::open(&input).expect("opens");
+    let mut request = request();
+    request.field_name = Some("NoSuchField".into());
+    assert!(matches!(
+        prepare(&doc, &request),
+        Err(Error::FieldNotFound(_))
+    ));
+}
+
+#[test]
+fn rejects_signing_into_a_text_field() {
+    let Some(input) = corpus("minimal-with-simple-form.pdf") else {
+        return;
+    };
+    let doc = Document::open(&input).expect("opens");
+    let mut request = request();
+    request.field_name = Some("TextField1".into());
+    assert!(matches!(
+        prepare(&doc, &request),
+        Err(Error::NotASignatureField(_))
+    ));
+}
+
+#[test]
+fn signs_both_fields_of_a_two_field_document_in_sequence() {
+    let Some(input) = corpus("minimal-two-fields.pdf") else {
+        return;
+    };
+    let mut first = request();
+    first.field_name = Some("Sig1".into());
+    let (once, digest1, _) = sign_dummy(&input, &first);
+    assert_signed_output(&input, &once, &digest1, "Sig1");
+    let mut second = request();
+    second.field_name = Some("Sig2".into());
+    let (twice, digest2, _) = sign_dummy(&once, &second);
+    assert_signed_output(&once, &twice, &digest2, "Sig2");
+    let doc = Document::open(&twice).expect("opens");
+    let fields = signature_fields(&doc).expect("fields");
+    assert_eq!(fields.iter().filter(|f| f.is_signed()).count(), 2);
+    let before = Document::open(&input).expect("opens").revisions().len();
+    assert_eq!(doc.revisions().len(), before + 2);
+}
+
+#[test]
+fn adds_a_second_new_field_with_a_fresh_name() {
+    let input = simple_pdf();
+    let (once, _, name1) = sign_dummy(&input, &request());
+    let (twice, digest, name2) = sign_dummy(&once, &request());
+    assert_eq!(
+        (name1.as_str(), name2.as_str()),
+        ("Signature1", "Signature2")
+    );
+    assert_signed_output(&once, &twice, &digest, "Signature2");
+    // The first signature's range still ends where the first revision ends.
+    let doc = Document::open(&twice).expect("opens");
+    let fields = signature_fields(&doc).expect("fields");
+    let first = fields
+        .iter()
+        .find(|f| f.name == "Signature1")
+        .and_then(|f| f.value.as_ref())
+        .expect("signed");
+    let [_, _, b, c] = first.byte_range[..] else {
+        panic!("four numbers")
+    };
+    assert_eq!((b + c) as u64, doc.revisions()[1]);
+}
+
+#[test]
+fn signs_xref_stream_file_twice() {
+    let Some(input) = corpus("minimal-xref.pdf") else {
+        return;
+    };
+    let (once, _, _) = sign_dummy(&input, &request());
+    let (twice, digest, field) = sign_dummy(&once, &request());
+    assert_signed_output(&once, &twice, &digest, &field);
+}
+
+#[test]
+fn places_visible_widget_on_the_requested_page() {
+    let Some(input) = corpus("minimal-two-pages.pdf") else {
+        return;
+    };
+    let mut request = request();
+    request.placement = Placement::Visible {
+        page_index: 1,
+        rect: [300.0, 100.0, 100.0, 50.0],
+    };
+    let (output, digest, field) = sign_dummy(&input, &request);
+    assert_signed_output(&input, &output, &digest, &field);
+    let doc = Document::open(&output).expect("opens");
+    let sig = signature_fields(&doc)
+        .expect("fields")
+        .into_iter()
+        .find(|f| f.name == field)
+        .expect("listed");
+    assert_eq!(sig.page_index, Some(1));
+    assert_eq!(
+        sig.rect,
+        Some([100.0, 50.0, 300.0, 100.0]),
+        "the rectangle is normalised"
+    );
+}
+
+#[test]
+fn rejects_visible_widget_on_a_missing_page() {
+    let input = simple_pdf();
+    let doc = Document::open(&input).expect("opens");
+    let mut request = request();
+    request.placement = Placement::Visible {
+        page_index: 5,
+        rect: [0.0, 0.0, 10.0, 10.0],
+    };
+    assert!(matches!(
+        prepare(&doc, &request),
+        Err(Error::PageOutOfRange { index: 5, count: 1 })
+    ));
+}
+
+#[test]
+fn certifies_with_docmdp_and_perms() {
+    let input = simple_pdf();
+    let mut request = request();
+    request.certify = Some(2);
+    let (output, digest, field) = sign_dummy(&input, &request);
+    assert_signed_output(&input, &output, &digest, &field);
+    let doc = Document::open(&output).expect("opens");
+    let perms = doc
+        .resolve_key(&doc.catalog().expect("catalog"), "Perms")
+        .expect("resolves")
+        .expect("has /Perms");
+    let sig = signature_fields(&doc)
+        .expect("fields")
+        .remove(0)
+        .value
+        .expect("signed");
+    assert_eq!(perms.get("DocMDP").and_then(Object::as_ref), sig.reference);
+    let reference = sig
+        .dict
+        .get(b"Reference".as_slice())
+        .and_then(Object::as_array)
+        .expect("/Reference");
+    let params = reference[0].get("TransformParams").expect("params");
+    assert_eq!(params.get("P"), Some(&Object::Int(2)));
+}
+
+#[test]
+fn rejects_certifying_an_already_signed_document() {
+    let input = simple_pdf();
+    let (signed, _, _) = sign_dummy(&input, &request());
+    let doc = Document::open(&signed).expect("opens");
+    let mut request = request();
+    request.certify = Some(2);
+    assert!(matches!(
+        prepare(&doc, &request),
+        Err(Error::InvalidRequest(_))
+    ));
+}
+
+#[test]
+fn rejects_signing_after_a_no_changes_certification() {
+    let input = simple_pdf();
+    let mut certify = request();
+    certify.certify = Some(1);
+    let (certified, _, _) = sign_dummy(&input, &certify);
+    let doc = Document::open(&certified).expect("opens");
+    assert!(matches!(
+        prepare(&doc, &request()),
+        Err(Error::InvalidRequest(_))
+    ));
+}
+
+#[test]
+fn rejects_invalid_docmdp_level() {
+    let input = simple_pdf();
+    let doc = Document::open(&input).expect("opens");
+    let mut request = request();
+    request.certify = Some(4);
+    assert!(matches!(
+        prepare(&doc, &request),
+        Err(Error::InvalidRequest(_))
+    ));
+}
+
+#[test]
+fn writes_text_strings_as_utf16_and_pdf_date_with_offset() {
+    let input = simple_pdf();
+    let (output, _, _) = sign_dummy(&input, &request());
+    let doc = Document::open(&output).expect("opens");
+    let sig = signature_fields(&doc)
+        .expect("fields")
+        .remove(0)
+        .value
+        .expect("signed");
+    let name = sig
+        .dict
+        .get(b"Name".as_slice())
+        .and_then(Object::as_bytes)
+        .expect("/Name");
+    assert_eq!(kyso_pdf::object::decode_text(name), "Nguyễn Văn An");
+    assert_eq!(
+        sig.dict.get(b"M".as_slice()).and_then(Object::as_bytes),
+        Some(&b"D:20261122083000+07'00'"[..])
+    );
+    assert_eq!(sig.sub_filter.as_deref(), Some("ETSI.CAdES.detached"));
+}
+
+#[test]
+fn writes_document_timestamp_dictionary() {
+    let input = simple_pdf();
+    let mut request = request();
+    request.sub_filter = SubFilter::EtsiRfc3161;
+    let (output, digest, field) = sign_dummy(&input, &request);
+    assert_signed_output(&input, &output, &digest, &field);
+    let doc = Document::open(&output).expect("opens");
+    let sig = signature_fields(&doc)
+        .expect("fields")
+        .remove(0)
+        .value
+        .expect("signed");
+    assert_eq!(
+        sig.dict.get(b"Type".as_slice()),
+        Some(&Object::name("DocTimeStamp"))
+    );
+    assert!(!sig.dict.contains_key(b"M".as_slice()));
+}
+
+#[test]
+fn embeds_a_cms_that_fits_exactly() {
+    let input = simple_pdf();
+    let doc = Document::open(&input).expect("opens");
+    let mut update = prepare(&doc, &SignatureRequest::new(16)).expect("prepares");
+    update.embed(&[0xab; 16]).expect("16 bytes fit in 16");
+    assert!(update
+        .bytes()
+        .windows(34)
+        .any(|w| w == format!("<{}>", "AB".repeat(16)).as_bytes()));
+}
+
+#[test]
+fn rejects_a_cms_larger_than_the_reservation() {
+    let input = simple_pdf();
+    let doc = Document::open(&input).expect("opens");
+    let mut update = prepare(&doc, &SignatureRequest::new(16)).expect("prepares");
+    assert!(matches!(
+        update.embed(&[0; 17]),
+        Err(Error::ContentsTooSmall {
+            needed: 17,
+            reserved: 16
+        })
+    ));
+}
+
+#[test]
+fn rejects_digest_over_a_different_input() {
+    let input = simple_pdf();
+    let doc = Document::open(&input).expect("opens");
+    let update = prepare(&doc, &SignatureRequest::new(16)).expect("prepares");
+    assert!(update.digest(&input, HashAlgorithm::Sha256).is_ok());
+    assert!(matches!(
+        update.digest(&input[1..], HashAlgorithm::Sha256),
+        Err(Error::InputMismatch { .. })
+    ));
+}
+
+#[test]
+fn rejects_signing_encrypted_corpus_file() {
+    let Some(input) = corpus("signed-encrypted-pubkey-with-catalog-ref.pdf") else {
+        return;
+    };
+    assert!(matches!(Document::open(&input), Err(Error::Encrypted)));
+}
+
+#[test]
+fn rejects_signing_password_encrypted_file() {
+    let input = simple_pdf();
+    let Some(encrypted) = qpdf_transform(&input, &["--encrypt", "user", "owner", "256", "--"])
+    else {
+        return;
+    };
+    assert!(matches!(Document::open(&encrypted), Err(Error::Encrypted)));
+}
+
+#[test]
+fn pyhanko_accepts_the_output_structure() {
+    let pyhanko = std::path::Path::new("/work/main/.venv/bin/pyhanko");
+    if !pyhanko.exists() {
+        eprintln!("skipped: pyHanko not installed at {}", pyhanko.display());
+        return;
+    }
+    let input = simple_pdf();
+    let (output, _, _) = sign_dummy(&input, &request());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("signed.pdf");
+    std::fs::write(&path, &output).expect("write");
+    let out = std::process::Command::new(pyhanko)
+        .args(["sign", "list", "--skip-status"])
+        .arg(&path)
+        .output()
+        .expect("pyhanko runs");
+    let listing = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "pyhanko failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        listing.contains("Signature1"),
+        "pyhanko lists the field: {listing}"
+    );
+}
+
+#[test]
+fn streamed_digest_equals_slice_digest() {
+    let input = simple_pdf();
+    let doc = Document::open(&input).expect("opens");
+    let update = prepare(&doc, &SignatureRequest::new(64)).expect("prepares");
+    let from_slice = update
+        .digest(&input, HashAlgorithm::Sha384)
+        .expect("digest");
+    let from_reader = update
+        .digest_reader(&input[..], HashAlgorithm::Sha384)
+        .expect("digest");
+    assert_eq!(from_slice, from_reader);
+}
+
+#[test]
+fn rejects_streamed_digest_of_a_shorter_input() {
+    let input = simple_pdf();
+    let doc = Document::open(&input).expect("opens");
+    let update = prepare(&doc, &SignatureRequest::new(64)).expect("prepares");
+    let short = &input[..input.len() - 1];
+    assert!(matches!(
+        update.digest_reader(short, HashAlgorithm::Sha256),
+        Err(Error::InputMismatch { .. })
+    ));
+}

@@ -1,0 +1,26 @@
+//! XML Signature (XMLDSig 1.0/1.1) and XAdES: verification and signing.
+
+pub mod algorithms;
+pub mod inspect;
+mod key;
+mod reference;
+mod sign;
+mod verify;
+pub mod xades;
+
+pub use algorithms::{DigestAlgorithm, SignatureMethod, DSIG_NS};
+pub use reference::node_path;
+pub use sign::{
+    embed_signature_timestamp, sign_document, signature_timestamp_input, Placement, SignOptions,
+    XadesOptions,
+};
+pub use xades::{TimestampOutcome, TimestampValidator};
+pub use verify::{
+    verify_document, verify_parsed, ChainOutcome, ChainValidator, ReferenceOutcome,
+    ReferenceReport, VerifyOptions, XmlSignatureReport,
+};
+
+/// Decodes base64 text that may contain whitespace (as XML carries it).
+pub fn decode_base64_text(text: &str) -> Option<Vec<u8>> {
+    reference::decode_base64(text.as_bytes())
+}

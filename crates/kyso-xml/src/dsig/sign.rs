@@ -1,0 +1,483 @@
+//! Producing XMLDSig signatures (enveloped, enveloping, detached), optionally XAdES B-B.
+//!
+//! The signature is written as text into the document and then re-parsed, so every digest
+//! and the SignedInfo canonical form are computed on exactly the bytes a verifier will
+//! parse. Exclusive C14N is the default: it makes the signed octets independent of where the
+//! Signature element sits.
+
+use super::algorithms::{DigestAlgorithm, SignatureMethod, DSIG_NS, ENVELOPED};
+use super::key::der_ecdsa_to_raw;
+use super::reference::{is_dsig, IdIndex};
+use super::xades;
+use crate::c14n::{canonicalize, C14nAlgorithm, C14nMode, Subtree};
+use crate::parse::{decode_utf8, parse, ParseLimits};
+use crate::Error;
+use base64::Engine;
+use kyso_keys::{HashAlgorithm, KeyKind, SignatureAlgorithm, Signer};
+use roxmltree::{Document, Node};
+use std::time::SystemTime;
+
+/// Where the signature goes and what it references.
+#[derive(Clone, Debug)]
+pub enum Placement {
+    /// Inside the signed document, `URI=""` with the enveloped-signature transform. The
+    /// Signature is appended to the document element, or to the first element whose local
+    /// name is `parent` when given.
+    Enveloped {
+        /// Local name of the element to append the Signature to.
+        parent: Option<String>,
+    },
+    /// The document's root element goes inside `ds:Object`, referenced by ID.
+    Enveloping,
+    /// A standalone Signature referencing external content by `uri` (e.g. its file name);
+    /// the content's octets are digested as they are.
+    Detached {
+        /// The Reference URI to write.
+        uri: String,
+    },
+}
+
+/// XAdES baseline B-B properties.
+#[derive(Clone, Debug)]
+pub struct XadesOptions {
+    /// The claimed signing time (written as UTC).
+    pub signing_time: SystemTime,
+}
+
+/// How to sign.
+#[derive(Clone, Debug)]
+pub struct SignOptions {
+    /// Signature scheme and hash (the digest of references uses the same hash).
+    pub algorithm: SignatureAlgorithm,
+    /// Canonicalization of SignedInfo and of the references.
+    pub c14n: C14nMode,
+    /// Enveloped, enveloping or detached.
+    pub placement: Placement,
+    /// XAdES B-B properties, when wanted.
+    pub xades: Option<XadesOptions>,
+    /// Parser limits for the input.
+    pub limits: ParseLimits,
+}
+
+impl SignOptions {
+    /// Enveloped, Exclusive C14N, the signer's default algorithm, no XAdES.
+    pub fn enveloped(algorithm: SignatureAlgorithm) -> Self {
+        Self {
+            algorithm,
+            c14n: C14nMode {
+                algorithm: C14nAlgorithm::Exclusive10,
+                with_comments: false,
+            },
+            placement: Placement::Enveloped { parent: None },
+            xades: None,
+            limits: ParseLimits::default(),
+        }
+    }
+}
+
+fn digest_of(hash: HashAlgorithm) -> DigestAlgorithm {
+    match hash {
+        HashAlgorithm::Sha256 => DigestAlgorithm::Sha256,
+        HashAlgorithm::Sha384 => DigestAlgorithm::Sha384,
+        HashAlgorithm::Sha512 => DigestAlgorithm::Sha512,
+    }
+}
+
+fn method_of(algorithm: SignatureAlgorithm) -> SignatureMethod {
+    match algorithm {
+        SignatureAlgorithm::RsaPkcs1v15(h) => SignatureMethod::RsaPkcs1(digest_of(h)),
+        SignatureAlgorithm::RsaPss(h) => SignatureMethod::RsaPss(digest_of(h)),
+        SignatureAlgorithm::Ecdsa(h) => SignatureMethod::Ecdsa(digest_of(h)),
+    }
+}
+
+const DIGEST_PLACEHOLDER: &str = "KYSO-DIGEST-PLACEHOLDER";
+const SIGNATURE_PLACEHOLDER: &str = "KYSO-SIGNATURE-PLACEHOLDER";
+
+/// Signs `content` and returns the signed XML document.
+///
+/// For [`Placement::Detached`], `content` is the external file (any bytes) and the result is
+/// a standalone Signature document; otherwise `content` must be UTF-8 XML.
+pub fn sign_document(
+    content: &[u8],
+    signer: &dyn Signer,
+    options: &SignOptions,
+) -> Result<Vec<u8>, Error> {
+    let method = method_of(options.algorithm);
+    let digest = digest_of(options.algorithm.hash());
+    let ids = IdGenerator::new(content);
+    let sig_id = ids.fresh("Signature")?;
+    let object_id = ids.fresh("Object")?;
+    let props_id = ids.fresh("SignedProperties")?;
+
+    // 1. The document with the Signature in place; reference digests are placeholders.
+    let (document, content_reference) = match &options.placement {
+        Placement::Enveloped { parent } => {
+            let text = decode_utf8(content, &options.limits)?;
+            let doc = parse(text, &options.limits)?;
+            let target = match parent {
+                None => doc.root_element(),
+                Some(name) => doc
+                    .descendants()
+                    .find(|n| n.is_element() && n.tag_name().name() == name)
+                    .ok_or_else(|| Error::NoSuchParent(name.clone()))?,
+            };
+            let reference = reference_xml(
+                "",
+                None,
+                &[ENVELOPED, options.c14n.uri()],
+                digest,
+                DIGEST_PLACEHOLDER,
+            );
+            let signature = signature_xml(
+                &sig_id, method, options, &reference, &props_id, &object_id, None, signer,
+            )?;
+            (insert_into(text, target, &signature), None)
+        }
+        Placement::Enveloping => {
+            let text = decode_utf8(content, &options.limits)?;
+            let doc = parse(text, &options.limits)?;
+            let root = doc.root_element().range();
+            let inner = text.get(root).unwrap_or("");
+            let reference = reference_xml(
+                &format!("#{object_id}"),
+                None,
+                &[options.c14n.uri()],
+                digest,
+                DIGEST_PLACEHOLDER,
+            );
+            let signature = signature_xml(
+                &sig_id,
+                method,
+                options,
+                &reference,
+                &props_id,
+                &object_id,
+                Some(inner),
+                signer,
+            )?;
+            (
+                format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{signature}\n"),
+                None,
+            )
+        }
+        Placement::Detached { uri } => {
+            let value = b64(&digest.digest(content)?);
+            let reference = reference_xml(&escape(uri), None, &[], digest, &value);
+            let signature = signature_xml(
+                &sig_id, method, options, &reference, &props_id, &object_id, None, signer,
+            )?;
+            (
+                format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{signature}\n"),
+                Some(value),
+            )
+        }
+    };
+
+    // 2. Fill the reference digests, in order (SignedProperties last: it is independent of
+    //    the content reference's value).
+    let mut document = document;
+    if content_reference.is_none() {
+        let value = {
+            let doc = parse(&document, &options.limits)?;
+            let signature = find_signature(&doc, &sig_id)?;
+            let first = signed_info_references(signature).into_iter().next().ok_or(
+                Error::MissingElement {
+                    element: "Reference",
+                    parent: "SignedInfo",
+                },
+            )?;
+            reference_digest(&doc, signature, first, digest, options)?
+        };
+        document = document.replacen(DIGEST_PLACEHOLDER, &b64(&value), 1);
+    }
+    if options.xades.is_some() {
+        let value = {
+            let doc = parse(&document, &options.limits)?;
+            let ids = IdIndex::new(&doc);
+            let props = ids.resolve(&doc, &props_id, &props_id)?;
+            let mut out = Vec::new();
+            canonicalize(&doc, &Subtree::of(props, &[]), options.c14n, &[], &mut out);
+            digest.digest(&out)?
+        };
+        document = document.replacen(DIGEST_PLACEHOLDER, &b64(&value), 1);
+    }
+
+    // 3. Sign the canonical SignedInfo.
+    let signed_octets = {
+        let doc = parse(&document, &options.limits)?;
+        let signature = find_signature(&doc, &sig_id)?;
+        let signed_info = signature
+            .children()
+            .find(|c| is_dsig(*c, "SignedInfo"))
+            .ok_or(Error::MissingElement {
+                element: "SignedInfo",
+                parent: "Signature",
+            })?;
+        let mut out = Vec::new();
+        canonicalize(
+            &doc,
+            &Subtree::of(signed_info, &[]),
+            options.c14n,
+            &[],
+            &mut out,
+        );
+        out
+    };
+    let raw = signer.sign(options.algorithm, &signed_octets)?;
+    let value = match (options.algorithm, signer.key_kind()) {
+        (SignatureAlgorithm::Ecdsa(_), KeyKind::Ec { field_bits }) => {
+            der_ecdsa_to_raw(&raw, field_bits.div_ceil(8))?
+        }
+        _ => raw,
+    };
+    Ok(document
+        .replacen(SIGNATURE_PLACEHOLDER, &b64_wrapped(&value), 1)
+        .into_bytes())
+}
+
+fn find_signature<'a, 'i>(doc: &'a Document<'i>, id: &str) -> Result<Node<'a, 'i>, Error> {
+    doc.descendants()
+        .find(|n| is_dsig(*n, "Signature") && n.attribute("Id") == Some(id))
+        .ok_or(Error::MissingElement {
+            element: "Signature",
+            parent: "document",
+        })
+}
+
+fn signed_info_references<'a, 'i>(signature: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
+    signature
+        .children()
+        .filter(|c| is_dsig(*c, "SignedInfo"))
+        .flat_map(|si| si.children().filter(|c| is_dsig(*c, "Reference")))
+        .collect()
+}
+
+/// The digest of a content reference, computed with the verifier's own dereferencing code.
+fn reference_digest(
+    doc: &Document<'_>,
+    signature: Node<'_, '_>,
+    reference: Node<'_, '_>,
+    digest: DigestAlgorithm,
+    options: &SignOptions,
+) -> Result<Vec<u8>, Error> {
+    let ids = IdIndex::new(doc);
+    let d = super::reference::dereference(
+        doc,
+        &ids,
+        signature,
+        reference,
+        super::reference::Tolerance::default(),
+        &options.limits,
+    )?;
+    Ok(digest.digest(&d.octets)?)
+}
+
+/// `text` with `signature` appended as the last child of `element`. An empty element
+/// (`<a/>`) is rewritten as `<a>…</a>`; nothing else of the input changes.
+fn insert_into(text: &str, element: Node<'_, '_>, signature: &str) -> String {
+    let range = element.range();
+    let tag = text.get(range.clone()).unwrap_or("");
+    if tag.ends_with("/>") {
+        let head = text.get(..range.end.saturating_sub(2)).unwrap_or("");
+        let tail = text.get(range.end..).unwrap_or("");
+        let qname = crate::c14n::element_qname(element);
+        return format!("{head}>{signature}</{qname}>{tail}");
+    }
+    let at = tag.rfind("</").map_or(range.end, |i| range.start + i);
+    let (before, after) = text.split_at(at.min(text.len()));
+    format!("{before}{signature}{after}")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn signature_xml(
+    sig_id: &str,
+    method: SignatureMethod,
+    options: &SignOptions,
+    content_reference: &str,
+    props_id: &str,
+    object_id: &str,
+    enveloped_content: Option<&str>,
+    signer: &dyn Signer,
+) -> Result<String, Error> {
+    let digest = method.digest().unwrap_or(DigestAlgorithm::Sha256);
+    let mut references = content_reference.to_owned();
+    let mut objects = String::new();
+    if let Some(content) = enveloped_content {
+        objects.push_str(&format!(
+            "<ds:Object Id=\"{object_id}\">{content}</ds:Object>"
+        ));
+    }
+    if let Some(x) = &options.xades {
+        references.push_str(&reference_xml(
+            &format!("#{props_id}"),
+            Some(xades::SIGNED_PROPERTIES_TYPE),
+            &[options.c14n.uri()],
+            digest,
+            DIGEST_PLACEHOLDER,
+        ));
+        objects.push_str(&xades::qualifying_properties_xml(
+            sig_id,
+            props_id,
+            x.signing_time,
+            signer.certificate(),
+            digest,
+        )?);
+    }
+    let mut key_info = String::from("<ds:KeyInfo><ds:X509Data>");
+    for cert in
+        std::iter::once(signer.certificate()).chain(signer.chain().iter().map(Vec::as_slice))
+    {
+        key_info.push_str("<ds:X509Certificate>");
+        key_info.push_str(&b64_wrapped(cert));
+        key_info.push_str("</ds:X509Certificate>");
+    }
+    key_info.push_str("</ds:X509Data></ds:KeyInfo>");
+    Ok(format!(
+        "<ds:Signature xmlns:ds=\"{DSIG_NS}\" Id=\"{sig_id}\"><ds:SignedInfo>\
+         <ds:CanonicalizationMethod Algorithm=\"{c14n}\"/>\
+         <ds:SignatureMethod Algorithm=\"{method}\"/>{references}</ds:SignedInfo>\
+         <ds:SignatureValue>{SIGNATURE_PLACEHOLDER}</ds:SignatureValue>{key_info}{objects}\
+         </ds:Signature>",
+        c14n = options.c14n.uri(),
+        method = method.uri(),
+    ))
+}
+
+fn reference_xml(
+    uri: &str,
+    reference_type: Option<&str>,
+    transforms: &[&str],
+    digest: DigestAlgorithm,
+    value: &str,
+) -> String {
+    let mut s = format!("<ds:Reference URI=\"{uri}\"");
+    if let Some(t) = reference_type {
+        s.push_str(&format!(" Type=\"{t}\""));
+    }
+    s.push('>');
+    if !transforms.is_empty() {
+        s.push_str("<ds:Transforms>");
+        for t in transforms {
+            s.push_str(&format!("<ds:Transform Algorithm=\"{t}\"/>"));
+        }
+        s.push_str("</ds:Transforms>");
+    }
+    s.push_str(&format!(
+        "<ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue>{value}</ds:DigestValue></ds:Reference>",
+        digest.uri()
+    ));
+    s
+}
+
+/// Unique IDs that do not collide with any ID-like value already in the input.
+struct IdGenerator {
+    existing: String,
+    nonce: String,
+}
+
+impl IdGenerator {
+    fn new(content: &[u8]) -> Self {
+        let mut bytes = [0u8; 6];
+        // A failing RNG only makes IDs predictable, not wrong: uniqueness is checked below.
+        let _ = openssl::rand::rand_bytes(&mut bytes);
+        let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        Self {
+            existing: String::from_utf8_lossy(content).into_owned(),
+            nonce,
+        }
+    }
+
+    fn fresh(&self, kind: &str) -> Result<String, Error> {
+        let id = format!("kyso-{kind}-{}", self.nonce);
+        if self.existing.contains(&id) {
+            return Err(Error::DuplicateId { id });
+        }
+        Ok(id)
+    }
+}
+
+pub(crate) fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// Base64 in 76-character lines, as most XMLDSig tools write it.
+fn b64_wrapped(bytes: &[u8]) -> String {
+    let s = b64(bytes);
+    let mut out = String::with_capacity(s.len() + s.len() / 76 + 2);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && i % 76 == 0 {
+            out.push('\n');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;")
+}
+
+/// The signature kyso added XAdES properties to: the last `ds:Signature` whose
+/// `xades:QualifyingProperties` target it.
+fn xades_signature<'a, 'i>(doc: &'a Document<'i>) -> Result<(Node<'a, 'i>, Node<'a, 'i>), Error> {
+    doc.descendants()
+        .filter(|n| is_dsig(*n, "Signature"))
+        .filter_map(|sig| {
+            let id = sig.attribute("Id")?;
+            let props = sig.descendants().find(|n| {
+                n.is_element()
+                    && n.tag_name().name() == "QualifyingProperties"
+                    && n.tag_name().namespace() == Some(xades::XADES_NS)
+                    && n.attribute("Target").and_then(|t| t.strip_prefix('#')) == Some(id)
+            })?;
+            Some((sig, props))
+        })
+        .last()
+        .ok_or(Error::MissingElement {
+            element: "QualifyingProperties",
+            parent: "Signature",
+        })
+}
+
+/// What a XAdES B-T SignatureTimeStamp must cover: the Exclusive-C14N form of the
+/// `ds:SignatureValue` of the XAdES signature in `signed_xml`. Hash it into an RFC 3161
+/// request, then hand the token to [`embed_signature_timestamp`].
+pub fn signature_timestamp_input(signed_xml: &[u8], limits: &ParseLimits) -> Result<Vec<u8>, Error> {
+    let text = decode_utf8(signed_xml, limits)?;
+    let doc = parse(text, limits)?;
+    let (signature, _) = xades_signature(&doc)?;
+    xades::signature_value_octets(signature, TIMESTAMP_C14N).ok_or(Error::MissingElement {
+        element: "SignatureValue",
+        parent: "Signature",
+    })
+}
+
+const TIMESTAMP_C14N: C14nMode = C14nMode {
+    algorithm: C14nAlgorithm::Exclusive10,
+    with_comments: false,
+};
+
+/// Adds `xades:UnsignedProperties/…/SignatureTimeStamp` carrying `token_der` (a DER
+/// `TimeStampToken` over [`signature_timestamp_input`]) to the XAdES signature: B-B becomes
+/// B-T. The signed bytes do not change.
+pub fn embed_signature_timestamp(
+    signed_xml: &[u8],
+    token_der: &[u8],
+    limits: &ParseLimits,
+) -> Result<Vec<u8>, Error> {
+    let text = decode_utf8(signed_xml, limits)?;
+    let doc = parse(text, limits)?;
+    let (_, props) = xades_signature(&doc)?;
+    let xml = format!(
+        "<xades:UnsignedProperties><xades:UnsignedSignatureProperties><xades:SignatureTimeStamp>\
+         <ds:CanonicalizationMethod xmlns:ds=\"{DSIG_NS}\" Algorithm=\"{c14n}\"/>\
+         <xades:EncapsulatedTimeStamp>{token}</xades:EncapsulatedTimeStamp>\
+         </xades:SignatureTimeStamp></xades:UnsignedSignatureProperties></xades:UnsignedProperties>",
+        c14n = TIMESTAMP_C14N.uri(),
+        token = b64_wrapped(token_der),
+    );
+    Ok(insert_into(text, props, &xml).into_bytes())
+}

@@ -1,0 +1,282 @@
+//! XAdES (ETSI EN 319 132-1) signed properties: checking them on verification, building them
+//! for B-B signatures.
+
+use super::algorithms::DigestAlgorithm;
+use super::reference::{child, decode_base64};
+use kyso_verdict::{Indication, Level, Reason, SignatureVerdict, SubIndication};
+use roxmltree::Node;
+
+/// The XAdES 1.3.2 namespace.
+pub const XADES_NS: &str = "http://uri.etsi.org/01903/v1.3.2#";
+/// The `Reference/@Type` that marks the reference to SignedProperties.
+pub const SIGNED_PROPERTIES_TYPE: &str = "http://uri.etsi.org/01903#SignedProperties";
+
+fn xades_child<'a, 'i>(node: Node<'a, 'i>, local: &str) -> Option<Node<'a, 'i>> {
+    node.children().find(|c| {
+        c.is_element() && c.tag_name().name() == local && c.tag_name().namespace() == Some(XADES_NS)
+    })
+}
+
+/// Checks a signed (digest-verified) `xades:SignedProperties` against the certificate whose
+/// key verified the signature: the signing-certificate reference must name it. Records the
+/// claimed signing time and the level reached.
+pub(crate) fn check_signed_properties(
+    props: Node<'_, '_>,
+    signer_der: &[u8],
+    verdict: &mut SignatureVerdict,
+) {
+    let Some(ssp) = xades_child(props, "SignedSignatureProperties") else {
+        return;
+    };
+    if let Some(t) = xades_child(ssp, "SigningTime").and_then(|t| t.text()) {
+        verdict.signing_time = Some(t.trim().to_owned());
+    }
+    let signing_cert =
+        xades_child(ssp, "SigningCertificateV2").or_else(|| xades_child(ssp, "SigningCertificate"));
+    let Some(signing_cert) = signing_cert else {
+        verdict.reasons.push(Reason {
+            code: "xades-no-signing-certificate".to_owned(),
+            message: "SignedProperties carry no SigningCertificate(V2)".to_owned(),
+        });
+        return;
+    };
+    let matches = signing_cert
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().name() == "Cert")
+        .filter_map(|cert| xades_child(cert, "CertDigest"))
+        .any(|digest| {
+            let algorithm = child(digest, "DigestMethod")
+                .and_then(|m| m.attribute("Algorithm"))
+                .and_then(DigestAlgorithm::from_uri);
+            let value = child(digest, "DigestValue")
+                .and_then(|v| decode_base64(v.text().unwrap_or("").as_bytes()));
+            match (algorithm, value) {
+                (Some(a), Some(v)) => a.digest(signer_der).is_ok_and(|d| d == v),
+                _ => false,
+            }
+        });
+    if matches {
+        if verdict.level < Level::BB {
+            verdict.level = Level::BB;
+        }
+    } else {
+        if verdict.indication == Indication::Passed {
+            verdict.indication = Indication::Indeterminate;
+            verdict.sub_indication = Some(SubIndication::NoSigningCertificateFound);
+        }
+        verdict.reasons.push(Reason {
+            code: "xades-signing-certificate-mismatch".to_owned(),
+            message: "SigningCertificate does not name the certificate that verified the \
+                      signature"
+                .to_owned(),
+        });
+    }
+}
+
+/// The `ds:Object` holding `xades:QualifyingProperties` for a B-B signature: SigningTime and
+/// SigningCertificateV2 (digest of the signer's certificate and its IssuerSerialV2).
+pub(crate) fn qualifying_properties_xml(
+    signature_id: &str,
+    properties_id: &str,
+    signing_time: std::time::SystemTime,
+    certificate_der: &[u8],
+    digest: DigestAlgorithm,
+) -> Result<String, crate::Error> {
+    let cert_digest = super::sign::b64(&digest.digest(certificate_der)?);
+    let issuer_serial = super::sign::b64(&issuer_serial_v2(certificate_der)?);
+    Ok(format!(
+        "<ds:Object><xades:QualifyingProperties xmlns:xades=\"{XADES_NS}\" \
+         Target=\"#{signature_id}\"><xades:SignedProperties Id=\"{properties_id}\">\
+         <xades:SignedSignatureProperties><xades:SigningTime>{time}</xades:SigningTime>\
+         <xades:SigningCertificateV2><xades:Cert><xades:CertDigest>\
+         <ds:DigestMethod Algorithm=\"{digest_uri}\"/><ds:DigestValue>{cert_digest}</ds:DigestValue>\
+         </xades:CertDigest><xades:IssuerSerialV2>{issuer_serial}</xades:IssuerSerialV2>\
+         </xades:Cert></xades:SigningCertificateV2></xades:SignedSignatureProperties>\
+         </xades:SignedProperties></xades:QualifyingProperties></ds:Object>",
+        time = utc_date_time(signing_time),
+        digest_uri = digest.uri(),
+    ))
+}
+
+/// DER of `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER }`
+/// (RFC 5035), the issuer as one `directoryName`.
+fn issuer_serial_v2(certificate_der: &[u8]) -> Result<Vec<u8>, crate::Error> {
+    use der::{Decode, Encode};
+    let cert = x509_cert::Certificate::from_der(certificate_der).map_err(|_| {
+        crate::Error::BadCertificate {
+            reason: "signer certificate is not DER X.509",
+        }
+    })?;
+    let tbs = &cert.tbs_certificate;
+    let name = tbs
+        .issuer
+        .to_der()
+        .map_err(|_| crate::Error::BadCertificate {
+            reason: "issuer name does not encode",
+        })?;
+    let serial = tbs
+        .serial_number
+        .to_der()
+        .map_err(|_| crate::Error::BadCertificate {
+            reason: "serial number does not encode",
+        })?;
+    let directory_name = der_wrap(0xA4, &name);
+    let general_names = der_wrap(0x30, &directory_name);
+    Ok(der_wrap(0x30, &[general_names, serial].concat()))
+}
+
+fn der_wrap(tag: u8, content: &[u8]) -> Vec<u8> {
+    let len = content.len();
+    let mut out = vec![tag];
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .iter()
+            .copied()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | bytes.len() as u8);
+        out.extend_from_slice(&bytes);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ` for a system time (before 1970 clamps to the epoch).
+pub(crate) fn utc_date_time(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Civil from days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utc_date_time;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn formats_utc_times() {
+        assert_eq!(utc_date_time(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let t = UNIX_EPOCH + Duration::from_secs(1_583_468_854);
+        assert_eq!(utc_date_time(t), "2020-03-06T04:27:34Z");
+        assert_ne!(utc_date_time(t), "2020-03-06T11:27:34Z");
+    }
+}
+
+/// The result of checking an RFC 3161 timestamp token, produced by the caller's
+/// [`TimestampValidator`] (kyso-cms in the CLI).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TimestampOutcome {
+    /// The token is valid, its imprint matches the data, and it proves `time` (RFC 3339).
+    Valid {
+        /// The proven time (genTime), RFC 3339.
+        time: String,
+    },
+    /// The token does not verify or does not cover the data.
+    Invalid {
+        /// Why, for the report.
+        reason: String,
+    },
+}
+
+/// Checks XAdES signature timestamps: the seam where the CLI plugs in kyso-cms.
+pub trait TimestampValidator {
+    /// Validates the DER `TimeStampToken` over `data` (the canonicalized SignatureValue).
+    fn validate(&self, token_der: &[u8], data: &[u8]) -> TimestampOutcome;
+}
+
+/// The canonicalization a SignatureTimeStamp names (XAdES default: C14N 1.0).
+fn timestamp_c14n(timestamp: Node<'_, '_>) -> Option<crate::c14n::C14nMode> {
+    match child(timestamp, "CanonicalizationMethod").and_then(|m| m.attribute("Algorithm")) {
+        Some(uri) => crate::c14n::C14nMode::from_uri(uri),
+        None => crate::c14n::C14nMode::from_uri(crate::c14n::C14N10),
+    }
+}
+
+/// The octets a SignatureTimeStamp covers: the canonical `ds:SignatureValue` element.
+pub(crate) fn signature_value_octets(
+    signature: Node<'_, '_>,
+    mode: crate::c14n::C14nMode,
+) -> Option<Vec<u8>> {
+    let value = child(signature, "SignatureValue")?;
+    let mut out = Vec::new();
+    crate::c14n::canonicalize(
+        &signature.document(),
+        &crate::c14n::Subtree::of(value, &[]),
+        mode,
+        &[],
+        &mut out,
+    );
+    Some(out)
+}
+
+/// Checks the `xades:SignatureTimeStamp`s of a signature whose SignedProperties verified.
+/// A valid one proves the time and lifts the level to B-T.
+pub(crate) fn check_signature_timestamps(
+    signature: Node<'_, '_>,
+    validator: Option<&dyn TimestampValidator>,
+    verdict: &mut SignatureVerdict,
+) {
+    let timestamps: Vec<Node<'_, '_>> = signature
+        .descendants()
+        .filter(|n| {
+            n.is_element()
+                && n.tag_name().name() == "SignatureTimeStamp"
+                && n.tag_name().namespace() == Some(XADES_NS)
+        })
+        .collect();
+    for ts in timestamps {
+        let token = xades_child(ts, "EncapsulatedTimeStamp")
+            .and_then(|t| decode_base64(t.text().unwrap_or("").as_bytes()));
+        let data = timestamp_c14n(ts).and_then(|mode| signature_value_octets(signature, mode));
+        let (Some(token), Some(data)) = (token, data) else {
+            verdict.reasons.push(Reason {
+                code: "signature-timestamp-malformed".to_owned(),
+                message: "SignatureTimeStamp without a readable token or canonicalization"
+                    .to_owned(),
+            });
+            continue;
+        };
+        let Some(validator) = validator else {
+            verdict.reasons.push(Reason {
+                code: "signature-timestamp-not-checked".to_owned(),
+                message: "a SignatureTimeStamp is present but no timestamp validator was given"
+                    .to_owned(),
+            });
+            continue;
+        };
+        match validator.validate(&token, &data) {
+            TimestampOutcome::Valid { time } => {
+                verdict.timestamp = Some(time);
+                if verdict.level == Level::BB {
+                    verdict.level = Level::BT;
+                }
+            }
+            TimestampOutcome::Invalid { reason } => verdict.reasons.push(Reason {
+                code: "signature-timestamp-invalid".to_owned(),
+                message: reason,
+            }),
+        }
+    }
+}

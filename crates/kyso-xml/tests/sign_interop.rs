@@ -1,0 +1,363 @@
+//! Signing with kyso and verifying with kyso and xmlsec1, and the reverse.
+
+mod corpus;
+
+use corpus::chain::TestTrust;
+use corpus::pki::Pki;
+use kyso_keys::{HashAlgorithm, SignatureAlgorithm};
+use kyso_verdict::{Indication, Level};
+use kyso_xml::c14n::{C14nAlgorithm, C14nMode};
+use kyso_xml::dsig::{
+    sign_document, verify_document, Placement, SignOptions, VerifyOptions, XadesOptions,
+    XmlSignatureReport,
+};
+use kyso_xml::ParseLimits;
+use std::process::Command;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+const DOCUMENT: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+<vb:VanBan xmlns:vb=\"urn:example:vanban\" xmlns:x=\"urn:example:unused\">\n  \
+<vb:TrichYeu>Về việc triển khai chữ ký số</vb:TrichYeu>\n  \
+<vb:NoiDung lang=\"vi\">Nội dung NFD: Vie\u{323}\u{302}t Nam</vb:NoiDung>\n  \
+<!-- ghi chú -->\n</vb:VanBan>\n";
+
+fn trust(pki: &Pki) -> TestTrust {
+    TestTrust {
+        trusted: vec![openssl::x509::X509::from_der(&pki.root_der()).expect("root")],
+        ..TestTrust::default()
+    }
+}
+
+fn kyso_verify(pki: &Pki, xml: &[u8], detached: Option<(&str, &[u8])>) -> Vec<XmlSignatureReport> {
+    let trust = trust(pki);
+    let options = VerifyOptions {
+        limits: ParseLimits::default(),
+        validation_time: SystemTime::now(),
+        chain_validator: &trust,
+        certificate_pool: &[],
+        accept_misspelled_exc_c14n: false,
+        detached,
+        timestamp_validator: None,
+    };
+    verify_document(xml, &options).expect("document parses")
+}
+
+/// Whether an interop tool is installed. Outside CI a missing tool skips the interop half of
+/// a test; in CI (`CI=true`) it is a failure (`.ci` installs xmlsec1 and
+/// xml-security-c-utils).
+fn tool(name: &str) -> bool {
+    let found = Command::new(name).arg("--version").output().is_ok();
+    assert!(
+        found || std::env::var("CI").map_or(true, |v| v != "true"),
+        "{name} is not installed in CI"
+    );
+    found
+}
+
+/// Santuario C++ `xsec-checksig` (no chain validation: it checks the signature with the key
+/// in KeyInfo). `None` when the tool is not installed.
+fn santuario_verify(pki: &Pki, xml: &[u8], extra: &[&str]) -> Option<bool> {
+    if !tool("xsec-checksig") {
+        return None;
+    }
+    let file = pki.path("to-check.xml");
+    std::fs::write(&file, xml).expect("write");
+    let out = Command::new("xsec-checksig")
+        .args(extra)
+        .arg(&file)
+        .current_dir(pki.dir.path())
+        .output()
+        .expect("xsec-checksig runs");
+    Some(out.status.success())
+}
+
+fn xmlsec_verify(pki: &Pki, xml: &[u8], extra: &[&str]) -> bool {
+    let file = pki.path("to-verify.xml");
+    std::fs::write(&file, xml).expect("write");
+    let root = pki.path("root.pem");
+    let out = Command::new("xmlsec1")
+        .arg("--verify")
+        .arg("--trusted-pem")
+        .arg(&root)
+        .args(extra)
+        .arg(&file)
+        .current_dir(pki.dir.path())
+        .output()
+        .expect("xmlsec1 runs");
+    out.status.success()
+}
+
+fn options(algorithm: SignatureAlgorithm, placement: Placement) -> SignOptions {
+    SignOptions {
+        placement,
+        ..SignOptions::enveloped(algorithm)
+    }
+}
+
+fn tamper(xml: &[u8]) -> Vec<u8> {
+    String::from_utf8(xml.to_vec())
+        .expect("utf-8")
+        .replacen("triển khai", "trien khai", 1)
+        .into_bytes()
+}
+
+#[test]
+fn enveloped_signatures_verify_in_kyso_and_xmlsec1_and_tampering_breaks_both() {
+    let pki = Pki::new();
+    let cases = [
+        (
+            "rsa",
+            SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256),
+        ),
+        (
+            "rsa",
+            SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha384),
+        ),
+        (
+            "rsa",
+            SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha512),
+        ),
+        ("p256", SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha256)),
+        ("p384", SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha384)),
+    ];
+    for (key, algorithm) in cases {
+        let signer = pki.signer(key);
+        let signed = sign_document(
+            DOCUMENT.as_bytes(),
+            &signer,
+            &options(algorithm, Placement::Enveloped { parent: None }),
+        )
+        .expect("signs");
+        let reports = kyso_verify(&pki, &signed, None);
+        assert_eq!(reports.len(), 1);
+        assert_eq!(
+            reports[0].verdict.indication,
+            Indication::Passed,
+            "{algorithm:?}: {:?}",
+            reports[0].verdict.reasons
+        );
+        assert!(
+            xmlsec_verify(&pki, &signed, &[]),
+            "xmlsec1 rejects {algorithm:?}"
+        );
+
+        let tampered = tamper(&signed);
+        assert_eq!(
+            kyso_verify(&pki, &tampered, None)[0].verdict.indication,
+            Indication::Failed
+        );
+        assert!(
+            !xmlsec_verify(&pki, &tampered, &[]),
+            "xmlsec1 accepts tampering"
+        );
+    }
+}
+
+#[test]
+fn inclusive_c14n_signature_under_a_chosen_parent_verifies_and_names_the_document() {
+    let pki = Pki::new();
+    let signer = pki.signer("rsa");
+    let mut opts = options(
+        SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256),
+        Placement::Enveloped {
+            parent: Some("NoiDung".to_owned()),
+        },
+    );
+    opts.c14n = C14nMode {
+        algorithm: C14nAlgorithm::Inclusive10,
+        with_comments: false,
+    };
+    let signed = sign_document(DOCUMENT.as_bytes(), &signer, &opts).expect("signs");
+    let text = String::from_utf8(signed.clone()).expect("utf-8");
+    assert!(text.contains("</ds:Signature></vb:NoiDung>"));
+    let report = &kyso_verify(&pki, &signed, None)[0];
+    assert_eq!(report.verdict.indication, Indication::Passed);
+    assert_eq!(
+        report.verdict.coverage,
+        kyso_verdict::Coverage::Nodes(vec![
+            "document (/vb:VanBan) without its enveloped Signature".to_owned()
+        ])
+    );
+    assert!(xmlsec_verify(&pki, &signed, &[]));
+    assert!(!xmlsec_verify(&pki, &tamper(&signed), &[]));
+}
+
+#[test]
+fn rsa_pss_signatures_verify_in_kyso_and_fail_when_tampered() {
+    // xmlsec1 1.2.37 (Debian 12) has no RSA-PSS: kyso checks itself only here.
+    let pki = Pki::new();
+    let signer = pki.signer("rsa");
+    for h in [HashAlgorithm::Sha256, HashAlgorithm::Sha512] {
+        let signed = sign_document(
+            DOCUMENT.as_bytes(),
+            &signer,
+            &options(
+                SignatureAlgorithm::RsaPss(h),
+                Placement::Enveloped { parent: None },
+            ),
+        )
+        .expect("signs");
+        assert_eq!(
+            kyso_verify(&pki, &signed, None)[0].verdict.indication,
+            Indication::Passed
+        );
+        assert_eq!(
+            kyso_verify(&pki, &tamper(&signed), None)[0]
+                .verdict
+                .indication,
+            Indication::Failed
+        );
+    }
+}
+
+#[test]
+fn enveloping_signature_verifies_in_kyso_and_xmlsec1() {
+    let pki = Pki::new();
+    let signer = pki.signer("p256");
+    let signed = sign_document(
+        DOCUMENT.as_bytes(),
+        &signer,
+        &options(
+            SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha256),
+            Placement::Enveloping,
+        ),
+    )
+    .expect("signs");
+    let report = &kyso_verify(&pki, &signed, None)[0];
+    assert_eq!(
+        report.verdict.indication,
+        Indication::Passed,
+        "{:?}",
+        report.verdict.reasons
+    );
+    assert!(xmlsec_verify(&pki, &signed, &[]));
+    assert!(!xmlsec_verify(&pki, &tamper(&signed), &[]));
+    assert_eq!(
+        kyso_verify(&pki, &tamper(&signed), None)[0]
+            .verdict
+            .indication,
+        Indication::Failed
+    );
+}
+
+#[test]
+fn detached_signature_verifies_against_its_file_and_not_another() {
+    let pki = Pki::new();
+    let signer = pki.signer("rsa");
+    let content = b"%PDF-1.7 any bytes at all\n";
+    std::fs::write(pki.path("report.pdf"), content).expect("write");
+    let signed = sign_document(
+        content,
+        &signer,
+        &options(
+            SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256),
+            Placement::Detached {
+                uri: "report.pdf".to_owned(),
+            },
+        ),
+    )
+    .expect("signs");
+    let ok = &kyso_verify(&pki, &signed, Some(("report.pdf", content)))[0];
+    assert_eq!(
+        ok.verdict.indication,
+        Indication::Passed,
+        "{:?}",
+        ok.verdict.reasons
+    );
+    let other = &kyso_verify(&pki, &signed, Some(("report.pdf", b"other")))[0];
+    assert_eq!(other.verdict.indication, Indication::Failed);
+    // Without the content kyso never fetches it: unsupported, not valid.
+    let none = &kyso_verify(&pki, &signed, None)[0];
+    assert_eq!(none.verdict.indication, Indication::Indeterminate);
+    assert!(
+        xmlsec_verify(&pki, &signed, &[]),
+        "xmlsec1 rejects detached"
+    );
+}
+
+#[test]
+fn xades_b_b_signature_reports_level_signing_time_and_verifies_in_xmlsec1() {
+    let pki = Pki::new();
+    let signer = pki.signer("rsa");
+    let when = UNIX_EPOCH + Duration::from_secs(1_583_468_854);
+    let mut opts = options(
+        SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256),
+        Placement::Enveloped { parent: None },
+    );
+    opts.xades = Some(XadesOptions { signing_time: when });
+    let signed = sign_document(DOCUMENT.as_bytes(), &signer, &opts).expect("signs");
+    let report = &kyso_verify(&pki, &signed, None)[0];
+    assert_eq!(
+        report.verdict.indication,
+        Indication::Passed,
+        "{:?}",
+        report.verdict.reasons
+    );
+    assert_eq!(report.verdict.level, Level::BB);
+    assert_eq!(
+        report.verdict.signing_time.as_deref(),
+        Some("2020-03-06T04:27:34Z")
+    );
+    let id_attr = "--id-attr:Id";
+    let node = "http://uri.etsi.org/01903/v1.3.2#:SignedProperties";
+    assert!(xmlsec_verify(&pki, &signed, &[id_attr, node]));
+    assert_ne!(
+        santuario_verify(&pki, &signed, &["--id", "Id"]),
+        Some(false)
+    );
+
+    // Changing the signed signing time breaks the signature.
+    let forged = String::from_utf8(signed.clone())
+        .expect("utf-8")
+        .replace("2020-03-06T04:27:34Z", "2021-03-06T04:27:34Z");
+    assert_eq!(
+        kyso_verify(&pki, forged.as_bytes(), None)[0]
+            .verdict
+            .indication,
+        Indication::Failed
+    );
+}
+
+#[test]
+fn kyso_verifies_what_xmlsec1_signs_from_a_template_and_rejects_it_tampered() {
+    let pki = Pki::new();
+    let template = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VanBan xmlns=\"urn:example:vanban\">\
+<TrichYeu>Về việc triển khai</TrichYeu>\
+<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><SignedInfo>\
+<CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>\
+<SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>\
+<Reference URI=\"\"><Transforms><Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/></Transforms>\
+<DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue/></Reference>\
+</SignedInfo><SignatureValue/><KeyInfo><X509Data/></KeyInfo></Signature></VanBan>\n";
+    std::fs::write(pki.path("tmpl.xml"), template).expect("write");
+    let keyspec = format!(
+        "{},{}",
+        pki.path("rsa.key").display(),
+        pki.path("rsa.pem").display()
+    );
+    let out = Command::new("xmlsec1")
+        .args(["--sign", "--privkey-pem", &keyspec, "--output"])
+        .arg(pki.path("signed-by-xmlsec.xml"))
+        .arg(pki.path("tmpl.xml"))
+        .output()
+        .expect("xmlsec1 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let signed = std::fs::read(pki.path("signed-by-xmlsec.xml")).expect("read");
+    let report = &kyso_verify(&pki, &signed, None)[0];
+    assert_eq!(
+        report.verdict.indication,
+        Indication::Passed,
+        "{:?}",
+        report.verdict.reasons
+    );
+    assert_eq!(
+        kyso_verify(&pki, &tamper(&signed), None)[0]
+            .verdict
+            .indication,
+        Indication::Failed
+    );
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it. Installs what the tests need first (Debian packages,
+# the Python venv with the interop peers), then: unit and integration tests (SoftHSM tokens,
+# pyHanko / pdfsig / qpdf interop), and the x509-limbo chain-validation suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-test-deps.sh
+export PATH="$PWD/.venv/bin:$PATH"
+export KYSO_VENV="$PWD/.venv"
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+echo "== cargo test"
+cargo test --workspace --quiet 2>&1 | tee /tmp/kyso-cargo-test.log
+grep -q "test result" /tmp/kyso-cargo-test.log
+echo "== x509-limbo (document-signing subset)"
+cargo build --release --quiet --bin kyso
+python3 scripts/check-limbo.py target/release/kyso

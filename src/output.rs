@@ -1,0 +1,72 @@
+//! Writing outputs so that nothing is ever half-written: a temporary file beside the target,
+//! flushed and synced, then renamed into place.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+
+/// Writes the concatenation of `parts` to `target` atomically.
+///
+/// Without `overwrite`, an existing `target` is left alone and an error returned (the rename is
+/// a no-clobber link, so a file appearing meanwhile is not overwritten either).
+pub(crate) fn write_atomically(target: &Path, parts: &[&[u8]], overwrite: bool) -> anyhow::Result<()> {
+    let dir = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !overwrite && target.exists() {
+        anyhow::bail!("{}: already exists (use --force to overwrite)", target.display());
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".kyso-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+    for part in parts {
+        temp.write_all(part)
+            .with_context(|| format!("{}: write failed", temp.path().display()))?;
+    }
+    temp.as_file()
+        .sync_all()
+        .with_context(|| format!("{}: sync failed", temp.path().display()))?;
+    let result = if overwrite {
+        temp.persist(target).map(|_| ())
+    } else {
+        temp.persist_noclobber(target).map(|_| ())
+    };
+    result.map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!("{}: already exists (use --force to overwrite)", target.display())
+        } else {
+            anyhow::Error::new(e.error).context(format!("{}: cannot rename into place", target.display()))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_atomically;
+
+    #[test]
+    fn writes_all_parts_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("out.pdf");
+        write_atomically(&target, &[b"abc", b"def"], false).expect("write");
+        assert_eq!(std::fs::read(&target).expect("read"), b"abcdef");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
+        assert_eq!(names.len(), 1, "a temporary file was left behind");
+    }
+
+    #[test]
+    fn refuses_to_overwrite_without_permission() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = dir.path().join("out.pdf");
+        std::fs::write(&target, b"precious").expect("write");
+        let err = write_atomically(&target, &[b"new"], false).expect_err("must refuse");
+        assert!(err.to_string().contains("already exists"));
+        assert_eq!(std::fs::read(&target).expect("read"), b"precious");
+        write_atomically(&target, &[b"new"], true).expect("overwrite allowed");
+        assert_eq!(std::fs::read(&target).expect("read"), b"new");
+    }
+}

@@ -1,0 +1,245 @@
+//! Renders the shared verdict model: a readable table, JSON, JSON Lines, CSV.
+
+use std::io::{self, Write};
+
+use kyso_verdict::{Coverage, FileReport, Indication, SignatureVerdict};
+
+use crate::cli::Lang;
+
+/// Counts over a whole batch, for the closing summary line.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Summary {
+    pub(crate) files: usize,
+    pub(crate) signatures: usize,
+    pub(crate) passed: usize,
+    pub(crate) failed: usize,
+    pub(crate) indeterminate: usize,
+    pub(crate) unsigned: usize,
+    pub(crate) errors: usize,
+}
+
+impl Summary {
+    pub(crate) fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        if report.error.is_some() {
+            self.errors += 1;
+        } else if report.signatures.is_empty() {
+            self.unsigned += 1;
+        }
+        for sig in &report.signatures {
+            self.signatures += 1;
+            match sig.indication {
+                Indication::Passed => self.passed += 1,
+                Indication::Failed => self.failed += 1,
+                Indication::Indeterminate => self.indeterminate += 1,
+            }
+        }
+    }
+
+    pub(crate) fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!(
+                "{} files, {} signatures: {} passed, {} failed, {} indeterminate; {} unsigned, {} errors",
+                self.files, self.signatures, self.passed, self.failed, self.indeterminate,
+                self.unsigned, self.errors
+            ),
+            Lang::Vi => format!(
+                "{} tệp, {} chữ ký: {} hợp lệ, {} không hợp lệ, {} chưa xác định; {} chưa ký, {} lỗi",
+                self.files, self.signatures, self.passed, self.failed, self.indeterminate,
+                self.unsigned, self.errors
+            ),
+        }
+    }
+}
+
+/// Writes one file's report as a JSON line.
+pub(crate) fn write_jsonl(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
+/// Writes one file's report as a pretty JSON document.
+pub(crate) fn write_json(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
+}
+
+/// The CSV header; one row per signature follows (an unsigned or unreadable file gets one row).
+pub(crate) const CSV_HEADER: &str = "file,format,signature,kind,indication,sub_indication,level,signer,organization,issuer,signing_time,timestamp,certificate_not_before,certificate_not_after,coverage,reasons,error";
+
+/// Writes one file's CSV rows.
+pub(crate) fn write_csv(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
+    if report.signatures.is_empty() {
+        let status = if report.error.is_some() { "ERROR" } else { "UNSIGNED" };
+        let row = [
+            report.file.as_str(),
+            &report.format,
+            "",
+            "",
+            status,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            report.error.as_deref().unwrap_or(""),
+        ];
+        return write_csv_row(out, &row);
+    }
+    for sig in &report.signatures {
+        let reasons: Vec<&str> = sig.reasons.iter().map(|r| r.message.as_str()).collect();
+        let row = [
+            report.file.as_str(),
+            &report.format,
+            &sig.id,
+            &sig.kind,
+            indication_code(sig.indication),
+            &sig.sub_indication.map(|s| sub_code(&s)).unwrap_or_default(),
+            &level_code(sig),
+            sig.signer.as_deref().unwrap_or(""),
+            sig.organization.as_deref().unwrap_or(""),
+            sig.issuer.as_deref().unwrap_or(""),
+            sig.signing_time.as_deref().unwrap_or(""),
+            sig.timestamp.as_deref().unwrap_or(""),
+            sig.certificate_not_before.as_deref().unwrap_or(""),
+            sig.certificate_not_after.as_deref().unwrap_or(""),
+            &coverage_text(&sig.coverage, Lang::En),
+            &reasons.join("; "),
+            report.error.as_deref().unwrap_or(""),
+        ];
+        write_csv_row(out, &row)?;
+    }
+    Ok(())
+}
+
+fn write_csv_row(out: &mut impl Write, fields: &[&str]) -> io::Result<()> {
+    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    writeln!(out, "{}", line.join(","))
+}
+
+/// Quotes a CSV field when needed (RFC 4180), and defuses spreadsheet formulas.
+fn csv_field(field: &str) -> String {
+    let formula = field.starts_with(['=', '+', '-', '@']);
+    let needs_quotes = formula || field.contains([',', '"', '\n', '\r']);
+    if !needs_quotes {
+        return field.to_owned();
+    }
+    let escaped = field.replace('"', "\"\"");
+    if formula {
+        format!("\"'{escaped}\"")
+    } else {
+        format!("\"{escaped}\"")
+    }
+}
+
+fn indication_code(indication: Indication) -> &'static str {
+    match indication {
+        Indication::Passed => "PASSED",
+        Indication::Failed => "FAILED",
+        Indication::Indeterminate => "INDETERMINATE",
+    }
+}
+
+fn sub_code(sub: &kyso_verdict::SubIndication) -> String {
+    serde_json::to_value(sub)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn level_code(sig: &SignatureVerdict) -> String {
+    serde_json::to_value(sig.level)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn coverage_text(coverage: &Coverage, lang: Lang) -> String {
+    match (coverage, lang) {
+        (Coverage::EntireFile, Lang::En) => "entire file".into(),
+        (Coverage::EntireFile, Lang::Vi) => "toàn bộ tệp".into(),
+        (Coverage::EntireRevision, Lang::En) => "entire revision, later changes allowed".into(),
+        (Coverage::EntireRevision, Lang::Vi) => {
+            "toàn bộ phiên bản đã ký, các thay đổi sau đó được phép".into()
+        }
+        (Coverage::Partial, Lang::En) => "partial: disallowed changes after signing".into(),
+        (Coverage::Partial, Lang::Vi) => "một phần: có thay đổi không được phép sau khi ký".into(),
+        (Coverage::Nodes(nodes), _) => nodes.join(" "),
+    }
+}
+
+/// Writes one file's report as readable text (the seven fields the Vietnamese rules require
+/// for every signature).
+pub(crate) fn write_table(out: &mut impl Write, report: &FileReport, lang: Lang) -> io::Result<()> {
+    let t = |en: &'static str, vi: &'static str| if lang == Lang::Vi { vi } else { en };
+    writeln!(out, "{}", report.file)?;
+    if let Some(error) = &report.error {
+        writeln!(out, "  {}: {error}", t("error", "lỗi"))?;
+        return Ok(());
+    }
+    if report.signatures.is_empty() {
+        writeln!(out, "  {}", t("not signed", "chưa được ký số"))?;
+        return Ok(());
+    }
+    for sig in &report.signatures {
+        let verdict = match (sig.indication, lang) {
+            (Indication::Passed, Lang::En) => "PASSED",
+            (Indication::Passed, Lang::Vi) => "HỢP LỆ",
+            (Indication::Failed, Lang::En) => "FAILED",
+            (Indication::Failed, Lang::Vi) => "KHÔNG HỢP LỆ",
+            (Indication::Indeterminate, Lang::En) => "INDETERMINATE",
+            (Indication::Indeterminate, Lang::Vi) => "CHƯA XÁC ĐỊNH",
+        };
+        let sub = sig.sub_indication.map(|s| format!(" ({})", sub_code(&s))).unwrap_or_default();
+        writeln!(out, "  {} {}: {verdict}{sub} [{}]", t("signature", "chữ ký"), sig.id, level_code(sig))?;
+        let dash = "-".to_owned();
+        let rows = [
+            (t("signer", "người ký"), sig.signer.clone().unwrap_or_else(|| dash.clone())),
+            (t("managing unit", "đơn vị quản lý"), sig.organization.clone().unwrap_or_else(|| dash.clone())),
+            (t("issuing CA", "tổ chức cấp chứng thư"), sig.issuer.clone().unwrap_or_else(|| dash.clone())),
+            (
+                t("signing time", "thời gian ký"),
+                match (&sig.timestamp, &sig.signing_time) {
+                    (Some(ts), _) => format!("{ts} ({})", t("timestamp", "dấu thời gian")),
+                    (None, Some(st)) => format!("{st} ({})", t("claimed by the signer", "do người ký khai báo")),
+                    (None, None) => dash.clone(),
+                },
+            ),
+            (t("coverage", "phạm vi ký"), coverage_text(&sig.coverage, lang)),
+            (
+                t("certificate validity", "hiệu lực chứng thư"),
+                format!(
+                    "{} .. {}",
+                    sig.certificate_not_before.as_deref().unwrap_or("?"),
+                    sig.certificate_not_after.as_deref().unwrap_or("?")
+                ),
+            ),
+        ];
+        for (label, value) in rows {
+            writeln!(out, "    {label}: {value}")?;
+        }
+        for reason in &sig.reasons {
+            writeln!(out, "    - {}", reason.message)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_quotes_separators_and_defuses_formulas() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=cmd()"), "\"'=cmd()\"");
+    }
+}
