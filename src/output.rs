@@ -27,6 +27,14 @@ pub(crate) fn write_atomically(target: &Path, parts: &[&[u8]], overwrite: bool) 
         temp.write_all(part)
             .with_context(|| format!("{}: write failed", temp.path().display()))?;
     }
+    // A temporary file is created private (0600); a signed document is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        temp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .with_context(|| format!("{}: cannot set permissions", temp.path().display()))?;
+    }
     temp.as_file()
         .sync_all()
         .with_context(|| format!("{}: sync failed", temp.path().display()))?;

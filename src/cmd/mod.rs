@@ -16,7 +16,7 @@ mod verify;
 pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = crate::lang::resolve(cli.lang);
     match cli.command {
-        Command::Sign(args) => sign::run(args),
+        Command::Sign(args) => sign::run(args, lang),
         Command::Verify(args) => verify::run(args, lang),
         Command::Token(command) => token::run(command),
         Command::Chain(command) => chain::run(command),

@@ -6,9 +6,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use chrono::Offset;
 use rayon::prelude::*;
 
 use crate::cli::sign::{PdfSignArgs, SignArgs, SubFilter};
+use crate::cli::Lang;
 use crate::cmd::key_source;
 use crate::input::InputBytes;
 use crate::output::write_atomically;
@@ -35,12 +37,13 @@ impl Job {
     }
 }
 
-pub(crate) fn run(args: SignArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let jobs = plan_jobs(&args)?;
     let signer = key_source::open_signer(&args.key)?;
     let algorithm = key_source::signature_algorithm(signer.as_ref(), args.key.pss)?;
-    let template = SignTemplate::new(&args.pdf, signer.as_ref(), algorithm)?;
-    let context = BatchContext { signer: signer.as_ref(), template: &template, force: args.force };
+    let cms = kyso_cms::SignerContext::new(signer.as_ref())?;
+    let template = SignTemplate::new(&args.pdf, signer.as_ref(), &cms, algorithm, lang)?;
+    let context = BatchContext { template: &template, cms: &cms, force: args.force };
 
     let progress = progress_bar(jobs.len(), args.json);
     let results: Vec<(Job, anyhow::Result<SignedSummary>)> = jobs
@@ -226,8 +229,8 @@ struct SignedSummary {
 
 /// Everything shared by a batch: the signer and the prepared signature template.
 struct BatchContext<'a> {
-    signer: &'a dyn kyso_keys::Signer,
     template: &'a SignTemplate,
+    cms: &'a kyso_cms::SignerContext<'a>,
     force: bool,
 }
 
@@ -237,10 +240,7 @@ impl BatchContext<'_> {
             Some(path) => InputBytes::open(path)?,
             None => InputBytes::stdin()?,
         };
-        let signed = self
-            .template
-            .sign(&input, self.signer)
-            .with_context(|| job.input_name())?;
+        let signed = self.template.sign(&input, self.cms)?;
         let total = input.len() as u64 + signed.update.len() as u64;
         match &job.target {
             Target::File(path) => {
@@ -263,18 +263,29 @@ struct SignedUpdate {
     field: String,
 }
 
+/// Where a visible signature goes, before a document says how many pages it has.
+#[derive(Debug, Clone, Copy)]
+struct VisibleAt {
+    /// 1-based page number; negative counts from the end (-1 = last page).
+    page: i64,
+    rect: [f64; 4],
+}
+
 /// The per-batch signing settings: parsed once, applied to every document.
 struct SignTemplate {
     algorithm: kyso_keys::SignatureAlgorithm,
     cms_options: kyso_cms::SignOptions,
     request: kyso_pdf::sign::SignatureRequest,
+    visible: Option<VisibleAt>,
 }
 
 impl SignTemplate {
     fn new(
         args: &PdfSignArgs,
         signer: &dyn kyso_keys::Signer,
+        cms: &kyso_cms::SignerContext<'_>,
         algorithm: kyso_keys::SignatureAlgorithm,
+        lang: Lang,
     ) -> anyhow::Result<Self> {
         let now = chrono::Utc::now();
         let vn_time = now.with_timezone(&vietnam_offset());
@@ -284,48 +295,51 @@ impl SignTemplate {
         };
         let cms_options = kyso_cms::SignOptions::new(algorithm, profile)
             .with_signing_time(std::time::SystemTime::from(now));
-        let placement = placement(args)?;
-        let appearance = match placement {
-            kyso_pdf::sign::Placement::Invisible => None,
-            kyso_pdf::sign::Placement::Visible { .. } => {
-                Some(appearance(args, signer, &vn_time)?)
-            }
+        let info = kyso_keys::CertificateInfo::from_der(signer.certificate())
+            .context("reading the signer's certificate")?;
+        let visible = visible_at(args)?;
+        let appearance = match visible {
+            None => None,
+            Some(_) => Some(appearance(args, &info, &vn_time, lang)?),
         };
-        let request = kyso_pdf::sign::SignatureRequest {
-            field_name: args.field.clone(),
-            placement,
-            appearance,
-            sub_filter: match args.subfilter {
-                SubFilter::EtsiCadesDetached => kyso_pdf::sign::SubFilter::EtsiCadesDetached,
-                SubFilter::AdbePkcs7Detached => kyso_pdf::sign::SubFilter::AdbePkcs7Detached,
-            },
-            name: certificate_names(signer.certificate()).common_name,
-            reason: args.reason.clone(),
-            location: args.location.clone(),
-            contact_info: args.contact.clone(),
-            signing_time: vn_time.fixed_offset(),
-            certify: args.certify,
-            contents_len: kyso_cms::estimated_len(signer, &cms_options_placeholder()),
+        let mut request = kyso_pdf::sign::SignatureRequest::new(cms.estimated_len(&cms_options));
+        request.field_name = args.field.clone();
+        request.appearance = appearance;
+        request.sub_filter = match args.subfilter {
+            SubFilter::EtsiCadesDetached => kyso_pdf::sign::SubFilter::EtsiCadesDetached,
+            SubFilter::AdbePkcs7Detached => kyso_pdf::sign::SubFilter::AdbePkcs7Detached,
         };
-        let mut template = Self { algorithm, cms_options, request };
-        template.request.contents_len = kyso_cms::estimated_len(signer, &template.cms_options);
-        Ok(template)
+        request.name = info.common_name.clone();
+        request.reason = args.reason.clone();
+        request.location = args.location.clone();
+        request.contact_info = args.contact.clone();
+        request.signing_time = Some(vn_time.fixed_offset());
+        request.certify = args.certify;
+        Ok(Self { algorithm, cms_options, request, visible })
     }
 
-    fn sign(&self, input: &[u8], signer: &dyn kyso_keys::Signer) -> anyhow::Result<SignedUpdate> {
+    /// Signs one document: prepare the update, digest input ‖ update, sign, embed.
+    fn sign(&self, input: &[u8], cms: &kyso_cms::SignerContext<'_>) -> anyhow::Result<SignedUpdate> {
         let doc = kyso_pdf::Document::open(input)?;
         let mut request = self.request.clone();
-        // The reservation comes from the real signature size; if a token returns something
+        if let Some(at) = self.visible {
+            let pages = doc.page_count()?;
+            request.placement = kyso_pdf::sign::Placement::Visible {
+                page_index: page_index(at.page, pages)?,
+                rect: at.rect,
+            };
+        }
+        // The reservation comes from the real signature size; should a token return something
         // longer than predicted, grow it once to what was needed and sign again.
         for attempt in 0..2 {
             let mut update = kyso_pdf::sign::prepare(&doc, &request)?;
-            let digest = update.digest(input, self.algorithm.hash());
-            let cms = kyso_cms::sign_detached(signer, &digest, &self.cms_options)?;
-            match update.embed(&cms) {
+            let digest = update.digest(input, self.algorithm.hash())?;
+            let signature = cms.sign_detached(&digest, &self.cms_options)?;
+            match update.embed(&signature) {
                 Ok(()) => {
                     return Ok(SignedUpdate {
                         field: update.field_name().to_owned(),
-                        update: update.into_bytes(),
+                        update: update.bytes().to_vec(),
                     })
                 }
                 Err(kyso_pdf::Error::ContentsTooSmall { needed, .. }) if attempt == 0 => {
@@ -338,14 +352,104 @@ impl SignTemplate {
     }
 }
 
-fn cms_options_placeholder() -> kyso_cms::SignOptions {
-    kyso_cms::SignOptions::new(
-        kyso_keys::SignatureAlgorithm::RsaPkcs1v15(kyso_keys::HashAlgorithm::Sha256),
-        kyso_cms::Profile::Cades,
-    )
+/// Turns `--page N` (1-based, negative from the end) into a page index.
+fn page_index(page: i64, pages: usize) -> anyhow::Result<usize> {
+    let count = i64::try_from(pages).unwrap_or(i64::MAX);
+    let index = if page < 0 { count + page } else { page - 1 };
+    if page == 0 || index < 0 || index >= count {
+        anyhow::bail!("page {page} does not exist (the document has {pages} pages)");
+    }
+    usize::try_from(index).context("page index")
 }
 
-/// Vietnam's UTC+07:00 (no daylight saving).
+/// `--page`/`--rect` → where a visible signature goes; `None` for an invisible one.
+fn visible_at(args: &PdfSignArgs) -> anyhow::Result<Option<VisibleAt>> {
+    let rect = match &args.rect {
+        None if args.page.is_some() || args.image.is_some() || !args.text.is_empty() => {
+            anyhow::bail!("a visible signature needs --rect x1,y1,x2,y2")
+        }
+        None => return Ok(None),
+        Some(text) => parse_rect(text)?,
+    };
+    Ok(Some(VisibleAt { page: args.page.unwrap_or(1), rect }))
+}
+
+fn parse_rect(text: &str) -> anyhow::Result<[f64; 4]> {
+    let values: Vec<f64> = text
+        .split(',')
+        .map(|v| v.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("--rect {text:?}: expected four numbers x1,y1,x2,y2"))?;
+    let [x1, y1, x2, y2] = <[f64; 4]>::try_from(values)
+        .map_err(|_| anyhow::anyhow!("--rect {text:?}: expected four numbers x1,y1,x2,y2"))?;
+    if !(x1.is_finite() && y1.is_finite() && x2.is_finite() && y2.is_finite()) || x2 <= x1 || y2 <= y1 {
+        anyhow::bail!("--rect {text:?}: x2 must exceed x1 and y2 must exceed y1");
+    }
+    Ok([x1, y1, x2, y2])
+}
+
+/// Fonts tried, in order, when `--font` is not given: Unicode TrueType fonts with the whole
+/// Vietnamese repertoire.
+const DEFAULT_FONTS: &[&str] = &[
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/TTF/DejaVuSans.ttf",
+];
+
+fn appearance(
+    args: &PdfSignArgs,
+    info: &kyso_keys::CertificateInfo,
+    time: &chrono::DateTime<chrono::FixedOffset>,
+    lang: Lang,
+) -> anyhow::Result<kyso_pdf::appearance::AppearanceSpec> {
+    let mut spec = kyso_pdf::appearance::AppearanceSpec::default();
+    if let Some(image) = &args.image {
+        let bytes = std::fs::read(image).with_context(|| format!("{}: cannot read", image.display()))?;
+        let image = kyso_pdf::appearance::Image::from_png(&bytes)
+            .with_context(|| format!("{}: not a usable PNG", image.display()))?;
+        spec.image = Some(Arc::new(image));
+    }
+    spec.lines = if args.text.is_empty() {
+        default_lines(info, time, lang)
+    } else {
+        args.text.clone()
+    };
+    if !spec.lines.is_empty() {
+        let font_path = match &args.font {
+            Some(path) => path.clone(),
+            None => DEFAULT_FONTS
+                .iter()
+                .map(PathBuf::from)
+                .find(|p| p.exists())
+                .context("no Unicode font found for the visible text: install fonts-dejavu-core or pass --font FILE.ttf")?,
+        };
+        let data = std::fs::read(&font_path)
+            .with_context(|| format!("{}: cannot read font", font_path.display()))?;
+        let font = kyso_pdf::appearance::Font::from_bytes(Arc::from(data))
+            .with_context(|| format!("{}: not a usable TrueType font", font_path.display()))?;
+        spec.font = Some(Arc::new(font));
+    }
+    Ok(spec)
+}
+
+/// The caption of a visible signature: who signed, and when (Vietnam time, with its offset).
+fn default_lines(
+    info: &kyso_keys::CertificateInfo,
+    time: &chrono::DateTime<chrono::FixedOffset>,
+    lang: Lang,
+) -> Vec<String> {
+    let name = info.common_name.clone().unwrap_or_else(|| info.subject.clone());
+    let when = time.format("%d/%m/%Y %H:%M:%S %:z").to_string();
+    match lang {
+        Lang::Vi => vec![format!("Người ký: {name}"), format!("Thời gian ký: {when}")],
+        Lang::En => vec![format!("Signed by: {name}"), format!("Date: {when}")],
+    }
+}
+
+/// Vietnam's time zone, UTC+07:00 all year.
 fn vietnam_offset() -> chrono::FixedOffset {
-    chrono::FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or(chrono::Utc.fix()))
+    const SEVEN_HOURS: i32 = 7 * 3600;
+    chrono::FixedOffset::east_opt(SEVEN_HOURS).unwrap_or_else(|| chrono::Utc.fix())
 }

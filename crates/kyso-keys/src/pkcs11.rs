@@ -748,6 +748,9 @@ pub fn choose_mechanism(
 /// Invariants: the session is logged in (by this signer, or earlier by the same process) and
 /// `key` is a private key handle valid in it; the session is used by one thread at a time
 /// (the mutex). Dropping the signer logs out (when it logged in) and closes the session.
+///
+/// PKCS#11 login state belongs to the application and the token, not to a session: keep one
+/// signer per token in a process (dropping one that logged in logs the others out).
 pub struct Pkcs11Signer {
     // Field order matters: the session closes before the module may finalise.
     session: Mutex<Session>,
@@ -1085,26 +1088,22 @@ mod tests {
     #[test]
     #[cfg(target_os = "linux")]
     fn text_files_are_not_modules() {
-        let dir = std::env::temp_dir().join(format!("kyso-keys-notamodule-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("module.so");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("module.so");
         std::fs::write(&path, b"not a library").expect("write");
         let err = Pkcs11Module::open(&path).expect_err("must be refused");
-        let _ = std::fs::remove_dir_all(&dir);
         assert!(matches!(err, Error::NotAModule { .. }), "{err:?}");
     }
 
     #[test]
     #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
     fn thirty_two_bit_modules_are_named_as_such() {
-        let dir = std::env::temp_dir().join(format!("kyso-keys-32bit-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("vendor32.so");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("vendor32.so");
         let mut bytes = elf_header(1, 3, 3);
         bytes.resize(64, 0);
         std::fs::write(&path, bytes).expect("write");
         let err = Pkcs11Module::open(&path).expect_err("must be refused");
-        let _ = std::fs::remove_dir_all(&dir);
         let message = err.to_string();
         assert!(
             matches!(err, Error::ModuleWrongArchitecture { .. }),

@@ -583,3 +583,18 @@ fn a_wrong_pin_is_tried_exactly_once() {
     let logins = text.lines().filter(|l| l.ends_with(": C_Login")).count();
     assert_eq!(logins, 1);
 }
+
+#[test]
+fn a_module_opened_twice_is_initialised_once_and_outlives_either_handle() {
+    let Some(token) = Token::provision() else {
+        return;
+    };
+    let first = token.open();
+    let second = token.open();
+    drop(first);
+    // Had the first handle finalised the module, the second would now fail.
+    let signer = second
+        .signer(&kyso_test(), &label("ecp256"), pin())
+        .expect("signer through the second handle");
+    sign_and_verify(&signer, signer.default_algorithm());
+}

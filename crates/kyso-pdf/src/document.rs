@@ -28,6 +28,9 @@ const CACHE_STREAM_BYTES: usize = 64 * 1024;
 const OBJSTM_CACHE: usize = 4;
 /// Nodes visited at most when walking the page tree or the form field tree.
 pub(crate) const MAX_TREE_NODES: usize = 1_000_000;
+/// Most cross-reference entries accepted over all sections: bounds the memory a hostile
+/// /Index or subsection count can make the reader allocate (about 100 bytes per entry).
+pub const MAX_XREF_ENTRIES: usize = 4_000_000;
 /// How far around a wrong `startxref` (or /Prev) offset the real section is looked for.
 const XREF_SLACK: usize = 32;
 
@@ -155,9 +158,12 @@ impl<'a> Document<'a> {
         let startxref = find_startxref(data)?;
         let (sections, reconstructed) = match read_chain(data, startxref) {
             Ok(sections) => (sections, false),
-            Err(err @ (Error::XrefLoop { .. } | Error::Encrypted | Error::TooDeep { .. })) => {
-                return Err(err)
-            }
+            Err(
+                err @ (Error::XrefLoop { .. }
+                | Error::Encrypted
+                | Error::TooDeep { .. }
+                | Error::TooLarge { .. }),
+            ) => return Err(err),
             Err(err) => match reconstruct(data) {
                 Some(section) => (vec![section], true),
                 None => return Err(err),
@@ -739,11 +745,19 @@ fn read_chain(data: &[u8], start: u64) -> Result<Vec<XrefSection>, Error> {
     let mut sections: Vec<XrefSection> = Vec::new();
     let mut visited = HashSet::new();
     let mut next = Some(start);
+    let mut total_entries = 0usize;
     while let Some(offset) = next {
         if !visited.insert(offset) || sections.len() >= MAX_SECTIONS {
             return Err(Error::XrefLoop { offset });
         }
         let section = read_section_near(data, offset)?;
+        total_entries += section.entries.len();
+        if total_entries > MAX_XREF_ENTRIES {
+            return Err(Error::TooLarge {
+                what: "the cross-reference data",
+                limit: MAX_XREF_ENTRIES,
+            });
+        }
         if section.offset != offset && !visited.insert(section.offset) {
             return Err(Error::XrefLoop {
                 offset: section.offset,
@@ -867,6 +881,12 @@ fn read_table(data: &[u8], parser: &mut Parser<'_>, offset: u64) -> Result<XrefS
                 XrefEntry::InFile { offset: 0, .. } => XrefEntry::Free,
                 e => e,
             };
+            if entries.len() >= MAX_XREF_ENTRIES {
+                return Err(Error::TooLarge {
+                    what: "a cross-reference section",
+                    limit: MAX_XREF_ENTRIES,
+                });
+            }
             entries.push((num, entry));
         }
     }
@@ -969,6 +989,12 @@ fn read_xref_stream(data: &[u8], offset: u64) -> Result<XrefSection, Error> {
                 // Unknown types are to be treated as null references (ISO 32000-1 §7.5.8.3).
                 _ => XrefEntry::Free,
             };
+            if entries.len() >= MAX_XREF_ENTRIES {
+                return Err(Error::TooLarge {
+                    what: "a cross-reference section",
+                    limit: MAX_XREF_ENTRIES,
+                });
+            }
             entries.push((num, entry));
         }
     }
@@ -1073,6 +1099,9 @@ fn reconstruct(data: &[u8]) -> Option<XrefSection> {
             continue;
         }
         if let Some((start, r)) = header_before(data, at) {
+            if found.len() >= MAX_XREF_ENTRIES && !found.contains_key(&r.num) {
+                continue;
+            }
             found.insert(r.num, (start as u64, r.gen));
         }
     }
@@ -1160,6 +1189,9 @@ fn scan_object_headers(data: &[u8]) -> HashMap<u32, (u64, u16)> {
             continue;
         }
         if let Some((start, r)) = header_before(data, at) {
+            if found.len() >= MAX_XREF_ENTRIES && !found.contains_key(&r.num) {
+                continue;
+            }
             found.insert(r.num, (start as u64, r.gen));
         }
     }

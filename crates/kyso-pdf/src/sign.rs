@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset};
 use kyso_keys::HashAlgorithm;
 
 use crate::appearance::{self, AppearanceSpec};
-use crate::document::{rect_of, Document, XrefKind, MAX_TREE_NODES};
+use crate::document::{rect_of, Document, XrefEntry, XrefKind, MAX_TREE_NODES};
 use crate::error::Error;
 use crate::object::{decode_text, dict, Dict, ObjRef, Object};
 use crate::writer::NewObjects;
@@ -797,7 +797,16 @@ fn write_update(
                 Object::Int(i64::from(objects.next_free().max(doc.size()))),
             );
             let xref_offset = base + out.len() as u64;
-            write_xref_table(&mut out, &mut offsets);
+            if doc.is_reconstructed() {
+                // The input's own cross-reference data is unusable: list every object found,
+                // so the update repairs the file for every reader instead of chaining to it.
+                add_reconstructed_entries(doc, &mut offsets);
+                out.extend_from_slice(b"xref\n0 1\n0000000000 65535 f\r\n");
+                write_xref_rows(&mut out, &mut offsets);
+            } else {
+                out.extend_from_slice(b"xref\n");
+                write_xref_rows(&mut out, &mut offsets);
+            }
             out.extend_from_slice(b"trailer\n");
             let _ = Object::Dict(trailer).write_to(&mut out);
             out.push(b'\n');
@@ -855,9 +864,29 @@ fn runs(offsets: &[(ObjRef, u64)]) -> Vec<(u32, usize)> {
     runs
 }
 
-fn write_xref_table(out: &mut Vec<u8>, offsets: &mut [(ObjRef, u64)]) {
+/// Adds the objects of a reconstructed document that the update does not override.
+fn add_reconstructed_entries(doc: &Document<'_>, offsets: &mut Vec<(ObjRef, u64)>) {
+    let written: std::collections::HashSet<u32> = offsets.iter().map(|(r, _)| r.num).collect();
+    for section in doc.sections() {
+        for (num, entry) in &section.entries {
+            if let XrefEntry::InFile { offset, gen } = entry {
+                if *num != 0 && !written.contains(num) {
+                    offsets.push((
+                        ObjRef {
+                            num: *num,
+                            gen: *gen,
+                        },
+                        *offset,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Writes the subsections of a classic table for `offsets` (after the `xref` keyword).
+fn write_xref_rows(out: &mut Vec<u8>, offsets: &mut [(ObjRef, u64)]) {
     offsets.sort_by_key(|(r, _)| r.num);
-    out.extend_from_slice(b"xref\n");
     let mut entries = offsets.iter();
     for (start, count) in runs(offsets) {
         out.extend_from_slice(format!("{start} {count}\n").as_bytes());

@@ -513,3 +513,45 @@ fn rejects_streamed_digest_of_a_shorter_input() {
         Err(Error::InputMismatch { .. })
     ));
 }
+
+#[test]
+fn signs_reconstructed_file_with_a_complete_table() {
+    let mut input = simple_pdf();
+    let at = input
+        .windows(10)
+        .rposition(|w| w == b"startxref\n")
+        .expect("startxref")
+        + 10;
+    input[at] = b'1';
+    assert!(Document::open(&input).expect("opens").is_reconstructed());
+    let (output, digest, field) = sign_dummy(&input, &request());
+    assert!(output.starts_with(&input));
+    let doc = Document::open(&output).expect("output opens");
+    assert!(
+        !doc.is_reconstructed(),
+        "the update's table lists every object"
+    );
+    assert_eq!(doc.page_count().expect("pages"), 1);
+    let sig = signature_fields(&doc)
+        .expect("fields")
+        .into_iter()
+        .find(|f| f.name == field);
+    assert!(sig.is_some_and(|f| f.is_signed()));
+    assert_eq!(digest.len(), 32);
+}
+
+#[test]
+fn rejects_signing_file_with_unrepairable_xref() {
+    let mut input = simple_pdf();
+    let at = input
+        .windows(10)
+        .rposition(|w| w == b"startxref\n")
+        .expect("startxref")
+        + 10;
+    input[at] = b'1';
+    // Without any object header left, there is nothing to repair from.
+    let broken: Vec<u8> = String::from_utf8_lossy(&input)
+        .replace(" obj", " jbo")
+        .into_bytes();
+    assert!(Document::open(&broken).is_err());
+}

@@ -83,7 +83,14 @@ fn element(rng: &mut Rng, depth: usize, declared: &mut Vec<String>, out: &mut St
             continue;
         }
         seen.push(qualified.clone());
-        let value = rng.pick(&["v", "đ\tá\nb", "&quot;&amp;&lt;", "  dấu  cách  ", "a>b", "&#xD;&#xA;"]);
+        let value = rng.pick(&[
+            "v",
+            "đ\tá\nb",
+            "&quot;&amp;&lt;",
+            "  dấu  cách  ",
+            "a>b",
+            "&#xD;&#xA;",
+        ]);
         out.push_str(&format!(" {qualified}=\"{value}\""));
     }
     if rng.below(4) == 0 {
@@ -125,7 +132,11 @@ fn xmllint(flag: &str, path: &std::path::Path) -> Vec<u8> {
         .arg(path)
         .output()
         .expect("xmllint runs");
-    assert!(out.status.success(), "xmllint {flag}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "xmllint {flag}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 

@@ -8,7 +8,8 @@ use kyso_keys::{HashAlgorithm, SignatureAlgorithm};
 use kyso_verdict::{Indication, Level};
 use kyso_xml::c14n::{C14nAlgorithm, C14nMode};
 use kyso_xml::dsig::{
-    sign_document, verify_document, Placement, SignOptions, VerifyOptions, XadesOptions,
+    embed_signature_timestamp, sign_document, signature_timestamp_input, verify_document,
+    Placement, SignOptions, TimestampOutcome, TimestampValidator, VerifyOptions, XadesOptions,
     XmlSignatureReport,
 };
 use kyso_xml::ParseLimits;
@@ -360,4 +361,206 @@ fn kyso_verifies_what_xmlsec1_signs_from_a_template_and_rejects_it_tampered() {
             .indication,
         Indication::Failed
     );
+}
+
+/// A test TSA run with `openssl ts` (RFC 3161), and a validator over `openssl ts -verify`.
+struct OpensslTsa<'p> {
+    pki: &'p Pki,
+}
+
+fn run(pki: &Pki, args: &[&str]) -> std::process::Output {
+    Command::new("openssl")
+        .args(args)
+        .current_dir(pki.dir.path())
+        .output()
+        .expect("openssl runs")
+}
+
+impl<'p> OpensslTsa<'p> {
+    fn new(pki: &'p Pki) -> Self {
+        std::fs::write(
+            pki.path("tsa.ext"),
+            "extendedKeyUsage=critical,timeStamping\nbasicConstraints=CA:FALSE\n",
+        )
+        .expect("write");
+        for args in [
+            &["genpkey", "-algorithm", "RSA", "-out", "tsa.key"][..],
+            &[
+                "req",
+                "-new",
+                "-key",
+                "tsa.key",
+                "-subj",
+                "/CN=kyso test TSA",
+                "-out",
+                "tsa.csr",
+            ],
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "tsa.csr",
+                "-CA",
+                "root.pem",
+                "-CAkey",
+                "root.key",
+                "-CAcreateserial",
+                "-days",
+                "30",
+                "-extfile",
+                "tsa.ext",
+                "-out",
+                "tsa.pem",
+            ],
+        ] {
+            assert!(run(pki, args).status.success(), "{args:?}");
+        }
+        std::fs::write(pki.path("tsaserial"), "01\n").expect("write");
+        std::fs::write(
+            pki.path("tsa.cnf"),
+            "[ tsa ]\ndefault_tsa = t\n[ t ]\nserial = ./tsaserial\nsigner_cert = ./tsa.pem\n\
+             signer_key = ./tsa.key\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\n\
+             digests = sha256\ness_cert_id_alg = sha256\n",
+        )
+        .expect("write");
+        Self { pki }
+    }
+
+    /// A DER TimeStampToken over `data`.
+    fn stamp(&self, data: &[u8]) -> Vec<u8> {
+        std::fs::write(self.pki.path("ts-data.bin"), data).expect("write");
+        let q = run(
+            self.pki,
+            &[
+                "ts",
+                "-query",
+                "-data",
+                "ts-data.bin",
+                "-sha256",
+                "-cert",
+                "-out",
+                "req.tsq",
+            ],
+        );
+        assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
+        let r = run(
+            self.pki,
+            &[
+                "ts",
+                "-reply",
+                "-queryfile",
+                "req.tsq",
+                "-config",
+                "tsa.cnf",
+                "-token_out",
+                "-out",
+                "token.der",
+            ],
+        );
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        std::fs::read(self.pki.path("token.der")).expect("token")
+    }
+}
+
+impl TimestampValidator for OpensslTsa<'_> {
+    fn validate(&self, token_der: &[u8], data: &[u8]) -> TimestampOutcome {
+        std::fs::write(self.pki.path("v-token.der"), token_der).expect("write");
+        std::fs::write(self.pki.path("v-data.bin"), data).expect("write");
+        let out = run(
+            self.pki,
+            &[
+                "ts",
+                "-verify",
+                "-data",
+                "v-data.bin",
+                "-in",
+                "v-token.der",
+                "-token_in",
+                "-CAfile",
+                "root.pem",
+                "-untrusted",
+                "tsa.pem",
+            ],
+        );
+        if !out.status.success() {
+            return TimestampOutcome::Invalid {
+                reason: String::from_utf8_lossy(&out.stderr).into_owned(),
+            };
+        }
+        let text = run(
+            self.pki,
+            &["ts", "-reply", "-in", "v-token.der", "-token_in", "-text"],
+        );
+        let time = String::from_utf8_lossy(&text.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("Time stamp: ").map(str::to_owned))
+            .unwrap_or_default();
+        TimestampOutcome::Valid { time }
+    }
+}
+
+#[test]
+fn xades_b_t_timestamp_over_the_signature_value_lifts_the_level_and_a_foreign_one_does_not() {
+    let pki = Pki::new();
+    let tsa = OpensslTsa::new(&pki);
+    let mut opts = options(
+        SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256),
+        Placement::Enveloped { parent: None },
+    );
+    opts.xades = Some(XadesOptions {
+        signing_time: SystemTime::now(),
+    });
+    let signed = sign_document(DOCUMENT.as_bytes(), &pki.signer("rsa"), &opts).expect("signs");
+    let input = signature_timestamp_input(&signed, &ParseLimits::default()).expect("input");
+    assert!(input.starts_with(b"<ds:SignatureValue xmlns:ds="));
+    let stamped = embed_signature_timestamp(&signed, &tsa.stamp(&input), &ParseLimits::default())
+        .expect("embeds");
+
+    let trust = trust(&pki);
+    let verify = |xml: &[u8], validator: Option<&dyn TimestampValidator>| {
+        let options = VerifyOptions {
+            limits: ParseLimits::default(),
+            validation_time: SystemTime::now(),
+            chain_validator: &trust,
+            certificate_pool: &[],
+            accept_misspelled_exc_c14n: false,
+            detached: None,
+            timestamp_validator: validator,
+        };
+        verify_document(xml, &options)
+            .expect("parses")
+            .remove(0)
+            .verdict
+    };
+    let v = verify(&stamped, Some(&tsa));
+    assert_eq!(v.indication, Indication::Passed, "{:?}", v.reasons);
+    assert_eq!(v.level, Level::BT);
+    assert!(v.timestamp.is_some());
+    assert!(xmlsec_verify(
+        &pki,
+        &stamped,
+        &[
+            "--id-attr:Id",
+            "http://uri.etsi.org/01903/v1.3.2#:SignedProperties"
+        ]
+    ));
+
+    // Unchecked: stays B-B and says so.
+    let unchecked = verify(&stamped, None);
+    assert_eq!(unchecked.level, Level::BB);
+    assert!(unchecked
+        .reasons
+        .iter()
+        .any(|r| r.code == "signature-timestamp-not-checked"));
+
+    // A token over other data does not prove anything.
+    let foreign = embed_signature_timestamp(&signed, &tsa.stamp(b"other"), &ParseLimits::default())
+        .expect("embeds");
+    let v = verify(&foreign, Some(&tsa));
+    assert_eq!(v.level, Level::BB);
+    assert!(v.timestamp.is_none());
+    assert!(v
+        .reasons
+        .iter()
+        .any(|r| r.code == "signature-timestamp-invalid"));
 }

@@ -142,7 +142,7 @@ fn start_ocsp_responder(dir: &Path, port: u16) {
     let parent = std::process::id();
     let script = format!(
         "cd '{}' && openssl ocsp -index inter.index -CA inter.pem -rsigner ocsp.pem -rkey ocsp.key \
-         -port {port} -ndays 7 -ignore_err 2>/dev/null & child=$!; \
+         -port {port} -ndays 7 -ignore_err 2>ocsp-{port}.log & child=$!; \
          while kill -0 {parent} 2>/dev/null; do sleep 0.5; done; kill $child",
         dir.display()
     );
@@ -154,11 +154,14 @@ fn start_ocsp_responder(dir: &Path, port: u16) {
         .stderr(Stdio::null())
         .spawn();
     assert!(spawned.is_ok(), "cannot start openssl ocsp");
-    for _ in 0..100 {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+    // Wait for its "ACCEPT" line: a probe connection would stall the single-threaded
+    // responder until it times out.
+    let log = dir.join(format!("ocsp-{port}.log"));
+    for _ in 0..200 {
+        if std::fs::read_to_string(&log).is_ok_and(|text| text.contains("ACCEPT")) {
             return;
         }
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(25));
     }
     panic!("openssl ocsp did not start on port {port}");
 }

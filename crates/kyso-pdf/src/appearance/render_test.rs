@@ -625,7 +625,10 @@ fn refuses_a_file_that_is_not_a_font() {
 #[ignore = "timing, not a check"]
 fn appearance_build_time() {
     let (Some(font), Some(image)) = (load_font(DEJAVU), load_image(SIG_BLUE)) else {
-        return;
+        return skip(
+            "appearance_build_time",
+            &format!("{DEJAVU} or {SIG_BLUE} missing"),
+        );
     };
     let runs = 1000u32;
     let cases = [

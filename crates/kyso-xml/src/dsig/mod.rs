@@ -14,11 +14,11 @@ pub use sign::{
     embed_signature_timestamp, sign_document, signature_timestamp_input, Placement, SignOptions,
     XadesOptions,
 };
-pub use xades::{TimestampOutcome, TimestampValidator};
 pub use verify::{
     verify_document, verify_parsed, ChainOutcome, ChainValidator, ReferenceOutcome,
     ReferenceReport, VerifyOptions, XmlSignatureReport,
 };
+pub use xades::{TimestampOutcome, TimestampValidator};
 
 /// Decodes base64 text that may contain whitespace (as XML carries it).
 pub fn decode_base64_text(text: &str) -> Option<Vec<u8>> {

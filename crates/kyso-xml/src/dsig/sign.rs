@@ -423,9 +423,14 @@ fn escape(s: &str) -> String {
 /// The signature kyso added XAdES properties to: the last `ds:Signature` whose
 /// `xades:QualifyingProperties` target it.
 fn xades_signature<'a, 'i>(doc: &'a Document<'i>) -> Result<(Node<'a, 'i>, Node<'a, 'i>), Error> {
-    doc.descendants()
+    let signatures: Vec<Node<'a, 'i>> = doc
+        .descendants()
         .filter(|n| is_dsig(*n, "Signature"))
-        .filter_map(|sig| {
+        .collect();
+    signatures
+        .into_iter()
+        .rev()
+        .find_map(|sig| {
             let id = sig.attribute("Id")?;
             let props = sig.descendants().find(|n| {
                 n.is_element()
@@ -435,7 +440,6 @@ fn xades_signature<'a, 'i>(doc: &'a Document<'i>) -> Result<(Node<'a, 'i>, Node<
             })?;
             Some((sig, props))
         })
-        .last()
         .ok_or(Error::MissingElement {
             element: "QualifyingProperties",
             parent: "Signature",
@@ -445,7 +449,10 @@ fn xades_signature<'a, 'i>(doc: &'a Document<'i>) -> Result<(Node<'a, 'i>, Node<
 /// What a XAdES B-T SignatureTimeStamp must cover: the Exclusive-C14N form of the
 /// `ds:SignatureValue` of the XAdES signature in `signed_xml`. Hash it into an RFC 3161
 /// request, then hand the token to [`embed_signature_timestamp`].
-pub fn signature_timestamp_input(signed_xml: &[u8], limits: &ParseLimits) -> Result<Vec<u8>, Error> {
+pub fn signature_timestamp_input(
+    signed_xml: &[u8],
+    limits: &ParseLimits,
+) -> Result<Vec<u8>, Error> {
     let text = decode_utf8(signed_xml, limits)?;
     let doc = parse(text, limits)?;
     let (signature, _) = xades_signature(&doc)?;

@@ -222,7 +222,7 @@ pub(crate) fn signature_value_octets(
     let value = child(signature, "SignatureValue")?;
     let mut out = Vec::new();
     crate::c14n::canonicalize(
-        &signature.document(),
+        signature.document(),
         &crate::c14n::Subtree::of(value, &[]),
         mode,
         &[],
