@@ -11,3 +11,5 @@ mod peers;
 mod cli;
 // Signing PDFs: the interop matrix, batches, safety rules.
 mod sign;
+// Tokens: `kyso token list/certs` against a SoftHSM2 token.
+mod token;

@@ -693,4 +693,44 @@ mod tests {
         };
         assert_eq!(c14n(xml, with), "<!--c-->\n<a></a>\n<!--d-->");
     }
+
+    #[test]
+    fn exclusive_prefix_list_renders_unused_namespaces_only_when_listed() {
+        let exc = C14nMode {
+            algorithm: C14nAlgorithm::Exclusive10,
+            with_comments: false,
+        };
+        let doc = parse(r#"<a xmlns:x="u" xmlns="d"><b/></a>"#, &ParseLimits::default())
+            .expect("parses");
+        let b = doc.descendants().find(|n| n.tag_name().name() == "b").expect("b");
+        let mut listed = Vec::new();
+        canonicalize(&doc, &Subtree::of(b, &[]), exc, &["x".to_owned()], &mut listed);
+        assert_eq!(String::from_utf8_lossy(&listed), r#"<b xmlns="d" xmlns:x="u"></b>"#);
+        let mut unlisted = Vec::new();
+        canonicalize(&doc, &Subtree::of(b, &[]), exc, &[], &mut unlisted);
+        assert_eq!(String::from_utf8_lossy(&unlisted), r#"<b xmlns="d"></b>"#);
+    }
+
+    #[test]
+    fn inclusive_subset_inherits_ancestor_namespaces_and_xml_attributes() {
+        let doc = parse(
+            r#"<a xmlns:x="u" xml:lang="vi"><b x:k="1"/></a>"#,
+            &ParseLimits::default(),
+        )
+        .expect("parses");
+        let b = doc.descendants().find(|n| n.tag_name().name() == "b").expect("b");
+        let mut out = Vec::new();
+        canonicalize(&doc, &Subtree::of(b, &[]), INCL, &[], &mut out);
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            r#"<b xmlns:x="u" x:k="1" xml:lang="vi"></b>"#
+        );
+        let exc = C14nMode {
+            algorithm: C14nAlgorithm::Exclusive10,
+            with_comments: false,
+        };
+        let mut exclusive = Vec::new();
+        canonicalize(&doc, &Subtree::of(b, &[]), exc, &[], &mut exclusive);
+        assert_eq!(String::from_utf8_lossy(&exclusive), r#"<b xmlns:x="u" x:k="1"></b>"#);
+    }
 }

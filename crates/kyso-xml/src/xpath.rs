@@ -928,4 +928,28 @@ mod tests {
             Err(XPathError::UnboundPrefix(_))
         ));
     }
+
+    #[test]
+    fn refuses_overlong_and_deeply_nested_expressions() {
+        let doc = parse("<a/>", &ParseLimits::default()).expect("parses");
+        let ns = HashMap::new();
+        let long = "self::a or ".repeat(500) + "self::a";
+        assert_eq!(select(&doc, &long, &ns).err(), Some(XPathError::TooComplex));
+        let deep = format!("{}self::a{}", "(".repeat(100), ")".repeat(100));
+        assert_eq!(select(&doc, &deep, &ns).err(), Some(XPathError::TooComplex));
+        let shallow = format!("{}self::a{}", "(".repeat(10), ")".repeat(10));
+        assert!(select(&doc, &shallow, &ns).is_ok());
+    }
+
+    #[test]
+    fn namespace_nodes_follow_the_predicate() {
+        let doc = parse("<a xmlns:p='u' xmlns:q='v'><b/></a>", &ParseLimits::default())
+            .expect("parses");
+        let ns = HashMap::new();
+        let set = select(&doc, "(//. | //@* | //namespace::*)[name() != 'q']", &ns)
+            .expect("selects");
+        let b = doc.descendants().find(|n| n.tag_name().name() == "b").expect("b");
+        assert!(set.has_namespace(b, "p"));
+        assert!(!set.has_namespace(b, "q"));
+    }
 }
