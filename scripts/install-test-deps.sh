@@ -7,7 +7,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 pkgs=(softhsm2 opensc poppler-utils qpdf libnss3-tools fonts-dejavu-core fonts-liberation2
-      libssl-dev pkg-config xmlsec1 libxml2-utils)
+      libssl-dev pkg-config xmlsec1 libxml2-utils xml-security-c-utils)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -55,6 +55,21 @@ messages! {
     ReasonRevocationUnknown => "The revocation status of {subject} cannot be determined: {why}", "Không xác định được trạng thái thu hồi của chứng thư số {subject}: {why}";
     ReasonBudgetExceeded => "The certificates are too complex to validate (possible attack)", "Các chứng thư số quá phức tạp để kiểm tra (có thể là tấn công)";
     ReasonOther => "The chain is not valid: {detail}", "Đường dẫn chứng thực không hợp lệ: {detail}";
+    // kyso chain validate: why a revocation status is unknown (kyso_chain::RevocationProblem)
+    RevNoEvidence => "no CRL or OCSP response covers the certificate", "không có CRL hay phản hồi OCSP nào cho chứng thư số này";
+    RevCrlSignature => "the CRL's signature does not verify with the issuer's key", "chữ ký trên CRL không khớp với khóa của tổ chức cấp";
+    RevCrlIssuerNotAllowed => "the CRL issuer may not sign CRLs (no cRLSign key usage)", "tổ chức cấp không được phép ký CRL (thiếu cRLSign)";
+    RevCrlUnknownCriticalExtension => "the CRL has an unknown critical extension", "CRL có phần mở rộng bắt buộc không xác định";
+    RevCrlStale => "the CRL had expired at the validation time", "CRL đã hết hạn tại thời điểm kiểm tra";
+    RevCrlAfterExpiry => "the CRL was issued after the certificate expired", "CRL được phát hành sau khi chứng thư số hết hạn";
+    RevOcspStale => "the OCSP response had expired at the validation time", "phản hồi OCSP đã hết hạn tại thời điểm kiểm tra";
+    RevOcspUnknownCertificate => "the OCSP responder does not know the certificate", "máy chủ OCSP không biết chứng thư số này";
+    RevOcspSignature => "the OCSP response's signature is invalid", "chữ ký trên phản hồi OCSP không hợp lệ";
+    RevOcspUnauthorisedResponder => "the OCSP response is not signed by the CA or its delegated responder", "phản hồi OCSP không được ký bởi tổ chức cấp hoặc máy chủ OCSP được ủy quyền";
+    RevOcspUnreachable => "the OCSP responder did not answer", "máy chủ OCSP không phản hồi";
+    RevOcspUnusable => "the OCSP responder sent an unusable response", "máy chủ OCSP trả về phản hồi không dùng được";
+    RevCrlUnreachable => "the CRL distribution point did not answer", "điểm phân phối CRL không phản hồi";
+    RevCrlUnusable => "the fetched CRL is malformed or does not cover the certificate", "CRL tải về bị lỗi hoặc không áp dụng cho chứng thư số này";
     // kyso chain validate: warnings
     WarnSha1Accepted => "SHA-1 signature accepted on {subject} (allowed for old archives only)", "Chấp nhận chữ ký SHA-1 trên {subject} (chỉ dành cho tài liệu lưu trữ cũ)";
     WarnRevocationUnknown => "revocation status of {subject} unknown ({why}); accepted in soft-fail mode", "không xác định được trạng thái thu hồi của {subject} ({why}); vẫn chấp nhận ở chế độ soft-fail";
@@ -132,8 +147,14 @@ mod tests {
     #[test]
     fn every_key_has_both_languages() {
         for key in Key::ALL {
-            assert!(!text(*key, Lang::En).trim().is_empty(), "{key:?} lacks English");
-            assert!(!text(*key, Lang::Vi).trim().is_empty(), "{key:?} lacks Vietnamese");
+            assert!(
+                !text(*key, Lang::En).trim().is_empty(),
+                "{key:?} lacks English"
+            );
+            assert!(
+                !text(*key, Lang::Vi).trim().is_empty(),
+                "{key:?} lacks Vietnamese"
+            );
         }
     }
 
@@ -150,14 +171,24 @@ mod tests {
 
     #[test]
     fn format_fills_placeholders_and_leaves_no_braces() {
-        let s = format(Key::ReasonExpired, Lang::Vi, &[("subject", "CN=A"), ("not_after", "2020")]);
+        let s = format(
+            Key::ReasonExpired,
+            Lang::Vi,
+            &[("subject", "CN=A"), ("not_after", "2020")],
+        );
         assert!(s.starts_with("Chứng thư số đã hết hạn sử dụng"));
         assert!(!s.contains('{'));
     }
 
     #[test]
     fn untranslated_text_differs_from_english_for_verdicts() {
-        assert_ne!(text(Key::ChainValid, Lang::En), text(Key::ChainValid, Lang::Vi));
-        assert_ne!(text(Key::ReasonUnknownIssuer, Lang::En), text(Key::ReasonUnknownIssuer, Lang::Vi));
+        assert_ne!(
+            text(Key::ChainValid, Lang::En),
+            text(Key::ChainValid, Lang::Vi)
+        );
+        assert_ne!(
+            text(Key::ReasonUnknownIssuer, Lang::En),
+            text(Key::ReasonUnknownIssuer, Lang::Vi)
+        );
     }
 }

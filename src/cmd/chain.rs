@@ -10,8 +10,9 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 use kyso_chain::{
-    CertPool, Certificate, ChainError, Crl, Fetcher, KeyUsageBit, ObjectIdentifier, OcspResponseData, RevocationMode,
-    RevocationSources, RevocationStatus, Sha1Policy, ValidatedPath, ValidationPolicy, Warning,
+    CertPool, Certificate, ChainError, Crl, Fetcher, KeyUsageBit, ObjectIdentifier,
+    OcspResponseData, RevocationMode, RevocationProblem, RevocationSources, RevocationStatus,
+    Sha1Policy, ValidatedPath, ValidationPolicy, Warning,
 };
 use serde_json::json;
 
@@ -36,12 +37,17 @@ fn validate(args: ChainValidateArgs) -> anyhow::Result<ExitCode> {
     let required_ekus = args
         .eku
         .iter()
-        .map(|s| ObjectIdentifier::new(s).map_err(|_| anyhow::anyhow!("--eku {s}: not a dotted OID")))
+        .map(|s| {
+            ObjectIdentifier::new(s).map_err(|_| anyhow::anyhow!("--eku {s}: not a dotted OID"))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let required_key_usages = args
         .key_usage
         .iter()
-        .map(|s| KeyUsageBit::from_name(s).ok_or_else(|| anyhow::anyhow!("--key-usage {s}: unknown key usage")))
+        .map(|s| {
+            KeyUsageBit::from_name(s)
+                .ok_or_else(|| anyhow::anyhow!("--key-usage {s}: unknown key usage"))
+        })
         .collect::<anyhow::Result<Vec<_>>>()?;
 
     let leaf_bytes = read(&args.leaf)?;
@@ -142,7 +148,11 @@ fn files_in(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-fn read_certs(paths: &[PathBuf], lang: Lang, notes: &mut Vec<String>) -> anyhow::Result<Vec<Certificate>> {
+fn read_certs(
+    paths: &[PathBuf],
+    lang: Lang,
+    notes: &mut Vec<String>,
+) -> anyhow::Result<Vec<Certificate>> {
     let mut out = Vec::new();
     for path in files_in(paths)? {
         let bytes = read(&path)?;
@@ -183,32 +193,51 @@ pub(crate) fn reason_text(error: &ChainError, lang: Lang) -> String {
     let f = |key, args: &[(&str, &str)]| i18n::format(key, lang, args);
     match error {
         ChainError::Malformed(e) => f(Key::ReasonMalformed, &[("detail", &e.to_string())]),
-        ChainError::UnknownIssuer { subject } => f(Key::ReasonUnknownIssuer, &[("subject", subject)]),
-        ChainError::Expired { subject, not_after, .. } => f(
+        ChainError::UnknownIssuer { subject } => {
+            f(Key::ReasonUnknownIssuer, &[("subject", subject)])
+        }
+        ChainError::Expired {
+            subject, not_after, ..
+        } => f(
             Key::ReasonExpired,
             &[("subject", subject), ("not_after", &time_text(*not_after))],
         ),
-        ChainError::NotYetValid { subject, not_before, .. } => f(
+        ChainError::NotYetValid {
+            subject,
+            not_before,
+            ..
+        } => f(
             Key::ReasonNotYetValid,
-            &[("subject", subject), ("not_before", &time_text(*not_before))],
+            &[
+                ("subject", subject),
+                ("not_before", &time_text(*not_before)),
+            ],
         ),
         ChainError::BadSignature { subject } => f(Key::ReasonBadSignature, &[("subject", subject)]),
         ChainError::UnsupportedAlgorithm { subject, oid } => f(
             Key::ReasonUnsupportedAlgorithm,
             &[("subject", subject), ("oid", &oid.to_string())],
         ),
-        ChainError::WeakKey { subject, bits } => f(Key::ReasonWeakKey, &[("subject", subject), ("bits", &bits.to_string())]),
+        ChainError::WeakKey { subject, bits } => f(
+            Key::ReasonWeakKey,
+            &[("subject", subject), ("bits", &bits.to_string())],
+        ),
         ChainError::Sha1Rejected { subject } => f(Key::ReasonSha1Rejected, &[("subject", subject)]),
         ChainError::NotACa { subject } => f(Key::ReasonNotACa, &[("subject", subject)]),
-        ChainError::PathLenExceeded { subject } => f(Key::ReasonPathLenExceeded, &[("subject", subject)]),
-        ChainError::MaxDepthExceeded { max_depth } => {
-            f(Key::ReasonMaxDepthExceeded, &[("max_depth", &max_depth.to_string())])
+        ChainError::PathLenExceeded { subject } => {
+            f(Key::ReasonPathLenExceeded, &[("subject", subject)])
         }
+        ChainError::MaxDepthExceeded { max_depth } => f(
+            Key::ReasonMaxDepthExceeded,
+            &[("max_depth", &max_depth.to_string())],
+        ),
         ChainError::MissingKeyUsage { subject, usage } => f(
             Key::ReasonMissingKeyUsage,
             &[("subject", subject), ("usage", usage.name())],
         ),
-        ChainError::EkuNotAllowed { subject, .. } => f(Key::ReasonEkuNotAllowed, &[("subject", subject)]),
+        ChainError::EkuNotAllowed { subject, .. } => {
+            f(Key::ReasonEkuNotAllowed, &[("subject", subject)])
+        }
         ChainError::NameConstraintViolation { subject, name } => f(
             Key::ReasonNameConstraint,
             &[("subject", subject), ("name", name)],
@@ -217,8 +246,14 @@ pub(crate) fn reason_text(error: &ChainError, lang: Lang) -> String {
             Key::ReasonUnknownCriticalExtension,
             &[("subject", subject), ("oid", &oid.to_string())],
         ),
-        ChainError::PolicyViolation { subject } => f(Key::ReasonPolicyViolation, &[("subject", subject)]),
-        ChainError::Revoked { subject, at, reason } => f(
+        ChainError::PolicyViolation { subject } => {
+            f(Key::ReasonPolicyViolation, &[("subject", subject)])
+        }
+        ChainError::Revoked {
+            subject,
+            at,
+            reason,
+        } => f(
             Key::ReasonRevoked,
             &[
                 ("subject", subject),
@@ -226,21 +261,45 @@ pub(crate) fn reason_text(error: &ChainError, lang: Lang) -> String {
                 ("reason", &format!("{reason:?}")),
             ],
         ),
-        ChainError::RevocationUnknown { subject, why } => {
-            f(Key::ReasonRevocationUnknown, &[("subject", subject), ("why", why)])
-        }
+        ChainError::RevocationUnknown { subject, why } => f(
+            Key::ReasonRevocationUnknown,
+            &[("subject", subject), ("why", why)],
+        ),
         ChainError::BudgetExceeded => f(Key::ReasonBudgetExceeded, &[]),
         other => f(Key::ReasonOther, &[("detail", &other.to_string())]),
     }
 }
 
+fn problem_text(problem: RevocationProblem, lang: Lang) -> String {
+    let key = match problem {
+        RevocationProblem::NoEvidence => Key::RevNoEvidence,
+        RevocationProblem::CrlSignature => Key::RevCrlSignature,
+        RevocationProblem::CrlIssuerNotAllowed => Key::RevCrlIssuerNotAllowed,
+        RevocationProblem::CrlUnknownCriticalExtension => Key::RevCrlUnknownCriticalExtension,
+        RevocationProblem::CrlStale => Key::RevCrlStale,
+        RevocationProblem::CrlAfterExpiry => Key::RevCrlAfterExpiry,
+        RevocationProblem::OcspStale => Key::RevOcspStale,
+        RevocationProblem::OcspUnknownCertificate => Key::RevOcspUnknownCertificate,
+        RevocationProblem::OcspSignature => Key::RevOcspSignature,
+        RevocationProblem::OcspUnauthorisedResponder => Key::RevOcspUnauthorisedResponder,
+        RevocationProblem::OcspUnreachable => Key::RevOcspUnreachable,
+        RevocationProblem::OcspUnusable => Key::RevOcspUnusable,
+        RevocationProblem::CrlUnreachable => Key::RevCrlUnreachable,
+        RevocationProblem::CrlUnusable => Key::RevCrlUnusable,
+        other => return other.to_string(),
+    };
+    i18n::text(key, lang).to_owned()
+}
+
 fn warning_text(warning: &Warning, lang: Lang) -> String {
     match warning {
-        Warning::Sha1Signature { subject } => i18n::format(Key::WarnSha1Accepted, lang, &[("subject", subject)]),
+        Warning::Sha1Signature { subject } => {
+            i18n::format(Key::WarnSha1Accepted, lang, &[("subject", subject)])
+        }
         Warning::RevocationUnknown { subject, why } => i18n::format(
             Key::WarnRevocationUnknown,
             lang,
-            &[("subject", subject), ("why", why)],
+            &[("subject", subject), ("why", &problem_text(*why, lang))],
         ),
         other => format!("{other:?}"),
     }
@@ -259,13 +318,17 @@ fn cert_json(cert: &Certificate) -> serde_json::Value {
 
 fn revocation_json(status: &RevocationStatus) -> serde_json::Value {
     match status {
-        RevocationStatus::Good { source, this_update } => {
+        RevocationStatus::Good {
+            source,
+            this_update,
+        } => {
             json!({"status": "good", "source": source, "this_update": time_text(*this_update)})
         }
         RevocationStatus::Revoked { source, at, reason } => {
             json!({"status": "revoked", "source": source, "at": time_text(*at), "reason": reason})
         }
         RevocationStatus::Unknown { why } => json!({"status": "unknown", "why": why}),
+        other => json!({"status": format!("{other:?}")}),
     }
 }
 
@@ -309,10 +372,21 @@ fn report(
                 writeln!(out, "{}", i18n::text(Key::ChainValid, lang))?;
                 writeln!(out, "{}", i18n::text(Key::PathHeading, lang))?;
                 for (i, cert) in path.certificates().iter().enumerate() {
-                    writeln!(out, "  {i}. {}  [{} .. {}]", cert.subject(), time_text(cert.not_before()), time_text(cert.not_after()))?;
+                    writeln!(
+                        out,
+                        "  {i}. {}  [{} .. {}]",
+                        cert.subject(),
+                        time_text(cert.not_before()),
+                        time_text(cert.not_after())
+                    )?;
                 }
                 for w in path.warnings() {
-                    writeln!(out, "{}: {}", i18n::text(Key::WarningLabel, lang), warning_text(w, lang))?;
+                    writeln!(
+                        out,
+                        "{}: {}",
+                        i18n::text(Key::WarningLabel, lang),
+                        warning_text(w, lang)
+                    )?;
                 }
             }
             Err(e) => {

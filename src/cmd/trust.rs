@@ -66,8 +66,11 @@ fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot read {}", path.display()))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
-                    p.extension()
-                        .is_some_and(|x| ["pem", "crt", "cer", "der"].iter().any(|e| x.eq_ignore_ascii_case(e)))
+                    p.extension().is_some_and(|x| {
+                        ["pem", "crt", "cer", "der"]
+                            .iter()
+                            .any(|e| x.eq_ignore_ascii_case(e))
+                    })
                 })
                 .collect();
             entries.sort();
@@ -78,7 +81,8 @@ fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
     }
     let (mut installed, mut already, mut refused) = (0usize, 0usize, 0usize);
     for file in files {
-        let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+        let bytes =
+            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
         let certs = Certificate::all_from_pem_or_der(&bytes)
             .or_else(|_| kyso_chain::pkcs7_certificates(&bytes))
             .with_context(|| format!("{}: no certificate", file.display()))?;
@@ -87,13 +91,20 @@ fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
             let fingerprint = hex::encode_upper(cert.fingerprint());
             match store.install(&cert, &manifest, args.allow_unpinned) {
                 Ok(Installed::Pinned { slug, already: was }) => {
-                    let key = if was { Key::TrustAlreadyInstalled } else { Key::TrustInstalled };
+                    let key = if was {
+                        Key::TrustAlreadyInstalled
+                    } else {
+                        Key::TrustInstalled
+                    };
                     if was {
                         already += 1;
                     } else {
                         installed += 1;
                     }
-                    println!("{}", i18n::format(key, lang, &[("slug", &slug), ("subject", &subject)]));
+                    println!(
+                        "{}",
+                        i18n::format(key, lang, &[("slug", &slug), ("subject", &subject)])
+                    );
                 }
                 Ok(Installed::Unpinned { file, already: was }) => {
                     if was {
@@ -118,7 +129,11 @@ fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
                     refused += 1;
                     eprintln!(
                         "kyso: {}",
-                        i18n::format(Key::TrustNotPinned, lang, &[("subject", &subject), ("fingerprint", &fingerprint)])
+                        i18n::format(
+                            Key::TrustNotPinned,
+                            lang,
+                            &[("subject", &subject), ("fingerprint", &fingerprint)]
+                        )
                     );
                 }
                 Err(e) => return Err(e.into()),
@@ -138,7 +153,11 @@ fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
             ]
         )
     );
-    Ok(ExitCode::from(if refused > 0 { exit::FAILED } else { exit::OK }))
+    Ok(ExitCode::from(if refused > 0 {
+        exit::FAILED
+    } else {
+        exit::OK
+    }))
 }
 
 fn list(args: TrustListArgs) -> anyhow::Result<ExitCode> {
@@ -190,14 +209,23 @@ fn list(args: TrustListArgs) -> anyhow::Result<ExitCode> {
             } else {
                 String::new()
             };
-            println!("  {tag:<16} {}  until {}{expired}", i.cert.subject(), i.cert.not_after().format("%Y-%m-%d"));
+            println!(
+                "  {tag:<16} {}  until {}{expired}",
+                i.cert.subject(),
+                i.cert.not_after().format("%Y-%m-%d")
+            );
         }
         println!("{}", i18n::text(Key::TrustListMissing, lang));
         if missing.is_empty() {
             println!("  {}", i18n::text(Key::TrustListNone, lang));
         }
         for p in &missing {
-            println!("  {:<16} {}  SHA-256 {}", p.slug, p.subject, hex::encode_upper(p.sha256));
+            println!(
+                "  {:<16} {}  SHA-256 {}",
+                p.slug,
+                p.subject,
+                hex::encode_upper(p.sha256)
+            );
         }
         for p in &unreadable {
             println!("  ? {}", p.display());

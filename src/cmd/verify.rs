@@ -1,10 +1,372 @@
-//! `kyso verify` (placeholder: the verify owner replaces this file).
+//! `kyso verify`: paths → files → (in parallel) facts from kyso-pdf → verdicts with
+//! kyso-chain → reports written in input order, a summary, and the exit status.
+//!
+//! Every file is verified independently: an unreadable, malformed or hostile file gets an
+//! error in its own report and the batch goes on. Files are memory-mapped, never read whole.
 
+mod verdict;
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime};
 
-use crate::cli::verify::VerifyArgs;
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use kyso_chain::{CertPool, Certificate, Fetcher};
+use kyso_pdf::verify::{CryptoOutcome, DocumentFacts, SignatureKind};
+use kyso_verdict::FileReport;
+
+use crate::cli::verify::{Format, VerifyArgs};
 use crate::cli::Lang;
+use crate::exit;
+use crate::input::InputBytes;
+use crate::report::{self, Summary};
 
-pub(crate) fn run(_args: VerifyArgs, _lang: Lang) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("kyso verify is being built in this session")
+use verdict::Context;
+
+/// How far into a file the `%PDF-` header may be (ISO 32000-2 tolerates leading junk; real
+/// files from some scanners carry a few hundred bytes).
+const HEADER_WINDOW: usize = 1024;
+
+pub(crate) fn run(args: VerifyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    let format = output_format(&args);
+    let files = collect_files(&args)?;
+    if files.is_empty() {
+        anyhow::bail!("no files to verify (give paths or --files-from)");
+    }
+    let ctx = context(&args)?;
+    let jobs = args.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .context("cannot start the worker threads")?;
+
+    let progress = progress_bar(files.len(), format);
+    let (tx, rx) = mpsc::channel::<(usize, FileReport, bool)>();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    if format == Format::Csv {
+        writeln!(out, "{}", report::CSV_HEADER)?;
+    }
+    let mut summary = Summary::default();
+    let mut io_errors = 0usize;
+    let result: anyhow::Result<()> = std::thread::scope(|scope| {
+        let files = &files;
+        let ctx = &ctx;
+        scope.spawn(move || {
+            use rayon::prelude::*;
+            pool.install(|| {
+                files.par_iter().enumerate().for_each_with(tx, |tx, (index, path)| {
+                    let (report, io_error) = verify_path(path, ctx);
+                    let _ = tx.send((index, report, io_error));
+                });
+            });
+        });
+        // Reports arrive in completion order; they are written in input order.
+        let mut pending = std::collections::BTreeMap::new();
+        let mut next = 0usize;
+        for (index, file_report, io_error) in rx {
+            pending.insert(index, (file_report, io_error));
+            while let Some((file_report, io_error)) = pending.remove(&next) {
+                if let Some(bar) = &progress {
+                    bar.inc(1);
+                }
+                summary.add(&file_report);
+                io_errors += usize::from(io_error);
+                write_report(&mut out, &file_report, format, lang)?;
+                next += 1;
+            }
+        }
+        Ok(())
+    });
+    result?;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    match format {
+        Format::Table => writeln!(out, "\n{}", summary.render(lang))?,
+        _ => {
+            out.flush()?;
+            eprintln!("{}", summary.render(lang));
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::from(exit_status(&summary, io_errors, args.require_signature)))
+}
+
+/// 2 when a file could not be read; 1 when a signature failed, a file is not a verifiable
+/// document, or (with --require-signature) a file is unsigned; 3 when only indeterminate.
+fn exit_status(summary: &Summary, io_errors: usize, require_signature: bool) -> u8 {
+    if io_errors > 0 {
+        exit::ERROR
+    } else if summary.failed > 0 || summary.errors > 0 || (require_signature && summary.unsigned > 0) {
+        exit::FAILED
+    } else if summary.indeterminate > 0 {
+        exit::INDETERMINATE
+    } else {
+        exit::OK
+    }
+}
+
+fn output_format(args: &VerifyArgs) -> Format {
+    if args.json {
+        Format::Json
+    } else if args.jsonl {
+        Format::Jsonl
+    } else if args.csv {
+        Format::Csv
+    } else {
+        args.format
+    }
+}
+
+fn write_report(out: &mut impl Write, file_report: &FileReport, format: Format, lang: Lang) -> io::Result<()> {
+    match format {
+        Format::Table => report::write_table(out, file_report, lang),
+        Format::Json => report::write_json(out, file_report),
+        Format::Jsonl => report::write_jsonl(out, file_report),
+        Format::Csv => report::write_csv(out, file_report),
+    }
+}
+
+fn progress_bar(files: usize, format: Format) -> Option<indicatif::ProgressBar> {
+    if files < 2 || !io::stderr().is_terminal() || (format == Format::Table && io::stdout().is_terminal()) {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(files as u64);
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files, {per_sec}, eta {eta}") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// The trust anchors, intermediates, time and revocation fetching of the run.
+fn context(args: &VerifyArgs) -> anyhow::Result<Context> {
+    let (mut anchors, intermediates) = match crate::cmd::trust::installed_anchors_and_pool() {
+        Ok(pair) => pair,
+        // No installed store (never ran `kyso trust install`): only --trust anchors count.
+        Err(_) => (CertPool::new(), CertPool::new()),
+    };
+    for path in certificate_files(&args.trust)? {
+        let bytes = std::fs::read(&path).with_context(|| format!("--trust {}: cannot read", path.display()))?;
+        let certs = Certificate::all_from_pem_or_der(&bytes)
+            .with_context(|| format!("--trust {}: not a certificate", path.display()))?;
+        for cert in certs {
+            anchors.add(cert);
+        }
+    }
+    let at = match &args.at {
+        Some(text) => Some(
+            DateTime::parse_from_rfc3339(text)
+                .with_context(|| format!("--at {text}: not an RFC 3339 time"))?
+                .with_timezone(&Utc),
+        ),
+        None => None,
+    };
+    let fetcher = (!args.offline).then(|| Fetcher::new(Duration::from_secs(5), cache_dir(), Duration::from_secs(3600)));
+    Ok(Context {
+        anchors,
+        intermediates,
+        at,
+        fetcher,
+    })
+}
+
+fn cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("kyso").join("revocation"))
+}
+
+/// `--trust` files, and the files of `--trust` folders.
+fn certificate_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut out).with_context(|| format!("--trust {}: cannot list", path.display()))?;
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The files named on the command line and in `--files-from`, folders expanded recursively
+/// (sorted, symbolic links to folders not followed).
+fn collect_files(args: &VerifyArgs) -> anyhow::Result<Vec<PathBuf>> {
+    let mut named = args.paths.clone();
+    if let Some(list) = &args.files_from {
+        let reader: Box<dyn BufRead> = if list.as_os_str() == "-" {
+            Box::new(io::BufReader::new(io::stdin()))
+        } else {
+            let file = std::fs::File::open(list).with_context(|| format!("--files-from {}: cannot open", list.display()))?;
+            Box::new(io::BufReader::new(file))
+        };
+        for line in reader.lines() {
+            let line = line.context("--files-from: cannot read")?;
+            let line = line.trim_end_matches('\r');
+            if !line.is_empty() {
+                named.push(PathBuf::from(line));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    for path in named {
+        if path.is_dir() {
+            walk(&path, &mut files).with_context(|| format!("{}: cannot list", path.display()))?;
+        } else {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(std::fs::DirEntry::path);
+    for entry in entries {
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            walk(&entry.path(), out)?;
+        } else if kind.is_file() || kind.is_symlink() {
+            out.push(entry.path());
+        }
+    }
+    Ok(())
+}
+
+/// Verifies one file; the flag says whether it could not be read at all (an I/O error).
+fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
+    let name = path.display().to_string();
+    let error_report = |format: &str, error: String| FileReport {
+        file: name.clone(),
+        format: format.to_owned(),
+        signatures: Vec::new(),
+        error: Some(error),
+    };
+    let bytes = match InputBytes::open(path) {
+        Ok(bytes) => bytes,
+        Err(e) => return (error_report("unknown", format!("{e:#}")), true),
+    };
+    let head = bytes.get(..bytes.len().min(HEADER_WINDOW)).unwrap_or(&[]);
+    if memchr_find(head, b"%PDF-").is_none() {
+        let kind = if looks_like_xml(head) { "xml" } else { "unknown" };
+        let message = if kind == "xml" {
+            "XML signatures are not verified yet (unsupported format)".to_owned()
+        } else {
+            "unsupported format: neither PDF nor XML".to_owned()
+        };
+        return (error_report(kind, message), false);
+    }
+    // A bug in a library must not take the batch down: it becomes this file's error.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| kyso_pdf::verify::inspect(&bytes)));
+    let facts = match outcome {
+        Ok(Ok(facts)) => facts,
+        Ok(Err(e)) => return (error_report("pdf", format!("cannot verify this PDF: {e}")), false),
+        Err(_) => return (error_report("pdf", "internal error while verifying this PDF".to_owned()), false),
+    };
+    let signatures = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verdicts(&facts, ctx)));
+    match signatures {
+        Ok(signatures) => (
+            FileReport {
+                file: name,
+                format: "pdf".into(),
+                signatures,
+                error: None,
+            },
+            false,
+        ),
+        Err(_) => (error_report("pdf", "internal error while validating the signatures".to_owned()), false),
+    }
+}
+
+fn verdicts(facts: &DocumentFacts, ctx: &Context) -> Vec<kyso_verdict::SignatureVerdict> {
+    facts
+        .signatures
+        .iter()
+        .map(|sig| {
+            let archive_time = archive_time(facts, sig.signed_end);
+            verdict::verdict(sig, &facts.dss, archive_time, ctx)
+        })
+        .collect()
+}
+
+/// The time of the earliest verified document timestamp whose signed bytes include the
+/// signature's (a proof of existence for it).
+fn archive_time(facts: &DocumentFacts, signed_end: Option<u64>) -> Option<SystemTime> {
+    let end = signed_end?;
+    facts
+        .signatures
+        .iter()
+        .filter(|s| s.kind == SignatureKind::DocumentTimestamp)
+        .filter(|s| s.signed_end.is_some_and(|e| e > end))
+        .filter(|s| s.worst_finding() != Some(kyso_pdf::verify::Severity::Fail))
+        .filter_map(|s| match &s.crypto {
+            CryptoOutcome::Verified { claimed_time, .. } => *claimed_time,
+            _ => None,
+        })
+        .min()
+}
+
+fn memchr_find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn looks_like_xml(head: &[u8]) -> bool {
+    let trimmed = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    trimmed.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_failure_makes_the_exit_status_one() {
+        let summary = Summary {
+            files: 2,
+            signatures: 2,
+            passed: 1,
+            failed: 1,
+            ..Summary::default()
+        };
+        assert_eq!(exit_status(&summary, 0, false), exit::FAILED);
+    }
+
+    #[test]
+    fn only_indeterminate_gives_three_and_all_passed_gives_zero() {
+        let mut summary = Summary {
+            files: 1,
+            signatures: 1,
+            indeterminate: 1,
+            ..Summary::default()
+        };
+        assert_eq!(exit_status(&summary, 0, false), exit::INDETERMINATE);
+        summary.indeterminate = 0;
+        summary.passed = 1;
+        assert_eq!(exit_status(&summary, 0, false), exit::OK);
+        assert_eq!(exit_status(&summary, 1, false), exit::ERROR);
+    }
+
+    #[test]
+    fn unsigned_fails_only_when_a_signature_is_required() {
+        let summary = Summary {
+            files: 1,
+            unsigned: 1,
+            ..Summary::default()
+        };
+        assert_eq!(exit_status(&summary, 0, false), exit::OK);
+        assert_eq!(exit_status(&summary, 0, true), exit::FAILED);
+    }
+
+    #[test]
+    fn xml_is_recognised_by_content() {
+        assert!(looks_like_xml(b"\xEF\xBB\xBF  <?xml version='1.0'?>"));
+        assert!(!looks_like_xml(b"%PDF-1.7"));
+    }
 }

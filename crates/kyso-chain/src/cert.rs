@@ -100,7 +100,8 @@ impl Certificate {
                 limit: MAX_CERTIFICATE_SIZE,
             });
         }
-        let parsed = x509_cert::Certificate::from_der(der).map_err(ParseError::der("certificate"))?;
+        let parsed =
+            x509_cert::Certificate::from_der(der).map_err(ParseError::der("certificate"))?;
         let tbs = tbs_range(der)?;
         if parsed.signature_algorithm != parsed.tbs_certificate.signature {
             return Err(ParseError::SignatureAlgorithmMismatch);
@@ -274,12 +275,10 @@ pub(crate) fn tbs_range(der: &[u8]) -> Result<std::ops::Range<usize>, ParseError
     let start = usize::try_from(reader.position()).map_err(&err)?;
     let _ = header;
     let tbs = reader.tlv_bytes().map_err(&err)?;
-    let end = start
-        .checked_add(tbs.len())
-        .ok_or(ParseError::Der {
-            what: "signed object",
-            kind: der::ErrorKind::Overflow,
-        })?;
+    let end = start.checked_add(tbs.len()).ok_or(ParseError::Der {
+        what: "signed object",
+        kind: der::ErrorKind::Overflow,
+    })?;
     Ok(start..end)
 }
 
@@ -296,7 +295,8 @@ impl Extensions {
             let value = e.extn_value.as_bytes();
             match e.extn_id {
                 oid::BASIC_CONSTRAINTS => {
-                    ext.basic_constraints = Some(BasicConstraints::from_der(value).map_err(|_| bad())?)
+                    ext.basic_constraints =
+                        Some(BasicConstraints::from_der(value).map_err(|_| bad())?)
                 }
                 oid::KEY_USAGE => {
                     let ku = KeyUsage::from_der(value).map_err(|_| bad())?;
@@ -321,12 +321,16 @@ impl Extensions {
                 }
                 oid::NAME_CONSTRAINTS => {
                     let nc = NameConstraints::from_der(value).map_err(|_| bad())?;
-                    let empty = |s: &Option<Vec<GeneralSubtree>>| s.as_ref().is_none_or(Vec::is_empty);
+                    let empty =
+                        |s: &Option<Vec<GeneralSubtree>>| s.as_ref().is_none_or(Vec::is_empty);
                     if empty(&nc.permitted_subtrees) && empty(&nc.excluded_subtrees) {
                         return Err(bad());
                     }
-                    let present_but_empty = |s: &Option<Vec<GeneralSubtree>>| s.as_ref().is_some_and(Vec::is_empty);
-                    if present_but_empty(&nc.permitted_subtrees) || present_but_empty(&nc.excluded_subtrees) {
+                    let present_but_empty =
+                        |s: &Option<Vec<GeneralSubtree>>| s.as_ref().is_some_and(Vec::is_empty);
+                    if present_but_empty(&nc.permitted_subtrees)
+                        || present_but_empty(&nc.excluded_subtrees)
+                    {
                         return Err(bad());
                     }
                     ext.name_constraints = Some(nc);
@@ -353,7 +357,8 @@ impl Extensions {
                     ext.policy_constraints = Some(pc);
                 }
                 oid::INHIBIT_ANY_POLICY => {
-                    ext.inhibit_any_policy = Some(InhibitAnyPolicy::from_der(value).map_err(|_| bad())?.0)
+                    ext.inhibit_any_policy =
+                        Some(InhibitAnyPolicy::from_der(value).map_err(|_| bad())?.0)
                 }
                 oid::CRL_DISTRIBUTION_POINTS => {
                     ext.crl_distribution_points =
@@ -417,7 +422,9 @@ fn check_general_name_syntax(gn: &GeneralName) -> Result<(), ()> {
             Some((local, domain))
                 if !local.is_empty()
                     && !local.contains('@')
-                    && !local.bytes().any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+                    && !local
+                        .bytes()
+                        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
                     && crate::constraints::is_dns_name(domain) =>
             {
                 Ok(())
@@ -443,9 +450,7 @@ fn check_general_name_syntax(gn: &GeneralName) -> Result<(), ()> {
 /// `.`. Schemes with dots are vanishingly rare, while a host name in the scheme position
 /// (`bad.example.com:test.localhost`) is how names are smuggled past DNS constraints.
 fn is_absolute_uri(uri: &str) -> bool {
-    let allowed = |b: u8| {
-        b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b)
-    };
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b);
     if !uri.bytes().all(allowed) {
         return false;
     }
@@ -470,7 +475,10 @@ fn is_absolute_uri(uri: &str) -> bool {
             return false;
         };
         return addr.parse::<std::net::Ipv6Addr>().is_ok()
-            && (after.is_empty() || after.strip_prefix(':').is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())));
+            && (after.is_empty()
+                || after
+                    .strip_prefix(':')
+                    .is_some_and(|p| p.bytes().all(|b| b.is_ascii_digit())));
     }
     let (host, port) = match host_port.split_once(':') {
         Some((h, p)) => (h, Some(p)),

@@ -119,13 +119,18 @@ pub(crate) fn check_syntax(nc: &NameConstraints) -> Result<(), NcError> {
                 if !(bytes.len() == 8 || bytes.len() == 32)
                     || !is_prefix_mask(bytes.get(half..).unwrap_or(&[]))
                 {
-                    return Err(NcError::Malformed(format!("iPAddress constraint {}", hex::encode(bytes))));
+                    return Err(NcError::Malformed(format!(
+                        "iPAddress constraint {}",
+                        hex::encode(bytes)
+                    )));
                 }
             }
             GeneralName::Rfc822Name(s) => {
                 let s = s.as_str();
                 let ok = match s.rsplit_once('@') {
-                    Some((local, domain)) => !local.is_empty() && !local.contains('@') && is_dns_name(domain),
+                    Some((local, domain)) => {
+                        !local.is_empty() && !local.contains('@') && is_dns_name(domain)
+                    }
                     None => {
                         let d = s.strip_prefix('.').unwrap_or(s);
                         d.is_empty() || is_dns_name(d)
@@ -142,7 +147,11 @@ pub(crate) fn check_syntax(nc: &NameConstraints) -> Result<(), NcError> {
 }
 
 /// Checks `cert`'s subject and alternative names against one CA's constraints.
-pub(crate) fn check(cert: &Certificate, nc: &NameConstraints, budget: &mut usize) -> Result<(), NcError> {
+pub(crate) fn check(
+    cert: &Certificate,
+    nc: &NameConstraints,
+    budget: &mut usize,
+) -> Result<(), NcError> {
     let names = names_of(cert);
     let permitted = nc.permitted_subtrees.as_deref().unwrap_or(&[]);
     let excluded = nc.excluded_subtrees.as_deref().unwrap_or(&[]);
@@ -180,15 +189,25 @@ enum Side {
 /// one, so it is always refused.
 fn matches(name: &SubjectName<'_>, subtree: &GeneralSubtree, side: Side) -> Option<bool> {
     match (name, &subtree.base) {
-        (SubjectName::Directory(key), GeneralName::DirectoryName(base)) => Some(key.within(&NameKey::of(base))),
-        (SubjectName::Email(mail), GeneralName::Rfc822Name(base)) => Some(email_matches(mail, base.as_str())),
-        (SubjectName::Dns(host), GeneralName::DnsName(base)) => Some(dns_matches(host, base.as_str(), side)),
-        (SubjectName::Uri(uri), GeneralName::UniformResourceIdentifier(base)) => Some(match uri_host(uri) {
-            Some(host) => dns_matches(host, base.as_str(), side),
-            None => side == Side::Excluded,
-        }),
+        (SubjectName::Directory(key), GeneralName::DirectoryName(base)) => {
+            Some(key.within(&NameKey::of(base)))
+        }
+        (SubjectName::Email(mail), GeneralName::Rfc822Name(base)) => {
+            Some(email_matches(mail, base.as_str()))
+        }
+        (SubjectName::Dns(host), GeneralName::DnsName(base)) => {
+            Some(dns_matches(host, base.as_str(), side))
+        }
+        (SubjectName::Uri(uri), GeneralName::UniformResourceIdentifier(base)) => {
+            Some(match uri_host(uri) {
+                Some(host) => dns_matches(host, base.as_str(), side),
+                None => side == Side::Excluded,
+            })
+        }
         (SubjectName::Ip(ip), GeneralName::IpAddress(base)) => ip_matches(ip, base.as_bytes()),
-        (SubjectName::Other(tag), base) if general_name_tag(base) == *tag => Some(side == Side::Excluded),
+        (SubjectName::Other(tag), base) if general_name_tag(base) == *tag => {
+            Some(side == Side::Excluded)
+        }
         _ => None,
     }
 }
@@ -227,7 +246,9 @@ fn email_matches(mail: &str, base: &str) -> bool {
         return false;
     };
     match base.rsplit_once('@') {
-        Some((base_local, base_domain)) => local == base_local && domain.eq_ignore_ascii_case(base_domain),
+        Some((base_local, base_domain)) => {
+            local == base_local && domain.eq_ignore_ascii_case(base_domain)
+        }
         None => {
             let domain = domain.to_ascii_lowercase();
             let base = base.to_ascii_lowercase();

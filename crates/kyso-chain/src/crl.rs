@@ -87,7 +87,10 @@ impl Crl {
                 }
                 oids::DELTA_CRL_INDICATOR => is_delta = true,
                 oids::ISSUING_DISTRIBUTION_POINT => {
-                    idp = Some(IssuingDistributionPoint::from_der(e.extn_value.as_bytes()).map_err(|_| bad)?)
+                    idp = Some(
+                        IssuingDistributionPoint::from_der(e.extn_value.as_bytes())
+                            .map_err(|_| bad)?,
+                    )
                 }
                 oids::AUTHORITY_KEY_ID | oids::FRESHEST_CRL | oids::AUTHORITY_INFO_ACCESS => {}
                 other => {
@@ -142,7 +145,8 @@ impl Crl {
         let Some(idp) = &self.idp else {
             return true;
         };
-        if idp.indirect_crl || idp.only_some_reasons.is_some() || idp.only_contains_attribute_certs {
+        if idp.indirect_crl || idp.only_some_reasons.is_some() || idp.only_contains_attribute_certs
+        {
             return false;
         }
         if idp.only_contains_ca_certs && !cert.is_ca() {
@@ -172,7 +176,12 @@ impl Crl {
     /// Looks `cert`'s serial number up in the list.
     pub(crate) fn lookup(&self, cert: &Certificate) -> CrlEntry {
         let serial = cert.serial();
-        let entries = self.parsed.tbs_cert_list.revoked_certificates.iter().flatten();
+        let entries = self
+            .parsed
+            .tbs_cert_list
+            .revoked_certificates
+            .iter()
+            .flatten();
         for entry in entries {
             if entry.serial_number.as_bytes() != serial {
                 continue;
@@ -196,7 +205,9 @@ impl Crl {
 
 fn same_general_name(a: &GeneralName, b: &GeneralName) -> bool {
     match (a, b) {
-        (GeneralName::DirectoryName(x), GeneralName::DirectoryName(y)) => NameKey::of(x) == NameKey::of(y),
+        (GeneralName::DirectoryName(x), GeneralName::DirectoryName(y)) => {
+            NameKey::of(x) == NameKey::of(y)
+        }
         _ => a == b,
     }
 }

@@ -173,6 +173,56 @@ impl RevocationReason {
     }
 }
 
+/// Why no revocation status could be established for a certificate (the most specific
+/// problem met among the evidence tried).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum RevocationProblem {
+    /// No CRL or OCSP response speaks about the certificate.
+    #[error("no CRL or OCSP response covers the certificate")]
+    NoEvidence,
+    /// A CRL's signature does not verify with the issuer's key.
+    #[error("the CRL's signature does not verify with the issuer's key")]
+    CrlSignature,
+    /// The issuer's key usage does not allow cRLSign.
+    #[error("the CRL issuer's key usage does not allow cRLSign")]
+    CrlIssuerNotAllowed,
+    /// The CRL has a critical extension kyso does not process.
+    #[error("the CRL has an unknown critical extension")]
+    CrlUnknownCriticalExtension,
+    /// The CRL's nextUpdate is before the validation time.
+    #[error("the CRL is stale (nextUpdate before the validation time)")]
+    CrlStale,
+    /// The CRL was issued after the certificate expired (it may have been dropped from it).
+    #[error("the CRL was issued after the certificate expired")]
+    CrlAfterExpiry,
+    /// The OCSP response's validity ended before the validation time.
+    #[error("the OCSP response is stale")]
+    OcspStale,
+    /// The OCSP responder answered "unknown".
+    #[error("the OCSP responder does not know the certificate")]
+    OcspUnknownCertificate,
+    /// The OCSP response's signature does not verify.
+    #[error("the OCSP response's signature does not verify")]
+    OcspSignature,
+    /// The OCSP response is signed by neither the CA nor a responder it delegated to.
+    #[error("the OCSP responder is not authorised by the issuing CA")]
+    OcspUnauthorisedResponder,
+    /// The OCSP responder could not be reached or answered with an error.
+    #[error("the OCSP responder did not answer")]
+    OcspUnreachable,
+    /// A fetched OCSP response does not decode or is about another certificate.
+    #[error("the OCSP responder sent an unusable response")]
+    OcspUnusable,
+    /// The CRL distribution point could not be reached.
+    #[error("the CRL distribution point did not answer")]
+    CrlUnreachable,
+    /// A fetched CRL does not decode or does not cover the certificate.
+    #[error("the fetched CRL is malformed or does not cover the certificate")]
+    CrlUnusable,
+}
+
 /// Why a chain is not valid. Every variant names the condition and carries what a report
 /// needs; `subject` is the one-line subject of the certificate at fault.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -307,8 +357,8 @@ pub enum ChainError {
     RevocationUnknown {
         /// The certificate.
         subject: String,
-        /// Why no status was found (e.g. "no CRL covers it").
-        why: &'static str,
+        /// Why no status was found.
+        why: RevocationProblem,
     },
     /// Path building or name-constraint checking ran out of its work budget (hostile input).
     #[error("path building gave up: too much work")]

@@ -100,7 +100,9 @@ impl Fetcher {
     fn cached(&self, key: &str) -> Option<Vec<u8>> {
         let path = self.cache_dir.as_ref()?.join(key);
         let modified = std::fs::metadata(&path).ok()?.modified().ok()?;
-        let age = SystemTime::now().duration_since(modified).unwrap_or(Duration::MAX);
+        let age = SystemTime::now()
+            .duration_since(modified)
+            .unwrap_or(Duration::MAX);
         if age > self.max_age {
             return None;
         }
@@ -124,7 +126,9 @@ fn check_scheme(url: &str) -> Result<(), FetchError> {
     if url.starts_with("http://") || url.starts_with("https://") {
         Ok(())
     } else {
-        Err(FetchError::Scheme { url: url.to_owned() })
+        Err(FetchError::Scheme {
+            url: url.to_owned(),
+        })
     }
 }
 
@@ -137,7 +141,10 @@ fn cache_key(parts: &[&[u8]]) -> String {
     hex::encode(h.finalize())
 }
 
-fn read_response(url: &str, response: Result<ureq::Response, ureq::Error>) -> Result<Vec<u8>, FetchError> {
+fn read_response(
+    url: &str,
+    response: Result<ureq::Response, ureq::Error>,
+) -> Result<Vec<u8>, FetchError> {
     let response = match response {
         Ok(r) => r,
         Err(ureq::Error::Status(status, _)) => {
@@ -146,16 +153,24 @@ fn read_response(url: &str, response: Result<ureq::Response, ureq::Error>) -> Re
                 status,
             })
         }
-        Err(ureq::Error::Transport(_)) => return Err(FetchError::Unreachable { url: url.to_owned() }),
+        Err(ureq::Error::Transport(_)) => {
+            return Err(FetchError::Unreachable {
+                url: url.to_owned(),
+            })
+        }
     };
     let mut body = Vec::new();
     response
         .into_reader()
         .take(MAX_DOWNLOAD.saturating_add(1))
         .read_to_end(&mut body)
-        .map_err(|_| FetchError::Body { url: url.to_owned() })?;
+        .map_err(|_| FetchError::Body {
+            url: url.to_owned(),
+        })?;
     if u64::try_from(body.len()).unwrap_or(u64::MAX) > MAX_DOWNLOAD {
-        return Err(FetchError::Body { url: url.to_owned() });
+        return Err(FetchError::Body {
+            url: url.to_owned(),
+        });
     }
     Ok(body)
 }

@@ -22,7 +22,12 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
-#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod cert;
 mod constraints;
@@ -41,10 +46,10 @@ mod revocation;
 mod signature;
 pub mod trust;
 
-pub use const_oid::ObjectIdentifier;
 pub use cert::{Certificate, MAX_CERTIFICATE_SIZE};
+pub use const_oid::ObjectIdentifier;
 pub use crl::{Crl, MAX_CRL_SIZE};
-pub use error::{ChainError, KeyUsageBit, ParseError, RevocationReason};
+pub use error::{ChainError, KeyUsageBit, ParseError, RevocationProblem, RevocationReason};
 pub use fetch::{FetchError, Fetcher};
 pub use ocsp::{request_der as ocsp_request_der, OcspResponseData, MAX_OCSP_SIZE};
 pub use path::{validate, ValidatedPath, Warning};

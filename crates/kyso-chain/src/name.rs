@@ -63,7 +63,7 @@ pub(crate) fn string_value(atv: &AttributeTypeAndValue) -> Option<String> {
         }
         Tag::TeletexString => Some(bytes.iter().map(|&b| char::from(b)).collect()),
         Tag::BmpString => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return None;
             }
             let units: Vec<u16> = bytes
@@ -147,10 +147,9 @@ mod tests {
     fn names_with_different_values_are_not_equal() {
         let a = Name::from_str("CN=A,C=VN").ok();
         let b = Name::from_str("CN=B,C=VN").ok();
+        assert!(a.is_some() && b.is_some(), "test names did not parse");
         if let (Some(a), Some(b)) = (a, b) {
             assert_ne!(NameKey::of(&a), NameKey::of(&b));
-        } else {
-            panic!("test names did not parse");
         }
     }
 
@@ -159,11 +158,10 @@ mod tests {
         let base = Name::from_str("O=Ban Co yeu,C=VN").ok();
         let inside = Name::from_str("CN=x,O=Ban Co yeu,C=VN").ok();
         let outside = Name::from_str("CN=x,O=Other,C=VN").ok();
+        assert!(base.is_some() && inside.is_some() && outside.is_some());
         if let (Some(base), Some(inside), Some(outside)) = (base, inside, outside) {
             assert!(NameKey::of(&inside).within(&NameKey::of(&base)));
             assert!(!NameKey::of(&outside).within(&NameKey::of(&base)));
-        } else {
-            panic!("test names did not parse");
         }
     }
 }

@@ -4,7 +4,9 @@ use der::asn1::OctetString;
 use der::{Decode, Encode};
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384, Sha512};
-use x509_ocsp::{BasicOcspResponse, CertId, CertStatus, OcspResponse, OcspResponseStatus, ResponderId};
+use x509_ocsp::{
+    BasicOcspResponse, CertId, CertStatus, OcspResponse, OcspResponseStatus, ResponderId,
+};
 
 use crate::cert::{tbs_range, unix, Certificate};
 use crate::error::{ParseError, RevocationReason};
@@ -12,7 +14,8 @@ use crate::error::{ParseError, RevocationReason};
 /// Largest OCSP response kyso decodes.
 pub const MAX_OCSP_SIZE: usize = 1024 * 1024;
 
-const BASIC: const_oid::ObjectIdentifier = const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.1");
+const BASIC: const_oid::ObjectIdentifier =
+    const_oid::ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1.1");
 
 /// A decoded, successful, basic OCSP response.
 ///
@@ -61,11 +64,14 @@ impl OcspResponseData {
             return Err(ParseError::OcspNotBasic);
         }
         let basic_der = bytes.response.as_bytes().to_vec();
-        let basic = BasicOcspResponse::from_der(&basic_der).map_err(ParseError::der("OCSP basic response"))?;
+        let basic = BasicOcspResponse::from_der(&basic_der)
+            .map_err(ParseError::der("OCSP basic response"))?;
         let tbs = tbs_range(&basic_der)?;
         let mut certs = Vec::new();
         for c in basic.certs.iter().flatten() {
-            let cder = c.to_der().map_err(ParseError::der("OCSP responder certificate"))?;
+            let cder = c
+                .to_der()
+                .map_err(ParseError::der("OCSP responder certificate"))?;
             certs.push(Certificate::from_der(&cder)?);
         }
         let produced_at = unix(basic.tbs_response_data.produced_at.0.to_unix_duration());
@@ -93,7 +99,11 @@ impl OcspResponseData {
     }
 
     /// The status of `cert` (issued by `issuer`), if the response speaks about it.
-    pub(crate) fn status_of(&self, cert: &Certificate, issuer: &Certificate) -> Option<SingleStatus> {
+    pub(crate) fn status_of(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+    ) -> Option<SingleStatus> {
         for single in &self.basic.tbs_response_data.responses {
             if !cert_id_matches(&single.cert_id, cert, issuer) {
                 continue;
@@ -122,7 +132,9 @@ impl OcspResponseData {
     pub(crate) fn responder_is(&self, cert: &Certificate) -> bool {
         match &self.basic.tbs_response_data.responder_id {
             ResponderId::ByName(name) => crate::name::NameKey::of(name) == cert.data().subject_key,
-            ResponderId::ByKey(hash) => hash.as_bytes() == Sha1::digest(public_key_bits(cert)).as_slice(),
+            ResponderId::ByKey(hash) => {
+                hash.as_bytes() == Sha1::digest(public_key_bits(cert)).as_slice()
+            }
         }
     }
 }
@@ -154,7 +166,10 @@ fn cert_id_matches(id: &CertId, cert: &Certificate, issuer: &Certificate) -> boo
         return false;
     };
     let alg = &id.hash_algorithm.oid;
-    match (hash_with(alg, &issuer_name), hash_with(alg, public_key_bits(issuer))) {
+    match (
+        hash_with(alg, &issuer_name),
+        hash_with(alg, public_key_bits(issuer)),
+    ) {
         (Some(name_hash), Some(key_hash)) => {
             id.issuer_name_hash.as_bytes() == name_hash.as_slice()
                 && id.issuer_key_hash.as_bytes() == key_hash.as_slice()
@@ -173,7 +188,8 @@ pub fn request_der(cert: &Certificate, issuer: &Certificate) -> Result<Vec<u8>, 
             parameters: Some(der::Any::null()),
         },
         issuer_name_hash: OctetString::new(Sha1::digest(&issuer_name).to_vec()).map_err(&err)?,
-        issuer_key_hash: OctetString::new(Sha1::digest(public_key_bits(issuer)).to_vec()).map_err(&err)?,
+        issuer_key_hash: OctetString::new(Sha1::digest(public_key_bits(issuer)).to_vec())
+            .map_err(&err)?,
         serial_number: cert.x509().tbs_certificate.serial_number.clone(),
     };
     let request = x509_ocsp::OcspRequest {

@@ -6,7 +6,7 @@ use const_oid::ObjectIdentifier;
 
 use crate::cert::{oid, to_datetime, Certificate};
 use crate::constraints::{self, NcError, NAME_CONSTRAINT_BUDGET};
-use crate::error::{ChainError, KeyUsageBit};
+use crate::error::{ChainError, KeyUsageBit, RevocationProblem};
 use crate::policy::{RevocationMode, Sha1Policy, ValidationPolicy};
 use crate::pool::CertPool;
 use crate::revocation::{self, RevocationSources, RevocationStatus};
@@ -71,7 +71,7 @@ pub enum Warning {
         /// The certificate.
         subject: String,
         /// Why.
-        why: &'static str,
+        why: RevocationProblem,
     },
 }
 
@@ -99,11 +99,14 @@ pub fn validate(
     let mut path = vec![leaf.clone()];
     match search.extend(&mut path)? {
         Some(found) => Ok(found),
-        None => Err(search.best_error.map(|(_, e)| e).unwrap_or_else(|| {
-            ChainError::UnknownIssuer {
-                subject: leaf.subject(),
-            }
-        })),
+        None => {
+            Err(search
+                .best_error
+                .map(|(_, e)| e)
+                .unwrap_or_else(|| ChainError::UnknownIssuer {
+                    subject: leaf.subject(),
+                }))
+        }
     }
 }
 
@@ -136,7 +139,8 @@ impl Search<'_> {
         let Some(top) = path.last().cloned() else {
             return Ok(None);
         };
-        let anchors: Vec<Certificate> = ordered(self.policy.anchors.issuers_of(&top), &top, self.at);
+        let anchors: Vec<Certificate> =
+            ordered(self.policy.anchors.issuers_of(&top), &top, self.at);
         for anchor in anchors {
             if !self.signed_by(&top, &anchor)? {
                 continue;
@@ -164,10 +168,13 @@ impl Search<'_> {
             candidates = self.fetch_issuers(&top);
         }
         for candidate in candidates {
-            if path.iter().any(|c| *c == candidate) {
+            if path.contains(&candidate) {
                 continue;
             }
-            self.nodes_left = self.nodes_left.checked_sub(1).ok_or(ChainError::BudgetExceeded)?;
+            self.nodes_left = self
+                .nodes_left
+                .checked_sub(1)
+                .ok_or(ChainError::BudgetExceeded)?;
             if !candidate.is_ca() {
                 self.note(
                     RANK_PARTIAL,
@@ -225,7 +232,11 @@ impl Search<'_> {
 
 /// Candidates in the order most likely to succeed: AKI/SKI match first, then those valid at
 /// the validation time, then the rest; stable otherwise.
-fn ordered<'a>(candidates: impl Iterator<Item = &'a Certificate>, child: &Certificate, at: i64) -> Vec<Certificate> {
+fn ordered<'a>(
+    candidates: impl Iterator<Item = &'a Certificate>,
+    child: &Certificate,
+    at: i64,
+) -> Vec<Certificate> {
     let aki = child.data().ext.authority_key_id.as_deref();
     let mut list: Vec<(u8, Certificate)> = candidates
         .map(|c| {
@@ -388,12 +399,19 @@ fn check_path(
             if !cert.is_self_issued() {
                 if let Some((left, by)) = &mut path_len_left {
                     if *left == 0 {
-                        return Err(ChainError::PathLenExceeded { subject: by.clone() });
+                        return Err(ChainError::PathLenExceeded {
+                            subject: by.clone(),
+                        });
                     }
                     *left -= 1;
                 }
             }
-            if let Some(len) = d.ext.basic_constraints.as_ref().and_then(|bc| bc.path_len_constraint) {
+            if let Some(len) = d
+                .ext
+                .basic_constraints
+                .as_ref()
+                .and_then(|bc| bc.path_len_constraint)
+            {
                 if path_len_left.as_ref().is_none_or(|(left, _)| len < *left) {
                     path_len_left = Some((len, cert.subject()));
                 }
@@ -421,12 +439,12 @@ fn check_path(
                     RevocationMode::HardFail => {
                         return Err(ChainError::RevocationUnknown {
                             subject: cert.subject(),
-                            why,
+                            why: *why,
                         })
                     }
                     _ => warnings.push(Warning::RevocationUnknown {
                         subject: cert.subject(),
-                        why,
+                        why: *why,
                     }),
                 },
                 RevocationStatus::Good { .. } => {}

@@ -44,12 +44,11 @@ pub(crate) fn decode_all(
             .map(|i| end_marker + 9 + i + 5)
             .unwrap_or(block.len());
         let pem_block = &block[..close.min(block.len())];
-        let (found, der) = der::pem::decode_vec(pem_block.as_bytes()).map_err(|e| {
-            ParseError::Der {
+        let (found, der) =
+            der::pem::decode_vec(pem_block.as_bytes()).map_err(|e| ParseError::Der {
                 what,
                 kind: der::Error::from(e).kind(),
-            }
-        })?;
+            })?;
         if found == label || (label == "X509 CRL" && found == "CRL") {
             out.push(der);
         }

@@ -18,7 +18,9 @@ pub fn certificates(bytes: &[u8]) -> Result<Vec<Certificate>, ParseError> {
     let err = ParseError::der("PKCS#7");
     let info = ContentInfo::from_der(&der).map_err(&err)?;
     let signed: SignedData = info.content.decode_as().map_err(&err)?;
-    let set: CertificateSet = signed.certificates.ok_or(ParseError::Empty { what: "certificate" })?;
+    let set: CertificateSet = signed.certificates.ok_or(ParseError::Empty {
+        what: "certificate",
+    })?;
     let mut out = Vec::new();
     for choice in set.0.iter() {
         if let cms::cert::CertificateChoices::Certificate(c) = choice {

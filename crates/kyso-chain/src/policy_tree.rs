@@ -42,7 +42,8 @@ pub(crate) fn check(path: &[Certificate]) -> Result<(), ChainError> {
         level = match (level.take(), &ext.policies) {
             (Some(parents), Some(policies)) => {
                 let mut next: Vec<Node> = Vec::new();
-                let oids: Vec<ObjectIdentifier> = policies.0.iter().map(|p| p.policy_identifier).collect();
+                let oids: Vec<ObjectIdentifier> =
+                    policies.0.iter().map(|p| p.policy_identifier).collect();
                 for p in oids.iter().filter(|p| **p != ANY_POLICY) {
                     let matched = parents.iter().any(|node| node.expected.contains(p));
                     let from_any = parents.iter().any(|node| node.policy == ANY_POLICY);
@@ -73,9 +74,7 @@ pub(crate) fn check(path: &[Certificate]) -> Result<(), ChainError> {
 
         if is_leaf {
             // Wrap-up (§6.1.5 a, b).
-            if explicit_policy > 0 {
-                explicit_policy -= 1;
-            }
+            explicit_policy = explicit_policy.saturating_sub(1);
             if ext
                 .policy_constraints
                 .as_ref()

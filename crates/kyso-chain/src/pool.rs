@@ -74,7 +74,10 @@ impl CertPool {
     }
 
     /// Certificates whose subject is the issuer of `cert`.
-    pub(crate) fn issuers_of<'a>(&'a self, cert: &Certificate) -> impl Iterator<Item = &'a Certificate> + 'a {
+    pub(crate) fn issuers_of<'a>(
+        &'a self,
+        cert: &Certificate,
+    ) -> impl Iterator<Item = &'a Certificate> + 'a {
         self.by_subject
             .get(&cert.data().issuer_key)
             .into_iter()

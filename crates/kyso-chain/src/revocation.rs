@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::cert::{to_datetime, Certificate};
 use crate::crl::{Crl, CrlEntry};
-use crate::error::{KeyUsageBit, RevocationReason};
+use crate::error::{KeyUsageBit, RevocationProblem, RevocationReason};
 use crate::fetch::Fetcher;
 use crate::ocsp::{OcspCertStatus, OcspResponseData};
 use crate::policy::ValidationPolicy;
@@ -78,6 +78,7 @@ pub enum EvidenceKind {
 
 /// The revocation status of one certificate at the validation time.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RevocationStatus {
     /// Not revoked at the validation time (possibly revoked later).
     Good {
@@ -98,7 +99,7 @@ pub enum RevocationStatus {
     /// No usable evidence.
     Unknown {
         /// Why (the most specific problem met).
-        why: &'static str,
+        why: RevocationProblem,
     },
 }
 
@@ -110,7 +111,7 @@ pub(crate) fn status(
     sources: &RevocationSources,
     pool: &CertPool,
 ) -> RevocationStatus {
-    let mut why = "no CRL or OCSP response covers the certificate";
+    let mut why = RevocationProblem::NoEvidence;
     let check = Check {
         cert,
         issuer,
@@ -151,7 +152,7 @@ struct Check<'a> {
 
 impl Check<'_> {
     /// `Ok(None)`: the CRL is not about this certificate. `Err`: it is, but unusable.
-    fn crl(&self, crl: &Crl) -> Result<Option<RevocationStatus>, &'static str> {
+    fn crl(&self, crl: &Crl) -> Result<Option<RevocationStatus>, RevocationProblem> {
         if crl.issuer_key != self.cert.data().issuer_key || crl.is_delta || !crl.covers(self.cert) {
             return Ok(None);
         }
@@ -159,24 +160,31 @@ impl Check<'_> {
         if self
             .pool
             .signature_cache()
-            .verify(&self.issuer.data().spki_der, alg, message, signature, self.policy.min_rsa_bits)
+            .verify(
+                &self.issuer.data().spki_der,
+                alg,
+                message,
+                signature,
+                self.policy.min_rsa_bits,
+            )
             .is_err()
         {
-            return Err("the CRL's signature does not verify with the issuer's key");
+            return Err(RevocationProblem::CrlSignature);
         }
         if !self.issuer.allows_key_usage(KeyUsageBit::CrlSign) {
-            return Err("the CRL issuer's key usage does not allow cRLSign");
+            return Err(RevocationProblem::CrlIssuerNotAllowed);
         }
         if crl.unknown_critical.is_some() {
-            return Err("the CRL has an unknown critical extension");
+            return Err(RevocationProblem::CrlUnknownCriticalExtension);
         }
-        let fresh = crl.this_update >= self.at || crl.next_update.is_none_or(|next| next >= self.at);
+        let fresh =
+            crl.this_update >= self.at || crl.next_update.is_none_or(|next| next >= self.at);
         if !fresh {
-            return Err("the CRL is stale (nextUpdate before the validation time)");
+            return Err(RevocationProblem::CrlStale);
         }
         if crl.this_update > self.at && self.cert.data().not_after < crl.this_update {
             // Expired certificates may be dropped from later CRLs (RFC 5280 §3.3).
-            return Err("the CRL was issued after the certificate expired");
+            return Err(RevocationProblem::CrlAfterExpiry);
         }
         Ok(Some(match crl.lookup(self.cert) {
             CrlEntry::Revoked { at, reason } if at <= self.at => RevocationStatus::Revoked {
@@ -191,7 +199,10 @@ impl Check<'_> {
         }))
     }
 
-    fn ocsp(&self, response: &OcspResponseData) -> Result<Option<RevocationStatus>, &'static str> {
+    fn ocsp(
+        &self,
+        response: &OcspResponseData,
+    ) -> Result<Option<RevocationStatus>, RevocationProblem> {
         let Some(single) = response.status_of(self.cert, self.issuer) else {
             return Ok(None);
         };
@@ -202,29 +213,31 @@ impl Check<'_> {
                 None => self.at.saturating_sub(single.this_update) <= OCSP_MAX_AGE_SECS,
             };
         if !fresh {
-            return Err("the OCSP response is stale");
+            return Err(RevocationProblem::OcspStale);
         }
         match single.status {
             OcspCertStatus::Good => Ok(Some(RevocationStatus::Good {
                 source: EvidenceKind::Ocsp,
                 this_update: to_datetime(single.this_update),
             })),
-            OcspCertStatus::Revoked { at, reason } if at <= self.at => Ok(Some(RevocationStatus::Revoked {
-                source: EvidenceKind::Ocsp,
-                at: to_datetime(at),
-                reason,
-            })),
+            OcspCertStatus::Revoked { at, reason } if at <= self.at => {
+                Ok(Some(RevocationStatus::Revoked {
+                    source: EvidenceKind::Ocsp,
+                    at: to_datetime(at),
+                    reason,
+                }))
+            }
             OcspCertStatus::Revoked { .. } => Ok(Some(RevocationStatus::Good {
                 source: EvidenceKind::Ocsp,
                 this_update: to_datetime(single.this_update),
             })),
-            OcspCertStatus::Unknown => Err("the OCSP responder does not know the certificate"),
+            OcspCertStatus::Unknown => Err(RevocationProblem::OcspUnknownCertificate),
         }
     }
 
     /// The response must be signed by the issuing CA or by a responder it delegated to
     /// (RFC 6960 §4.2.2.2: issued by the CA, with id-kp-OCSPSigning).
-    fn check_responder(&self, response: &OcspResponseData) -> Result<(), &'static str> {
+    fn check_responder(&self, response: &OcspResponseData) -> Result<(), RevocationProblem> {
         let (message, alg, signature) = response.signed_parts();
         let cache = self.pool.signature_cache();
         let min = self.policy.min_rsa_bits;
@@ -232,51 +245,59 @@ impl Check<'_> {
             return cache
                 .verify(&self.issuer.data().spki_der, alg, message, signature, min)
                 .map(|_| ())
-                .map_err(|_| "the OCSP response's signature does not verify");
+                .map_err(|_| RevocationProblem::OcspSignature);
         }
-        for responder in response.certs.iter().filter(|c| response.responder_is(c)) {
-            let delegated = responder.data().issuer_key == self.issuer.data().subject_key
-                && crate::path::verify_cert_signature(responder, self.issuer, self.policy, self.pool).is_ok()
-                && responder
-                    .data()
-                    .ext
-                    .eku
-                    .as_ref()
-                    .is_some_and(|ekus| ekus.contains(&crate::policy::eku::OCSP_SIGNING))
-                && responder.data().not_before <= response.produced_at
-                && response.produced_at <= responder.data().not_after;
-            if !delegated {
-                return Err("the OCSP responder is not authorised by the issuing CA");
-            }
+        let delegated = response
+            .certs
+            .iter()
+            .filter(|c| response.responder_is(c))
+            .find(|responder| {
+                let d = responder.data();
+                d.issuer_key == self.issuer.data().subject_key
+                    && crate::path::verify_cert_signature(
+                        responder,
+                        self.issuer,
+                        self.policy,
+                        self.pool,
+                    )
+                    .is_ok()
+                    && d.ext
+                        .eku
+                        .as_ref()
+                        .is_some_and(|ekus| ekus.contains(&crate::policy::eku::OCSP_SIGNING))
+                    && d.not_before <= response.produced_at
+                    && response.produced_at <= d.not_after
+            });
+        if let Some(responder) = delegated {
             return cache
                 .verify(&responder.data().spki_der, alg, message, signature, min)
                 .map(|_| ())
-                .map_err(|_| "the OCSP response's signature does not verify");
+                .map_err(|_| RevocationProblem::OcspSignature);
         }
-        Err("the OCSP responder is not authorised by the issuing CA")
+        Err(RevocationProblem::OcspUnauthorisedResponder)
     }
 
-    fn online(&self, fetcher: &Fetcher) -> Result<RevocationStatus, &'static str> {
-        let mut why = "no revocation service answered";
+    fn online(&self, fetcher: &Fetcher) -> Result<RevocationStatus, RevocationProblem> {
+        let mut why = RevocationProblem::NoEvidence;
         if let Ok(request) = crate::ocsp::request_der(self.cert, self.issuer) {
             for url in self.cert.ocsp_urls() {
                 let Ok(body) = fetcher.post_ocsp(url, &request) else {
-                    why = "the OCSP responder did not answer";
+                    why = RevocationProblem::OcspUnreachable;
                     continue;
                 };
                 match OcspResponseData::from_der(&body) {
                     Ok(response) => match self.ocsp(&response) {
                         Ok(Some(status)) => return Ok(status),
-                        Ok(None) => why = "the OCSP response is about another certificate",
+                        Ok(None) => why = RevocationProblem::OcspUnusable,
                         Err(problem) => why = problem,
                     },
-                    Err(_) => why = "the OCSP response is malformed",
+                    Err(_) => why = RevocationProblem::OcspUnusable,
                 }
             }
         }
         for url in self.cert.crl_urls() {
             let Ok(body) = fetcher.get(&url) else {
-                why = "the CRL distribution point did not answer";
+                why = RevocationProblem::CrlUnreachable;
                 continue;
             };
             match Crl::all_from_pem_or_der(&body) {
@@ -284,12 +305,12 @@ impl Check<'_> {
                     for crl in &crls {
                         match self.crl(crl) {
                             Ok(Some(status)) => return Ok(status),
-                            Ok(None) => why = "the fetched CRL does not cover the certificate",
+                            Ok(None) => why = RevocationProblem::CrlUnusable,
                             Err(problem) => why = problem,
                         }
                     }
                 }
-                Err(_) => why = "the fetched CRL is malformed",
+                Err(_) => why = RevocationProblem::CrlUnusable,
             }
         }
         Err(why)

@@ -78,7 +78,11 @@ impl Hash {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum SignatureAlgorithm {
     RsaPkcs1(Hash),
-    RsaPss { hash: Hash, mgf_hash: Hash, salt: u32 },
+    RsaPss {
+        hash: Hash,
+        mgf_hash: Hash,
+        salt: u32,
+    },
     Ecdsa(Hash),
     Ed25519,
 }
@@ -131,7 +135,9 @@ fn params_absent_or_null(alg: &AlgorithmIdentifierOwned) -> bool {
 }
 
 /// Decodes a signature AlgorithmIdentifier.
-pub(crate) fn decode_algorithm(alg: &AlgorithmIdentifierOwned) -> Result<SignatureAlgorithm, SigError> {
+pub(crate) fn decode_algorithm(
+    alg: &AlgorithmIdentifierOwned,
+) -> Result<SignatureAlgorithm, SigError> {
     let unsupported = SigError::Unsupported(alg.oid);
     let pkcs1 = |h| {
         if params_absent_or_null(alg) {
@@ -171,7 +177,8 @@ pub(crate) fn decode_algorithm(alg: &AlgorithmIdentifierOwned) -> Result<Signatu
                 None => Hash::Sha1,
                 Some(m) if m.oid == oids::MGF1 => {
                     let inner = m.params.ok_or(unsupported)?;
-                    let inner: AlgorithmIdentifierRef<'_> = inner.decode_as().map_err(|_| unsupported)?;
+                    let inner: AlgorithmIdentifierRef<'_> =
+                        inner.decode_as().map_err(|_| unsupported)?;
                     Hash::from_oid(inner.oid).ok_or(unsupported)?
                 }
                 Some(_) => return Err(unsupported),
@@ -212,10 +219,8 @@ pub(crate) fn decode_key(spki_der: &[u8], min_rsa_bits: u32) -> Result<PKey<Publ
         _ => return Err(unsupported),
     }
     let key = PKey::public_key_from_der(spki_der).map_err(|_| unsupported)?;
-    if key.id() == Id::RSA || key.id() == Id::RSA_PSS {
-        if key.bits() < min_rsa_bits {
-            return Err(SigError::WeakKey(key.bits()));
-        }
+    if (key.id() == Id::RSA || key.id() == Id::RSA_PSS) && key.bits() < min_rsa_bits {
+        return Err(SigError::WeakKey(key.bits()));
     }
     Ok(key)
 }
@@ -248,8 +253,10 @@ pub(crate) fn verify_raw(
                 return Err(unsupported);
             }
             let mut v = Verifier::new(hash.digest(), key).map_err(|_| unsupported)?;
-            v.set_rsa_padding(Padding::PKCS1_PSS).map_err(|_| unsupported)?;
-            v.set_rsa_mgf1_md(mgf_hash.digest()).map_err(|_| unsupported)?;
+            v.set_rsa_padding(Padding::PKCS1_PSS)
+                .map_err(|_| unsupported)?;
+            v.set_rsa_mgf1_md(mgf_hash.digest())
+                .map_err(|_| unsupported)?;
             let salt = i32::try_from(salt).map_err(|_| unsupported)?;
             v.set_rsa_pss_saltlen(RsaPssSaltlen::custom(salt))
                 .map_err(|_| unsupported)?;

@@ -77,7 +77,14 @@ pub struct Manifest {
 }
 
 /// The columns of a manifest line, tab-separated, after a header line.
-pub const MANIFEST_COLUMNS: [&str; 6] = ["slug", "role", "subject", "sha256", "not_before", "not_after"];
+pub const MANIFEST_COLUMNS: [&str; 6] = [
+    "slug",
+    "role",
+    "subject",
+    "sha256",
+    "not_before",
+    "not_after",
+];
 
 impl Manifest {
     /// Parses the manifest text (`#` comments and blank lines ignored; first other line is
@@ -87,23 +94,30 @@ impl Manifest {
         let mut header_seen = false;
         for (index, line) in text.lines().enumerate() {
             let line_no = index.saturating_add(1);
-            let bad = |problem| TrustError::Manifest { line: line_no, problem };
+            let bad = |problem| TrustError::Manifest {
+                line: line_no,
+                problem,
+            };
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
             let fields: Vec<&str> = line.split('\t').collect();
             if !header_seen {
                 if fields != MANIFEST_COLUMNS {
-                    return Err(bad("header must be: slug role subject sha256 not_before not_after"));
+                    return Err(bad(
+                        "header must be: slug role subject sha256 not_before not_after",
+                    ));
                 }
                 header_seen = true;
                 continue;
             }
-            let [slug, role_note, subject, sha256, not_before, not_after] = fields.as_slice() else {
+            let [slug, role_note, subject, sha256, not_before, not_after] = fields.as_slice()
+            else {
                 return Err(bad("expected 6 tab-separated fields"));
             };
             let mut fp = [0u8; 32];
-            hex::decode_to_slice(sha256, &mut fp).map_err(|_| bad("sha256 is not 64 hex digits"))?;
+            hex::decode_to_slice(sha256, &mut fp)
+                .map_err(|_| bad("sha256 is not 64 hex digits"))?;
             let time = |s: &str| {
                 DateTime::parse_from_rfc3339(s)
                     .map(|t| t.with_timezone(&Utc))
@@ -202,18 +216,28 @@ impl TrustStore {
     }
 
     /// Installs `cert` if the manifest pins it, or if `allow_unpinned`.
-    pub fn install(&self, cert: &Certificate, manifest: &Manifest, allow_unpinned: bool) -> Result<Installed, TrustError> {
+    pub fn install(
+        &self,
+        cert: &Certificate,
+        manifest: &Manifest,
+        allow_unpinned: bool,
+    ) -> Result<Installed, TrustError> {
         let fp = cert.fingerprint();
         let (file, outcome): (PathBuf, fn(PathBuf, bool) -> Installed) = match manifest.find(&fp) {
-            Some(pin) => (self.dir.join(format!("{}.pem", pin.slug)), |f, already| Installed::Pinned {
-                slug: f
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                already,
+            Some(pin) => (self.dir.join(format!("{}.pem", pin.slug)), |f, already| {
+                Installed::Pinned {
+                    slug: f
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    already,
+                }
             }),
             None if allow_unpinned => (
-                self.dir.join(format!("unpinned-{}.pem", hex::encode(fp.get(..8).unwrap_or(&[])))),
+                self.dir.join(format!(
+                    "unpinned-{}.pem",
+                    hex::encode(fp.get(..8).unwrap_or(&[]))
+                )),
                 |file, already| Installed::Unpinned { file, already },
             ),
             None => {
@@ -231,13 +255,12 @@ impl TrustStore {
                 kind: e.kind(),
             }
         };
-        let pem = der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, cert.der()).map_err(|_| {
-            TrustError::Io {
+        let pem = der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, cert.der())
+            .map_err(|_| TrustError::Io {
                 action: "encode",
                 path: file.clone(),
                 kind: std::io::ErrorKind::InvalidData,
-            }
-        })?;
+            })?;
         if std::fs::read(&file).is_ok_and(|existing| existing == pem.as_bytes()) {
             return Ok(outcome(file, true));
         }
@@ -250,7 +273,10 @@ impl TrustStore {
 
     /// Every certificate in the directory (files that do not decode are skipped and
     /// returned separately).
-    pub fn list(&self, manifest: &Manifest) -> Result<(Vec<InstalledCert>, Vec<PathBuf>), TrustError> {
+    pub fn list(
+        &self,
+        manifest: &Manifest,
+    ) -> Result<(Vec<InstalledCert>, Vec<PathBuf>), TrustError> {
         let mut found = Vec::new();
         let mut unreadable = Vec::new();
         let entries = match std::fs::read_dir(&self.dir) {
@@ -309,17 +335,27 @@ mod tests {
         let manifest = manifest.unwrap_or_default();
         assert_eq!(manifest.entries().len(), 2);
         assert_eq!(manifest.find(&[0xAB; 32]).map(|p| p.role), Some(Role::Root));
-        assert_eq!(manifest.find(&[0xCD; 32]).map(|p| p.role), Some(Role::Intermediate));
+        assert_eq!(
+            manifest.find(&[0xCD; 32]).map(|p| p.role),
+            Some(Role::Intermediate)
+        );
     }
 
     #[test]
     fn manifest_rejects_short_fingerprints_and_duplicates() {
-        let short = format!("{HEADER}a\troot\tCN=A\tABCD\t2020-01-01T00:00:00Z\t2030-01-01T00:00:00Z\n");
-        assert!(matches!(Manifest::parse(&short), Err(TrustError::Manifest { line: 2, .. })));
+        let short =
+            format!("{HEADER}a\troot\tCN=A\tABCD\t2020-01-01T00:00:00Z\t2030-01-01T00:00:00Z\n");
+        assert!(matches!(
+            Manifest::parse(&short),
+            Err(TrustError::Manifest { line: 2, .. })
+        ));
         let fp = "AB".repeat(32);
         let twice = format!(
             "{HEADER}a\troot\tCN=A\t{fp}\t2020-01-01T00:00:00Z\t2030-01-01T00:00:00Z\nb\troot\tCN=B\t{fp}\t2020-01-01T00:00:00Z\t2030-01-01T00:00:00Z\n"
         );
-        assert!(matches!(Manifest::parse(&twice), Err(TrustError::Manifest { line: 3, .. })));
+        assert!(matches!(
+            Manifest::parse(&twice),
+            Err(TrustError::Manifest { line: 3, .. })
+        ));
     }
 }

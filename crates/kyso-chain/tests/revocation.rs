@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use kyso_chain::{
-    validate, ChainError, EvidenceKind, Fetcher, RevocationMode, RevocationReason, RevocationSources,
-    RevocationStatus, ValidationPolicy, Warning,
+    validate, ChainError, EvidenceKind, Fetcher, RevocationMode, RevocationProblem,
+    RevocationReason, RevocationSources, RevocationStatus, ValidationPolicy, Warning,
 };
 
 use common::{pki, Pki};
@@ -22,7 +22,11 @@ fn policy(pki: &Pki, mode: RevocationMode, at: DateTime<Utc>) -> ValidationPolic
 
 fn online() -> RevocationSources {
     let mut sources = RevocationSources::new();
-    sources.set_online(Fetcher::new(Duration::from_secs(5), None, Duration::from_secs(0)));
+    sources.set_online(Fetcher::new(
+        Duration::from_secs(5),
+        None,
+        Duration::from_secs(0),
+    ));
     sources
 }
 
@@ -48,16 +52,31 @@ fn days(n: i64) -> chrono::Duration {
 #[test]
 fn ocsp_good_from_loopback_responder_validates() {
     let pki = pki();
-    let result = validate(&pki.cert("leaf"), &pki.intermediates(), &policy(pki, RevocationMode::HardFail, Utc::now()), &online());
+    let result = validate(
+        &pki.cert("leaf"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &online(),
+    );
     let path = result.unwrap_or_else(|e| panic!("expected valid, got {e}"));
-    assert!(matches!(
-        path.revocation().first(),
-        Some(RevocationStatus::Good { source: EvidenceKind::Ocsp, .. })
-    ), "{:?}", path.revocation());
+    assert!(
+        matches!(
+            path.revocation().first(),
+            Some(RevocationStatus::Good {
+                source: EvidenceKind::Ocsp,
+                ..
+            })
+        ),
+        "{:?}",
+        path.revocation()
+    );
     // The intermediate's status came from root.crl over HTTP.
     assert!(matches!(
         path.revocation().get(1),
-        Some(RevocationStatus::Good { source: EvidenceKind::Crl, .. })
+        Some(RevocationStatus::Good {
+            source: EvidenceKind::Crl,
+            ..
+        })
     ));
 }
 
@@ -71,7 +90,13 @@ fn ocsp_revoked_from_loopback_responder_fails() {
         &online(),
     );
     assert!(
-        matches!(result, Err(ChainError::Revoked { reason: RevocationReason::KeyCompromise, .. })),
+        matches!(
+            result,
+            Err(ChainError::Revoked {
+                reason: RevocationReason::KeyCompromise,
+                ..
+            })
+        ),
         "{result:?}"
     );
 }
@@ -98,7 +123,9 @@ fn ocsp_unknown_status_fails_in_hard_fail() {
         &online(),
     );
     match result {
-        Err(ChainError::RevocationUnknown { why, .. }) => assert!(why.contains("does not know"), "{why}"),
+        Err(ChainError::RevocationUnknown { why, .. }) => {
+            assert_eq!(why, RevocationProblem::OcspUnknownCertificate)
+        }
         other => panic!("expected unknown status, got {other:?}"),
     }
 }
@@ -140,7 +167,10 @@ fn embedded_ocsp_revoked_response_fails_offline() {
         &policy(pki, RevocationMode::HardFail, Utc::now()),
         &supplied(pki, &["leaf-revoked.ocsp.der"]),
     );
-    assert!(matches!(result, Err(ChainError::Revoked { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ChainError::Revoked { .. })),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -156,7 +186,7 @@ fn stale_ocsp_response_is_not_evidence() {
     match result {
         Err(ChainError::RevocationUnknown { subject, why }) => {
             assert!(subject.contains("Nguyen Van leaf"), "{subject}");
-            assert!(why.contains("stale"), "{why}");
+            assert_eq!(why, RevocationProblem::OcspStale);
         }
         other => panic!("expected unknown status, got {other:?}"),
     }
@@ -183,7 +213,10 @@ fn wrongly_signed_ocsp_response_is_rejected() {
         &policy(pki, RevocationMode::HardFail, Utc::now()),
         &supplied(pki, &["leaf.evil-ocsp.der"]),
     );
-    assert!(matches!(result, Err(ChainError::RevocationUnknown { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ChainError::RevocationUnknown { .. })),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -198,7 +231,10 @@ fn crl_over_http_good_validates() {
     let path = result.unwrap_or_else(|e| panic!("expected valid, got {e}"));
     assert!(matches!(
         path.revocation().first(),
-        Some(RevocationStatus::Good { source: EvidenceKind::Crl, .. })
+        Some(RevocationStatus::Good {
+            source: EvidenceKind::Crl,
+            ..
+        })
     ));
 }
 
@@ -211,7 +247,10 @@ fn crl_over_http_revoked_fails() {
         &policy(pki, RevocationMode::HardFail, Utc::now()),
         &online(),
     );
-    assert!(matches!(result, Err(ChainError::Revoked { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ChainError::Revoked { .. })),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -235,7 +274,10 @@ fn stale_crl_is_not_evidence() {
         &policy(pki, RevocationMode::HardFail, Utc::now() + days(30)),
         &supplied(pki, &["inter.crl.der"]),
     );
-    assert!(matches!(result, Err(ChainError::RevocationUnknown { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ChainError::RevocationUnknown { .. })),
+        "{result:?}"
+    );
 }
 
 #[test]
@@ -248,7 +290,9 @@ fn wrongly_signed_crl_is_rejected() {
         &supplied(pki, &["evil.crl.der"]),
     );
     match result {
-        Err(ChainError::RevocationUnknown { why, .. }) => assert!(why.contains("signature"), "{why}"),
+        Err(ChainError::RevocationUnknown { why, .. }) => {
+            assert_eq!(why, RevocationProblem::CrlSignature)
+        }
         other => panic!("expected unknown status, got {other:?}"),
     }
 }
@@ -257,7 +301,11 @@ fn wrongly_signed_crl_is_rejected() {
 fn silent_responder_fails_in_hard_fail() {
     let pki = pki();
     let mut sources = RevocationSources::new();
-    sources.set_online(Fetcher::new(Duration::from_secs(2), None, Duration::from_secs(0)));
+    sources.set_online(Fetcher::new(
+        Duration::from_secs(2),
+        None,
+        Duration::from_secs(0),
+    ));
     sources.add_crl(pki.crl("root.crl.der"));
     let result = validate(
         &pki.cert("leaf-offline"),
@@ -265,14 +313,21 @@ fn silent_responder_fails_in_hard_fail() {
         &policy(pki, RevocationMode::HardFail, Utc::now()),
         &sources,
     );
-    assert!(matches!(result, Err(ChainError::RevocationUnknown { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(ChainError::RevocationUnknown { .. })),
+        "{result:?}"
+    );
 }
 
 #[test]
 fn silent_responder_passes_with_a_warning_in_soft_fail() {
     let pki = pki();
     let mut sources = RevocationSources::new();
-    sources.set_online(Fetcher::new(Duration::from_secs(2), None, Duration::from_secs(0)));
+    sources.set_online(Fetcher::new(
+        Duration::from_secs(2),
+        None,
+        Duration::from_secs(0),
+    ));
     sources.add_crl(pki.crl("root.crl.der"));
     let result = validate(
         &pki.cert("leaf-offline"),

@@ -627,10 +627,7 @@ impl<'a> Document<'a> {
 }
 
 fn parse_object_stream(num: u32, dict: &Dict, raw: &[u8]) -> Result<ObjectStream, Error> {
-    let bad = |reason| Error::BadXref {
-        offset: u64::from(num),
-        reason,
-    };
+    let bad = |reason| Error::BadObjectStream { num, reason };
     let count = dict
         .get(b"N".as_slice())
         .and_then(Object::as_int)
@@ -729,12 +726,14 @@ fn find_startxref(data: &[u8]) -> Result<u64, Error> {
     let at = memmem::rfind(tail, b"startxref").ok_or(Error::StartXrefNotFound)?;
     let mut parser = Parser::new(data, window_start + at + b"startxref".len());
     let offset = parser.read_uint().ok_or(Error::StartXrefNotFound)?;
-    // Only `%%EOF` (a comment to the lexer) or the end of the data may follow; anything
-    // else makes the offset ambiguous.
-    while data.get(parser.pos()).is_some_and(|b| is_whitespace(*b)) {
-        parser.skip_ws();
+    // Only `%%EOF` (or another comment) or the end of the data may follow; anything else
+    // (e.g. a second number) makes the offset ambiguous. Whatever follows %%EOF is not ours
+    // to judge.
+    let mut pos = parser.pos();
+    while data.get(pos).is_some_and(|b| is_whitespace(*b)) {
+        pos += 1;
     }
-    match data.get(parser.pos()) {
+    match data.get(pos) {
         None | Some(b'%') => Ok(offset),
         Some(_) => Err(Error::StartXrefNotFound),
     }
@@ -1007,8 +1006,9 @@ fn read_xref_stream(data: &[u8], offset: u64) -> Result<XrefSection, Error> {
     })
 }
 
-/// An xref stream's /Length must be direct (ISO 32000-1 §7.5.8.2), so no object lookup is
-/// needed; a wrong length falls back to the next `endstream`.
+/// Stream data without object lookups: an xref stream's /Length must be direct (ISO 32000-1
+/// §7.5.8.2), and a repair scan has no table to look /Length up in; a missing or wrong length
+/// falls back to the next `endstream`.
 fn xref_stream_data<'a>(data: &'a [u8], dict: &Dict, after_keyword: usize) -> Option<&'a [u8]> {
     let start = match data.get(after_keyword..after_keyword + 2) {
         Some(b"\r\n") => after_keyword + 2,
@@ -1090,36 +1090,21 @@ fn revision_ends(data: &[u8], sections: &[XrefSection]) -> Vec<u64> {
 /// occurrence of an object wins. The trailer is the last `trailer` dictionary with a /Root,
 /// or a reconstructed one naming the last catalog found.
 fn reconstruct(data: &[u8]) -> Option<XrefSection> {
-    let mut found: HashMap<u32, (u64, u16)> = HashMap::new();
-    for at in memmem::find_iter(data, b"obj") {
-        if data
-            .get(at + 3)
-            .is_some_and(|b| !is_whitespace(*b) && !b"<[/(%".contains(b))
-        {
-            continue;
-        }
-        if let Some((start, r)) = header_before(data, at) {
-            if found.len() >= MAX_XREF_ENTRIES && !found.contains_key(&r.num) {
-                continue;
-            }
-            found.insert(r.num, (start as u64, r.gen));
-        }
-    }
+    let found = scan_object_headers(data);
     if found.is_empty() {
         return None;
     }
     let mut entries: Vec<(u32, XrefEntry)> = found
         .iter()
         .map(|(num, (offset, gen))| {
-            (
-                *num,
-                XrefEntry::InFile {
-                    offset: *offset,
-                    gen: *gen,
-                },
-            )
+            let entry = XrefEntry::InFile {
+                offset: *offset,
+                gen: *gen,
+            };
+            (*num, entry)
         })
         .collect();
+    entries.extend(object_stream_entries(data, &found));
     entries.sort_by_key(|(num, _)| *num);
     let trailer_dict = memmem::rfind_iter(data, b"trailer").find_map(|at| {
         let mut parser = Parser::new(data, at + b"trailer".len());
@@ -1176,6 +1161,57 @@ fn reconstruct(data: &[u8]) -> Option<XrefSection> {
         entries,
         hybrid_stream: None,
     })
+}
+
+/// Entries for the objects inside the object streams among `found`, for numbers that have no
+/// uncompressed copy (an uncompressed object found by the scan wins).
+fn object_stream_entries(data: &[u8], found: &HashMap<u32, (u64, u16)>) -> Vec<(u32, XrefEntry)> {
+    let mut extra = Vec::new();
+    for (num, (offset, _)) in found {
+        let Ok(at) = usize::try_from(*offset) else {
+            continue;
+        };
+        // Cheap filter before parsing: the dictionary must mention /ObjStm near the header.
+        let head = data
+            .get(at..data.len().min(at.saturating_add(512)))
+            .unwrap_or_default();
+        if memmem::find(head, b"/ObjStm").is_none() {
+            continue;
+        }
+        let mut parser = Parser::new(data, at);
+        if parser.read_object_header().is_err() {
+            continue;
+        }
+        let Ok(Object::Dict(dict)) = parser.parse_object() else {
+            continue;
+        };
+        if !parser.eat_keyword(b"stream") {
+            continue;
+        }
+        let Some(raw) = xref_stream_data(data, &dict, parser.pos()) else {
+            continue;
+        };
+        let Ok(objstm) = parse_object_stream(*num, &dict, raw) else {
+            continue;
+        };
+        for (index, (inner, _)) in objstm.index.iter().enumerate() {
+            let Ok(index) = u32::try_from(index) else {
+                break;
+            };
+            if !found.contains_key(inner) && extra.len() < MAX_XREF_ENTRIES {
+                extra.push((
+                    *inner,
+                    XrefEntry::InObjectStream {
+                        stream: *num,
+                        index,
+                    },
+                ));
+            }
+        }
+    }
+    extra.sort_by_key(|(n, _)| *n);
+    extra.dedup_by_key(|(n, _)| *n);
+    extra
 }
 
 /// Finds every `num gen obj` header in the file; for a number seen twice the later wins.

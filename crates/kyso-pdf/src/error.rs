@@ -46,6 +46,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// An object stream (ISO 32000-1 §7.5.7) is unreadable.
+    #[error("broken object stream {num}: {reason}")]
+    BadObjectStream {
+        /// The object stream's object number.
+        num: u32,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// The /Prev chain of cross-reference sections revisits `offset`, or is absurdly long.
     #[error("cross-reference chain loops back to byte {offset}")]
     XrefLoop {

@@ -129,7 +129,8 @@ pub struct SignatureField {
     pub field: Option<ObjRef>,
     /// The (first) widget annotation; equals `field` for a merged field/widget.
     pub widget: Option<ObjRef>,
-    /// Zero-based index of the widget's page, when the widget names one (/P).
+    /// Zero-based index of the widget's page, when the widget names one (/P) and the page
+    /// tree can be walked.
     pub page_index: Option<usize>,
     /// The widget's /Rect.
     pub rect: Option<[f64; 4]>,
@@ -790,23 +791,31 @@ fn write_update(
     if !doc.is_reconstructed() {
         trailer.insert("Prev".into(), Object::Int(newest.offset as i64));
     }
-    let xref_offset = match newest.kind {
+    // A reconstructed input's own cross-reference data is unusable: the update lists every
+    // object found, so it repairs the file for every reader instead of chaining to it. Objects
+    // recovered from object streams need an xref stream to be listed.
+    let compressed = if doc.is_reconstructed() {
+        add_reconstructed_entries(doc, &mut offsets)
+    } else {
+        Vec::new()
+    };
+    let kind = if compressed.is_empty() {
+        newest.kind
+    } else {
+        XrefKind::Stream
+    };
+    let xref_offset = match kind {
         XrefKind::Table => {
             trailer.insert(
                 "Size".into(),
                 Object::Int(i64::from(objects.next_free().max(doc.size()))),
             );
             let xref_offset = base + out.len() as u64;
+            out.extend_from_slice(b"xref\n");
             if doc.is_reconstructed() {
-                // The input's own cross-reference data is unusable: list every object found,
-                // so the update repairs the file for every reader instead of chaining to it.
-                add_reconstructed_entries(doc, &mut offsets);
-                out.extend_from_slice(b"xref\n0 1\n0000000000 65535 f\r\n");
-                write_xref_rows(&mut out, &mut offsets);
-            } else {
-                out.extend_from_slice(b"xref\n");
-                write_xref_rows(&mut out, &mut offsets);
+                out.extend_from_slice(b"0 1\n0000000000 65535 f\r\n");
             }
+            write_xref_rows(&mut out, &mut offsets);
             out.extend_from_slice(b"trailer\n");
             let _ = Object::Dict(trailer).write_to(&mut out);
             out.push(b'\n');
@@ -820,7 +829,7 @@ fn write_update(
                 "Size".into(),
                 Object::Int(i64::from(objects.next_free().max(doc.size()))),
             );
-            let stream = xref_stream(trailer, &mut offsets);
+            let stream = xref_stream(trailer, &offsets, &compressed, doc.is_reconstructed());
             out.extend_from_slice(format!("{} {} obj\n", xref_ref.num, xref_ref.gen).as_bytes());
             let _ = stream.write_to(&mut out);
             out.extend_from_slice(b"\nendobj\n");
@@ -864,13 +873,21 @@ fn runs(offsets: &[(ObjRef, u64)]) -> Vec<(u32, usize)> {
     runs
 }
 
-/// Adds the objects of a reconstructed document that the update does not override.
-fn add_reconstructed_entries(doc: &Document<'_>, offsets: &mut Vec<(ObjRef, u64)>) {
+/// Adds the uncompressed objects of a reconstructed document that the update does not
+/// override; returns the compressed ones as `(num, object stream, index)`.
+fn add_reconstructed_entries(
+    doc: &Document<'_>,
+    offsets: &mut Vec<(ObjRef, u64)>,
+) -> Vec<(u32, u32, u32)> {
     let written: std::collections::HashSet<u32> = offsets.iter().map(|(r, _)| r.num).collect();
+    let mut compressed = Vec::new();
     for section in doc.sections() {
         for (num, entry) in &section.entries {
-            if let XrefEntry::InFile { offset, gen } = entry {
-                if *num != 0 && !written.contains(num) {
+            if *num == 0 || written.contains(num) {
+                continue;
+            }
+            match entry {
+                XrefEntry::InFile { offset, gen } => {
                     offsets.push((
                         ObjRef {
                             num: *num,
@@ -879,9 +896,14 @@ fn add_reconstructed_entries(doc: &Document<'_>, offsets: &mut Vec<(ObjRef, u64)
                         *offset,
                     ));
                 }
+                XrefEntry::InObjectStream { stream, index } => {
+                    compressed.push((*num, *stream, *index));
+                }
+                XrefEntry::Free => {}
             }
         }
     }
+    compressed
 }
 
 /// Writes the subsections of a classic table for `offsets` (after the `xref` keyword).
@@ -896,31 +918,50 @@ fn write_xref_rows(out: &mut Vec<u8>, offsets: &mut [(ObjRef, u64)]) {
     }
 }
 
-fn xref_stream(mut dict: Dict, offsets: &mut [(ObjRef, u64)]) -> Object {
-    offsets.sort_by_key(|(r, _)| r.num);
-    let max_offset = offsets.iter().map(|(_, o)| *o).max().unwrap_or(0);
-    let width = (1..=8usize)
-        .find(|w| *w == 8 || max_offset < 1u64 << (8 * w))
-        .unwrap_or(8);
-    let mut data = Vec::with_capacity(offsets.len() * (width + 3));
-    for (r, offset) in offsets.iter() {
-        data.push(1);
-        data.extend_from_slice(offset.to_be_bytes().get(8 - width..).unwrap_or_default());
-        data.extend_from_slice(&r.gen.to_be_bytes());
+/// An xref stream: type 1 rows for `offsets`, type 2 rows for `compressed`, and the free
+/// head of the free list (object 0) when `free_zero`.
+fn xref_stream(
+    mut dict: Dict,
+    offsets: &[(ObjRef, u64)],
+    compressed: &[(u32, u32, u32)],
+    free_zero: bool,
+) -> Object {
+    // (num, type, field 2, field 3)
+    let mut rows: Vec<(u32, u8, u64, u64)> = offsets
+        .iter()
+        .map(|(r, offset)| (r.num, 1, *offset, u64::from(r.gen)))
+        .chain(
+            compressed
+                .iter()
+                .map(|(n, s, i)| (*n, 2, u64::from(*s), u64::from(*i))),
+        )
+        .collect();
+    if free_zero {
+        rows.push((0, 0, 0, 65535));
     }
-    let index = runs(offsets)
+    rows.sort_by_key(|row| row.0);
+    rows.dedup_by_key(|row| row.0);
+    let bytes_for = |max: u64| {
+        (1..=8usize)
+            .find(|w| *w == 8 || max < 1u64 << (8 * w))
+            .unwrap_or(8)
+    };
+    let w1 = bytes_for(rows.iter().map(|row| row.2).max().unwrap_or(0));
+    let w2 = bytes_for(rows.iter().map(|row| row.3).max().unwrap_or(0)).max(2);
+    let mut data = Vec::with_capacity(rows.len() * (1 + w1 + w2));
+    for (_, kind, f1, f2) in &rows {
+        data.push(*kind);
+        data.extend_from_slice(f1.to_be_bytes().get(8 - w1..).unwrap_or_default());
+        data.extend_from_slice(f2.to_be_bytes().get(8 - w2..).unwrap_or_default());
+    }
+    let nums: Vec<(ObjRef, u64)> = rows.iter().map(|row| (ObjRef::new(row.0), 0)).collect();
+    let index = runs(&nums)
         .into_iter()
         .flat_map(|(start, count)| [Object::Int(i64::from(start)), Object::Int(count as i64)])
         .collect();
     dict.insert("Type".into(), Object::name("XRef"));
-    dict.insert(
-        "W".into(),
-        Object::Array(vec![
-            Object::Int(1),
-            Object::Int(width as i64),
-            Object::Int(2),
-        ]),
-    );
+    let widths = [1, w1, w2].map(|w| Object::Int(w as i64));
+    dict.insert("W".into(), Object::Array(widths.to_vec()));
     dict.insert("Index".into(), Object::Array(index));
     Object::Stream(dict, data)
 }
@@ -950,7 +991,8 @@ pub fn signature_fields(doc: &Document<'_>) -> Result<Vec<SignatureField>, Error
         let page_index = match page_ref {
             Some(p) => {
                 if pages.is_none() {
-                    pages = Some(doc.page_refs()?);
+                    // A broken page tree only loses the page index, not the listing.
+                    pages = Some(doc.page_refs().unwrap_or_default());
                 }
                 pages
                     .as_ref()

@@ -470,7 +470,7 @@ fn survives_random_byte_mutations_without_panicking() {
             let mut data = input.clone();
             for _ in 0..(rng.next() % 4 + 1) {
                 let at = (rng.next() % data.len() as u64) as usize;
-                if rng.next() % 2 == 0 {
+                if rng.next().is_multiple_of(2) {
                     data[at] = rng.next() as u8;
                 } else {
                     let token = tokens[(rng.next() % tokens.len() as u64) as usize];
@@ -487,4 +487,139 @@ fn survives_random_byte_mutations_without_panicking() {
             }
         }
     }
+}
+
+#[test]
+fn opens_each_revision_as_the_document_it_was() {
+    let Some(data) = corpus("minimal-two-fields-signed-twice.pdf") else {
+        return;
+    };
+    let doc = Document::open(&data).expect("opens");
+    let signed_per_revision: Vec<usize> = doc
+        .revisions()
+        .iter()
+        .map(|end| {
+            let old = Document::open(&data[..*end as usize]).expect("each revision opens");
+            signature_fields(&old)
+                .expect("fields")
+                .iter()
+                .filter(|f| f.is_signed())
+                .count()
+        })
+        .collect();
+    // Adobe Reader rewrote the file when it made the first signature (in field Sig2), then
+    // appended the second: pdfsig and pyHanko see the same two revisions.
+    assert_eq!(signed_per_revision, [1, 2]);
+}
+
+#[test]
+fn rejects_a_cut_inside_the_last_revision_as_that_revision() {
+    let Some(data) = corpus("minimal-two-fields-signed-twice.pdf") else {
+        return;
+    };
+    let doc = Document::open(&data).expect("opens");
+    let ends = doc.revisions();
+    let [.., before_last, last] = ends else {
+        panic!("several revisions")
+    };
+    // A prefix ending between two revision ends is the older revision plus junk: its
+    // startxref is the older one's, so the later signature is not seen.
+    let cut = (*before_last + (*last - *before_last) / 2) as usize;
+    let partial = Document::open(&data[..cut]).expect("opens by the older startxref");
+    let signed = signature_fields(&partial)
+        .expect("fields")
+        .iter()
+        .filter(|f| f.is_signed())
+        .count();
+    assert!(signed < 2);
+}
+
+#[test]
+fn accepts_trailing_garbage_and_eol_variants_after_eof() {
+    let base = simple_pdf();
+    let trimmed = base.strip_suffix(b"%%EOF\n").expect("ends with %%EOF");
+    for tail in [
+        &b"%%EOF"[..],
+        b"%%EOF\r",
+        b"%%EOF\r\n",
+        b"%%EOF\n\0\0\0\0",
+        b"%%EOF\ngarbage 1 2 3 obj",
+    ] {
+        let mut data = trimmed.to_vec();
+        data.extend_from_slice(tail);
+        let doc = Document::open(&data).unwrap_or_else(|e| panic!("{tail:?}: {e}"));
+        assert_eq!(doc.page_count().expect("pages"), 1);
+        assert!(doc.revisions()[0] <= data.len() as u64);
+    }
+}
+
+#[test]
+fn rejects_startxref_followed_by_a_second_number() {
+    let base = simple_pdf();
+    let text = base.strip_suffix(b"%%EOF\n").expect("ends with %%EOF");
+    let mut data = text.to_vec();
+    data.extend_from_slice(b"565\n%%EOF\n");
+    assert!(matches!(
+        Document::open(&data),
+        Err(Error::StartXrefNotFound)
+    ));
+}
+
+#[test]
+fn reconstructs_object_stream_file_whose_xref_offset_points_nowhere() {
+    let Some(data) = corpus("minimal-two-fields.pdf") else {
+        return;
+    };
+    let Some(mut packed) = qpdf_transform(&data, &["--object-streams=generate"]) else {
+        return;
+    };
+    let at = packed
+        .windows(10)
+        .rposition(|w| w == b"startxref\n")
+        .expect("startxref")
+        + 10;
+    packed[at] = b'1';
+    let doc = Document::open(&packed).expect("opens by scanning");
+    assert!(doc.is_reconstructed());
+    assert!(matches!(
+        doc.entry(doc.catalog_ref().expect("root").num),
+        Some(XrefEntry::InObjectStream { .. })
+    ));
+    let names: Vec<_> = signature_fields(&doc)
+        .expect("fields")
+        .into_iter()
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(names, ["Sig1", "Sig2"]);
+}
+
+#[test]
+fn rejects_reconstruction_when_the_object_stream_is_corrupt() {
+    let Some(data) = corpus("minimal-two-fields.pdf") else {
+        return;
+    };
+    let Some(mut packed) = qpdf_transform(&data, &["--object-streams=generate"]) else {
+        return;
+    };
+    let at = packed
+        .windows(10)
+        .rposition(|w| w == b"startxref\n")
+        .expect("startxref")
+        + 10;
+    packed[at] = b'1';
+    // Break every object stream's compressed data: the catalog inside cannot be recovered.
+    let mut search = 0;
+    while let Some(found) = packed[search..].windows(7).position(|w| w == b"/ObjStm") {
+        let stream = search
+            + found
+            + packed[search + found..]
+                .windows(7)
+                .position(|w| w == b"stream\n")
+                .expect("data")
+            + 7;
+        packed[stream..stream + 8].copy_from_slice(b"garbage!");
+        search = stream;
+    }
+    let result = Document::open(&packed).and_then(|doc| signature_fields(&doc).map(|f| f.len()));
+    assert!(result.is_err(), "{result:?}");
 }

@@ -555,3 +555,124 @@ fn rejects_signing_file_with_unrepairable_xref() {
         .into_bytes();
     assert!(Document::open(&broken).is_err());
 }
+
+/// Renders page 1 of `pdf` in grey at 72 dpi with pdftoppm; returns (width, height, pixels).
+fn render_gray(pdf: &[u8]) -> Option<(usize, usize, Vec<u8>)> {
+    if std::process::Command::new("pdftoppm")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: pdftoppm not installed");
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("in.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-gray", "-r", "72", "-f", "1", "-l", "1"])
+        .arg(&path)
+        .output()
+        .expect("pdftoppm runs");
+    // Binary PGM: "P5\n<w> <h>\n255\n" then pixels.
+    let data = out.stdout;
+    let header: Vec<&[u8]> = data.splitn(4, |b| b.is_ascii_whitespace()).collect();
+    let width: usize = std::str::from_utf8(header[1]).ok()?.parse().ok()?;
+    let height: usize = std::str::from_utf8(header[2]).ok()?.parse().ok()?;
+    let pixels = data[data.len() - width * height..].to_vec();
+    Some((width, height, pixels))
+}
+
+fn dark_pixels_in(image: &(usize, usize, Vec<u8>), [x1, y1, x2, y2]: [usize; 4]) -> usize {
+    let (width, height, pixels) = image;
+    let mut count = 0;
+    for y in (height - y2)..(height - y1) {
+        for x in x1..x2.min(*width) {
+            if pixels[y * width + x] < 128 {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+#[test]
+fn draws_visible_vietnamese_appearance_inside_the_widget() {
+    let font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    let Ok(font) = std::fs::read(font_path) else {
+        eprintln!("skipped: {font_path} not installed");
+        return;
+    };
+    let font = kyso_pdf::appearance::Font::from_bytes(font.into()).expect("font parses");
+    let input = simple_pdf();
+    let mut request = request();
+    request.placement = Placement::Visible {
+        page_index: 0,
+        rect: [100.0, 600.0, 400.0, 700.0],
+    };
+    request.appearance = Some(kyso_pdf::appearance::AppearanceSpec {
+        lines: vec!["Ký bởi: Nguyễn Văn An".into(), "Ngày ký: 22/11/2026".into()],
+        font: Some(std::sync::Arc::new(font)),
+        ..Default::default()
+    });
+    let (output, digest, field) = sign_dummy(&input, &request);
+    assert_signed_output(&input, &output, &digest, &field);
+    if std::env::var_os("KYSO_KEEP_RENDER").is_some() {
+        std::fs::write("/tmp/kyso-visible.pdf", &output).expect("write");
+    }
+    let Some(image) = render_gray(&output) else {
+        return;
+    };
+    let inside = dark_pixels_in(&image, [100, 600, 400, 700]);
+    let outside = dark_pixels_in(&image, [100, 400, 400, 500]);
+    assert!(
+        inside > 100,
+        "text is drawn inside the widget ({inside} dark pixels)"
+    );
+    assert_eq!(outside, 0, "nothing is drawn elsewhere");
+}
+
+#[test]
+fn draws_nothing_for_an_invisible_signature() {
+    let input = simple_pdf();
+    let (output, _, _) = sign_dummy(&input, &request());
+    let Some(image) = render_gray(&output) else {
+        return;
+    };
+    assert_eq!(dark_pixels_in(&image, [0, 0, 595, 842]), 0);
+}
+
+#[test]
+fn signs_reconstructed_object_stream_file_with_an_xref_stream() {
+    let Some(data) = corpus("minimal-two-fields.pdf") else {
+        return;
+    };
+    let Some(mut input) = qpdf_transform(&data, &["--object-streams=generate"]) else {
+        return;
+    };
+    let at = input
+        .windows(10)
+        .rposition(|w| w == b"startxref\n")
+        .expect("startxref")
+        + 10;
+    input[at] = b'1';
+    assert!(Document::open(&input).expect("opens").is_reconstructed());
+    let mut request = request();
+    request.field_name = Some("Sig2".into());
+    let (output, _, _) = sign_dummy(&input, &request);
+    let doc = Document::open(&output).expect("output opens");
+    assert!(
+        !doc.is_reconstructed(),
+        "the update's xref stream lists every object"
+    );
+    assert_eq!(doc.sections()[0].kind, XrefKind::Stream);
+    let fields = signature_fields(&doc).expect("fields");
+    assert!(fields.iter().any(|f| f.name == "Sig2" && f.is_signed()));
+    assert!(fields.iter().any(|f| f.name == "Sig1" && !f.is_signed()));
+    if let (Some(before), Some(after)) = (qpdf_check(&input), qpdf_check(&output)) {
+        assert!(
+            after <= before,
+            "no new qpdf problems ({before} -> {after})"
+        );
+    }
+}

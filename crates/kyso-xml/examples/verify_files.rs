@@ -75,7 +75,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
-                    let Ok(bytes) = std::fs::read(file) else { continue };
+                    let Ok(bytes) = std::fs::read(file) else {
+                        continue;
+                    };
                     if let Ok(reports) = verify_document(&bytes, &options) {
                         if !reports.is_empty()
                             && reports

@@ -700,12 +700,27 @@ mod tests {
             algorithm: C14nAlgorithm::Exclusive10,
             with_comments: false,
         };
-        let doc = parse(r#"<a xmlns:x="u" xmlns="d"><b/></a>"#, &ParseLimits::default())
-            .expect("parses");
-        let b = doc.descendants().find(|n| n.tag_name().name() == "b").expect("b");
+        let doc = parse(
+            r#"<a xmlns:x="u" xmlns="d"><b/></a>"#,
+            &ParseLimits::default(),
+        )
+        .expect("parses");
+        let b = doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "b")
+            .expect("b");
         let mut listed = Vec::new();
-        canonicalize(&doc, &Subtree::of(b, &[]), exc, &["x".to_owned()], &mut listed);
-        assert_eq!(String::from_utf8_lossy(&listed), r#"<b xmlns="d" xmlns:x="u"></b>"#);
+        canonicalize(
+            &doc,
+            &Subtree::of(b, &[]),
+            exc,
+            &["x".to_owned()],
+            &mut listed,
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&listed),
+            r#"<b xmlns="d" xmlns:x="u"></b>"#
+        );
         let mut unlisted = Vec::new();
         canonicalize(&doc, &Subtree::of(b, &[]), exc, &[], &mut unlisted);
         assert_eq!(String::from_utf8_lossy(&unlisted), r#"<b xmlns="d"></b>"#);
@@ -718,12 +733,16 @@ mod tests {
             &ParseLimits::default(),
         )
         .expect("parses");
-        let b = doc.descendants().find(|n| n.tag_name().name() == "b").expect("b");
+        let b = doc
+            .descendants()
+            .find(|n| n.tag_name().name() == "b")
+            .expect("b");
         let mut out = Vec::new();
         canonicalize(&doc, &Subtree::of(b, &[]), INCL, &[], &mut out);
         assert_eq!(
             String::from_utf8_lossy(&out),
-            r#"<b xmlns:x="u" x:k="1" xml:lang="vi"></b>"#
+            // Sorted by namespace URI: the XML namespace (http://…) before "u".
+            r#"<b xmlns:x="u" xml:lang="vi" x:k="1"></b>"#
         );
         let exc = C14nMode {
             algorithm: C14nAlgorithm::Exclusive10,
@@ -731,6 +750,9 @@ mod tests {
         };
         let mut exclusive = Vec::new();
         canonicalize(&doc, &Subtree::of(b, &[]), exc, &[], &mut exclusive);
-        assert_eq!(String::from_utf8_lossy(&exclusive), r#"<b xmlns:x="u" x:k="1"></b>"#);
+        assert_eq!(
+            String::from_utf8_lossy(&exclusive),
+            r#"<b xmlns:x="u" x:k="1"></b>"#
+        );
     }
 }

@@ -53,6 +53,15 @@ pub struct EdxmlPackage {
     pub is_status_message: bool,
 }
 
+/// Cheap content sniffing for the CLI's dispatch: whether `bytes` start like an edXML
+/// package (an `edXML` root element in the QCVN 102 namespace within the first 4 KiB).
+/// [`verify_package`] still checks properly.
+pub fn looks_like_edxml(bytes: &[u8]) -> bool {
+    let head = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
+    let head = String::from_utf8_lossy(head);
+    head.contains("<edXML") && head.contains(EDXML_NS)
+}
+
 /// Verifies an edXML package's signature and decodes its attachments.
 ///
 /// The misspelled exclusive-C14N URI is tolerated whatever `options` say; each use is a

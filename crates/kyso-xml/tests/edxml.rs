@@ -109,6 +109,18 @@ fn sdk_placeholder_signature_is_not_a_valid_signature() {
 }
 
 #[test]
+fn sniffs_edxml_packages_but_not_other_xml() {
+    let Some(dir) = corpus_dir("edxml") else {
+        return;
+    };
+    let package = std::fs::read(dir.join("synthetic/edoc-unsigned.edxml")).expect("readable");
+    assert!(kyso_xml::edxml::looks_like_edxml(&package));
+    assert!(!kyso_xml::edxml::looks_like_edxml(
+        b"<VanBan xmlns=\"urn:x\"/>"
+    ));
+}
+
+#[test]
 fn unsigned_packages_have_no_signature_and_still_yield_attachments() {
     let Some(p) = verify("edoc-unsigned.edxml") else {
         return;

@@ -180,3 +180,68 @@ fn unsupported_transforms_are_indeterminate_and_named() {
         .iter()
         .any(|r| r.message.contains("unsupported: XSLT")));
 }
+
+#[test]
+fn random_byte_mutations_never_panic_and_never_pass_inside_the_signed_content() {
+    let pki = Pki::new();
+    let trust = TestTrust {
+        trusted: vec![openssl::x509::X509::from_der(&pki.root_der()).expect("root")],
+        ..TestTrust::default()
+    };
+    let signed = sign_document(
+        "<doc xmlns:a=\"urn:a\"><a:p Id=\"x\">Hà Nội</a:p><!-- c --></doc>".as_bytes(),
+        &pki.signer("p256"),
+        &SignOptions::enveloped(SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha256)),
+    )
+    .expect("signs");
+    assert_eq!(
+        verify_with(&trust, &signed, ParseLimits::default()).expect("parses")[0]
+            .verdict
+            .indication,
+        Indication::Passed
+    );
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut rand = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let bytes = b"<>&;\"'/=:#x0aZ \n";
+    let text = String::from_utf8(signed.clone()).expect("utf-8");
+    // The signed content: the document up to the Signature, minus the (unsigned) comment.
+    let content_end = text.find("<ds:Signature").expect("signature");
+    let comment = text.find("<!--").expect("comment")..text.find("-->").expect("end") + 3;
+    for round in 0..600 {
+        let mut m = signed.clone();
+        // Half the rounds anywhere (must not panic), half inside the signed content.
+        let pos = if round % 2 == 0 {
+            (rand() % m.len() as u64) as usize
+        } else {
+            (rand() % content_end as u64) as usize
+        };
+        let signed_region = pos < content_end && !comment.contains(&pos);
+        let b = bytes[(rand() % bytes.len() as u64) as usize];
+        if m[pos] == b {
+            continue;
+        }
+        m[pos] = b;
+        if let Ok(reports) = verify_with(&trust, &m, ParseLimits::default()) {
+            // A changed byte may hit insignificant whitespace inside a tag; anything that
+            // changes the canonical form must fail.
+            for r in reports {
+                if signed_region && r.verdict.indication == Indication::Passed {
+                    let text = String::from_utf8_lossy(&m);
+                    let orig = String::from_utf8_lossy(&signed);
+                    assert!(
+                        text.replace(char::is_whitespace, "")
+                            == orig.replace(char::is_whitespace, ""),
+                        "mutation at {pos} to {:?} still PASSED: {}",
+                        b as char,
+                        &text[pos.saturating_sub(40)..(pos + 40).min(text.len())]
+                    );
+                }
+            }
+        }
+    }
+}

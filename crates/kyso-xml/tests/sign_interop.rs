@@ -9,8 +9,8 @@ use kyso_verdict::{Indication, Level};
 use kyso_xml::c14n::{C14nAlgorithm, C14nMode};
 use kyso_xml::dsig::{
     embed_signature_timestamp, sign_document, signature_timestamp_input, verify_document,
-    Placement, SignOptions, TimestampOutcome, TimestampValidator, VerifyOptions, XadesOptions,
-    XmlSignatureReport,
+    DigestAlgorithm, Placement, SignOptions, SignaturePolicy, TimestampOutcome, TimestampValidator,
+    VerifyOptions, XadesOptions, XmlSignatureReport,
 };
 use kyso_xml::ParseLimits;
 use std::process::Command;
@@ -171,6 +171,11 @@ fn inclusive_c14n_signature_under_a_chosen_parent_verifies_and_names_the_documen
     let signed = sign_document(DOCUMENT.as_bytes(), &signer, &opts).expect("signs");
     let text = String::from_utf8(signed.clone()).expect("utf-8");
     assert!(text.contains("</ds:Signature></vb:NoiDung>"));
+    // A parent that does not exist is an error, not a silent fallback to the root.
+    opts.placement = Placement::Enveloped {
+        parent: Some("#missing".to_owned()),
+    };
+    assert!(sign_document(DOCUMENT.as_bytes(), &signer, &opts).is_err());
     let report = &kyso_verify(&pki, &signed, None)[0];
     assert_eq!(report.verdict.indication, Indication::Passed);
     assert_eq!(
@@ -285,8 +290,20 @@ fn xades_b_b_signature_reports_level_signing_time_and_verifies_in_xmlsec1() {
         SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256),
         Placement::Enveloped { parent: None },
     );
-    opts.xades = Some(XadesOptions { signing_time: when });
+    opts.xades = Some(XadesOptions {
+        mime_type: Some("text/xml".to_owned()),
+        policy: Some(SignaturePolicy {
+            identifier: "urn:oid:1.2.3.4.5".to_owned(),
+            digest: DigestAlgorithm::Sha256,
+            hash: vec![7; 32],
+            uri: Some("https://example.org/chinh-sach.pdf".to_owned()),
+        }),
+        ..XadesOptions::new(when)
+    });
     let signed = sign_document(DOCUMENT.as_bytes(), &signer, &opts).expect("signs");
+    let text = String::from_utf8(signed.clone()).expect("utf-8");
+    assert!(text.contains("<xades:MimeType>text/xml</xades:MimeType>"));
+    assert!(text.contains("<xades:Identifier>urn:oid:1.2.3.4.5</xades:Identifier>"));
     let report = &kyso_verify(&pki, &signed, None)[0];
     assert_eq!(
         report.verdict.indication,
@@ -507,9 +524,7 @@ fn xades_b_t_timestamp_over_the_signature_value_lifts_the_level_and_a_foreign_on
         SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256),
         Placement::Enveloped { parent: None },
     );
-    opts.xades = Some(XadesOptions {
-        signing_time: SystemTime::now(),
-    });
+    opts.xades = Some(XadesOptions::new(SystemTime::now()));
     let signed = sign_document(DOCUMENT.as_bytes(), &pki.signer("rsa"), &opts).expect("signs");
     let input = signature_timestamp_input(&signed, &ParseLimits::default()).expect("input");
     assert!(input.starts_with(b"<ds:SignatureValue xmlns:ds="));

@@ -117,7 +117,11 @@ fn answer(mut stream: TcpStream, dir: &Path) {
             Ok(_) => {}
         }
     }
-    let name = request_line.split_whitespace().nth(1).unwrap_or("/").trim_start_matches('/');
+    let name = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .trim_start_matches('/');
     let name = name.replace("..", "");
     let der = dir.join(format!("{name}.der"));
     let body = std::fs::read(&der).or_else(|_| std::fs::read(dir.join(&name)));
@@ -131,7 +135,9 @@ fn answer(mut stream: TcpStream, dir: &Path) {
             r.extend(body);
             r
         }
-        Err(_) => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec(),
+        Err(_) => {
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_vec()
+        }
     };
     let _ = stream.write_all(&response);
 }
@@ -142,7 +148,7 @@ fn start_ocsp_responder(dir: &Path, port: u16) {
     let parent = std::process::id();
     let script = format!(
         "cd '{}' && openssl ocsp -index inter.index -CA inter.pem -rsigner ocsp.pem -rkey ocsp.key \
-         -port {port} -ndays 7 -ignore_err 2>ocsp-{port}.log & child=$!; \
+         -port {port} -ndays 7 -ignore_err >ocsp-{port}.log 2>&1 & child=$!; \
          while kill -0 {parent} 2>/dev/null; do sleep 0.5; done; kill $child",
         dir.display()
     );

@@ -1,2 +1,384 @@
 //! PDF signature verification: finding signatures, checking what they cover, and analysing the
-//! revisions appended after each one (placeholder; the verify owner fills it).
+//! revisions appended after each one.
+//!
+//! [`inspect`] returns the *facts* about every signature of a document — ByteRange sanity,
+//! the digest and CMS check (kyso-cms), signature and document timestamps, the embedded
+//! certificates and revocation data (CMS and DSS), and the findings of the revision analysis.
+//! It does not judge trust: validating the signer's chain is kyso-chain's job, done by the
+//! caller with the certificates and revocation material collected here. This keeps kyso-pdf
+//! free of chain validation, as the crate graph requires.
+//!
+//! Invariants: every byte the analysis reads comes from the borrowed input (no copy of the
+//! document is made; signed ranges are hashed in place), and hostile input yields a
+//! [`Finding`] or an [`Error`], never a panic.
+
+mod byte_range;
+mod crypto;
+mod dss;
+mod revisions;
+
+use std::time::SystemTime;
+
+use crate::object::{decode_text, Dict, Object};
+use crate::sign::{signature_fields, SignatureField};
+use crate::{Document, Error};
+
+pub use byte_range::SignedRanges;
+pub use crypto::{CryptoFailure, CryptoOutcome, TimestampFacts};
+pub use dss::RevocationMaterial;
+
+/// Most signatures looked at in one document (bounds the work a hostile file can cause).
+pub const MAX_SIGNATURES: usize = 256;
+
+/// What a signature dictionary is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureKind {
+    /// A signature by a person or an organisation (CMS SignedData).
+    Signature,
+    /// A document timestamp (`ETSI.RFC3161`, `/Type /DocTimeStamp`).
+    DocumentTimestamp,
+}
+
+/// How serious a finding is for the signature it concerns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Worth showing; does not change the indication.
+    Note,
+    /// The analysis could not conclude (the signature is at best INDETERMINATE).
+    Indeterminate,
+    /// The signature fails.
+    Fail,
+}
+
+/// The condition a finding names; [`FindingKind::code`] is its stable machine code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FindingKind {
+    /// /ByteRange is not `[0 a b c]` with `0 < a < b`, `b + c` inside the file.
+    ByteRangeInvalid,
+    /// The unsigned gap is not exactly this signature's /Contents hex string.
+    GapNotContents,
+    /// The signed bytes do not end at the end of a revision.
+    NonStandardCoverage,
+    /// Non-whitespace bytes follow the last `%%EOF`.
+    TrailingData,
+    /// A later revision changes the document in a way that is not allowed.
+    DisallowedChange,
+    /// A later revision's trailer points at another catalog or adds encryption.
+    TrailerChanged,
+    /// A later revision's cross-reference table and stream disagree (hybrid-xref trick).
+    HybridXrefConflict,
+    /// An object is defined in a later revision but not listed in its cross-reference data.
+    HiddenObject,
+    /// A later revision's cross-reference data points into the bytes of a /Contents gap.
+    ObjectInSignatureGap,
+    /// The cross-reference data is damaged: objects were found by scanning.
+    DamagedXref,
+    /// A later revision could not be read.
+    UnreadableRevision,
+    /// The document has more structure than the analysis is willing to walk.
+    AnalysisLimit,
+    /// The signature uses a legacy format (e.g. `adbe.pkcs7.sha1`).
+    LegacyFormat,
+    /// Changes after signing that the certification (DocMDP) or field locks do not permit.
+    PermissionViolated,
+    /// Allowed changes were made after signing (form filling, signatures, DSS, timestamps).
+    AllowedChanges,
+}
+
+impl FindingKind {
+    /// The stable machine code (kebab-case), used in JSON `reasons[].code`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ByteRangeInvalid => "byte-range-invalid",
+            Self::GapNotContents => "byte-range-gap-not-contents",
+            Self::NonStandardCoverage => "non-standard-coverage",
+            Self::TrailingData => "data-after-last-eof",
+            Self::DisallowedChange => "modified-after-signing",
+            Self::TrailerChanged => "trailer-changed",
+            Self::HybridXrefConflict => "hybrid-xref-conflict",
+            Self::HiddenObject => "object-outside-xref",
+            Self::ObjectInSignatureGap => "object-in-signature-gap",
+            Self::DamagedXref => "damaged-xref",
+            Self::UnreadableRevision => "unreadable-revision",
+            Self::AnalysisLimit => "analysis-limit",
+            Self::LegacyFormat => "legacy-format",
+            Self::PermissionViolated => "permission-violated",
+            Self::AllowedChanges => "allowed-changes-after-signing",
+        }
+    }
+}
+
+/// One thing the coverage or revision analysis found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// What was found.
+    pub kind: FindingKind,
+    /// How much it matters.
+    pub severity: Severity,
+    /// English details (object numbers, offsets).
+    pub message: String,
+}
+
+impl Finding {
+    pub(crate) fn new(kind: FindingKind, severity: Severity, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            severity,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn fail(kind: FindingKind, message: impl Into<String>) -> Self {
+        Self::new(kind, Severity::Fail, message)
+    }
+}
+
+/// What the signed bytes cover.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoverageFacts {
+    /// The whole file.
+    EntireFile,
+    /// A whole revision (zero-based index into [`Document::revisions`]); later revisions were
+    /// analysed and their findings are in [`SignatureFacts::findings`].
+    Revision(usize),
+    /// Something else: the ByteRange is invalid or does not end at a revision boundary.
+    NonStandard,
+}
+
+/// The DocMDP certification level of a document (ISO 32000-1 §12.8.2.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Certification {
+    /// P: 1 no changes, 2 form filling and signing, 3 also annotations.
+    pub permissions: u8,
+}
+
+/// The facts about one signature or document timestamp.
+#[derive(Debug)]
+pub struct SignatureFacts {
+    /// Fully qualified field name.
+    pub field_name: String,
+    /// Signature or document timestamp.
+    pub kind: SignatureKind,
+    /// /SubFilter as written.
+    pub sub_filter: Option<String>,
+    /// /M (the PDF's claimed signing time), as written.
+    pub pdf_signing_time: Option<String>,
+    /// /Name, /Reason, /Location as written (decoded text).
+    pub name: Option<String>,
+    /// /Reason.
+    pub reason: Option<String>,
+    /// /Location.
+    pub location: Option<String>,
+    /// The ByteRange as written.
+    pub byte_range: Vec<i64>,
+    /// What the signed bytes cover.
+    pub coverage: CoverageFacts,
+    /// Whether this signature certifies the document (/Reference with DocMDP).
+    pub certification: Option<Certification>,
+    /// The cryptographic check (digest, CMS signature, signed attributes) or why it failed.
+    pub crypto: CryptoOutcome,
+    /// The signature timestamp (unsigned attribute) or, for a document timestamp, the token.
+    pub timestamp: Option<TimestampFacts>,
+    /// Certificates and revocation data embedded in the CMS (and in its timestamp).
+    pub embedded: RevocationMaterial,
+    /// ByteRange and revision-analysis findings, most serious first.
+    pub findings: Vec<Finding>,
+    /// Byte offset where the signed bytes end (`b + c`), when the ByteRange is usable.
+    pub signed_end: Option<u64>,
+}
+
+impl SignatureFacts {
+    /// The most serious finding's severity, if any.
+    pub fn worst_finding(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// The facts about a whole document.
+#[derive(Debug)]
+pub struct DocumentFacts {
+    /// Every signed signature field, in field-tree order.
+    pub signatures: Vec<SignatureFacts>,
+    /// Certificates, CRLs and OCSP responses from the Document Security Store (/DSS).
+    pub dss: RevocationMaterial,
+    /// Signature fields present but not signed.
+    pub empty_fields: usize,
+    /// Whether the cross-reference data was damaged (objects found by scanning).
+    pub damaged: bool,
+}
+
+/// Inspects every signature of the PDF in `data`: the facts a verdict needs.
+///
+/// Errors are reserved for documents that cannot be read at all (not a PDF, encrypted,
+/// unreadable cross-reference data, a broken form-field tree); a signature that is broken,
+/// or a later revision that tampers with a signed one, is a fact in the result.
+pub fn inspect(data: &[u8]) -> Result<DocumentFacts, Error> {
+    let doc = Document::open(data)?;
+    let fields = signature_fields(&doc)?;
+    let damaged = doc.is_reconstructed() || doc.repaired_objects() > 0;
+    let empty_fields = fields.iter().filter(|f| !f.is_signed()).count();
+    let signed: Vec<&SignatureField> = fields.iter().filter(|f| f.is_signed()).collect();
+    if signed.len() > MAX_SIGNATURES {
+        return Err(Error::TooLarge {
+            what: "the list of signatures",
+            limit: MAX_SIGNATURES,
+        });
+    }
+    let dss = if signed.is_empty() {
+        RevocationMaterial::default()
+    } else {
+        dss::read(&doc)
+    };
+    let gaps: Vec<(u64, u64)> = signed
+        .iter()
+        .filter_map(|f| f.value.as_ref())
+        .filter_map(|v| byte_range::gap(&v.byte_range))
+        .collect();
+    let certification = revisions::document_certification(&doc);
+    let mut analysis = revisions::Analysis::new(&doc, certification, gaps);
+    let mut signatures = Vec::with_capacity(signed.len());
+    for field in signed {
+        let Some(value) = &field.value else { continue };
+        signatures.push(inspect_signature(&doc, field, value, &mut analysis));
+    }
+    Ok(DocumentFacts {
+        signatures,
+        dss,
+        empty_fields,
+        damaged,
+    })
+}
+
+fn inspect_signature(
+    doc: &Document<'_>,
+    field: &SignatureField,
+    value: &crate::sign::SignatureValue,
+    analysis: &mut revisions::Analysis<'_, '_>,
+) -> SignatureFacts {
+    let data = doc.data();
+    let dict = &value.dict;
+    let kind = signature_kind(dict, value.sub_filter.as_deref());
+    let mut findings = Vec::new();
+    let ranges = match byte_range::check(data, &value.byte_range, &value.contents) {
+        Ok(ranges) => Some(ranges),
+        Err(finding) => {
+            findings.push(finding);
+            // Hash what the ByteRange says anyway when it is at least inside the file, so the
+            // report can tell "intact but non-standard" from "tampered".
+            byte_range::lenient(data, &value.byte_range)
+        }
+    };
+    let (crypto, timestamp, embedded) = match &ranges {
+        Some(ranges) => crypto::check(data, ranges, &value.contents, kind, value.sub_filter.as_deref()),
+        None => (
+            CryptoOutcome::Unchecked,
+            None,
+            crypto::embedded_material(&value.contents),
+        ),
+    };
+    if value.sub_filter.as_deref() == Some("adbe.pkcs7.sha1") {
+        findings.push(Finding::new(
+            FindingKind::LegacyFormat,
+            Severity::Note,
+            "legacy SubFilter adbe.pkcs7.sha1 (SHA-1 digest inside the CMS)",
+        ));
+    }
+    let signed_end = ranges.as_ref().map(SignedRanges::end);
+    let coverage = match (&ranges, findings.is_empty()) {
+        (Some(r), true) => {
+            let (coverage, mut later) = analysis.coverage_and_changes(r.end());
+            findings.append(&mut later);
+            coverage
+        }
+        _ => CoverageFacts::NonStandard,
+    };
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    SignatureFacts {
+        field_name: field.name.clone(),
+        kind,
+        sub_filter: value.sub_filter.clone(),
+        pdf_signing_time: text(dict, "M"),
+        name: text(dict, "Name"),
+        reason: text(dict, "Reason"),
+        location: text(dict, "Location"),
+        byte_range: value.byte_range.clone(),
+        coverage,
+        certification: revisions::signature_certification(doc, dict),
+        crypto,
+        timestamp,
+        embedded,
+        findings,
+        signed_end,
+    }
+}
+
+fn signature_kind(dict: &Dict, sub_filter: Option<&str>) -> SignatureKind {
+    let doc_ts_type = dict.get(b"Type".as_slice()).and_then(Object::as_name) == Some(b"DocTimeStamp");
+    if doc_ts_type || sub_filter == Some("ETSI.RFC3161") {
+        SignatureKind::DocumentTimestamp
+    } else {
+        SignatureKind::Signature
+    }
+}
+
+fn text(dict: &Dict, key: &str) -> Option<String> {
+    dict.get(key.as_bytes())
+        .and_then(Object::as_bytes)
+        .map(decode_text)
+        .filter(|s| !s.is_empty())
+}
+
+/// Converts a PDF date (`D:YYYYMMDDHHmmSS+HH'mm'`) to a time, if it parses.
+pub fn parse_pdf_date(text: &str) -> Option<SystemTime> {
+    use chrono::{FixedOffset, NaiveDate, TimeZone};
+    let s = text.strip_prefix("D:").unwrap_or(text);
+    let digits = |from: usize, len: usize, default: u32| -> Option<u32> {
+        match s.get(from..from + len) {
+            Some(part) if part.bytes().all(|b| b.is_ascii_digit()) => part.parse().ok(),
+            Some(_) => None,
+            None => Some(default),
+        }
+    };
+    let year = i32::try_from(digits(0, 4, 0)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, digits(4, 2, 1)?, digits(6, 2, 1)?)?;
+    let time = date.and_hms_opt(digits(8, 2, 0)?, digits(10, 2, 0)?, digits(12, 2, 0)?)?;
+    let offset_secs = match s.get(14..15) {
+        Some(sign @ ("+" | "-")) => {
+            let hh = digits(15, 2, 0)?;
+            let mm = s
+                .get(18..20)
+                .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|p| p.parse::<u32>().ok())
+                .unwrap_or(0);
+            let secs = i32::try_from(hh * 3600 + mm * 60).ok()?;
+            if sign == "-" {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => 0,
+    };
+    let offset = FixedOffset::east_opt(offset_secs)?;
+    let local = offset.from_local_datetime(&time).single()?;
+    Some(SystemTime::from(local.with_timezone(&chrono::Utc)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_pdf_date;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn pdf_dates_with_offsets_parse_to_utc() {
+        let t = parse_pdf_date("D:20200306112734+07'00'").expect("parses");
+        assert_eq!(t, UNIX_EPOCH + Duration::from_secs(1_583_468_854));
+    }
+
+    #[test]
+    fn garbage_pdf_dates_are_refused() {
+        assert!(parse_pdf_date("D:20xx0306").is_none());
+        assert!(parse_pdf_date("D:20201345").is_none());
+    }
+}

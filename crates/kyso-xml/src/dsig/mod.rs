@@ -12,7 +12,7 @@ pub use algorithms::{DigestAlgorithm, SignatureMethod, DSIG_NS};
 pub use reference::node_path;
 pub use sign::{
     embed_signature_timestamp, sign_document, signature_timestamp_input, Placement, SignOptions,
-    XadesOptions,
+    SignaturePolicy, XadesOptions,
 };
 pub use verify::{
     verify_document, verify_parsed, ChainOutcome, ChainValidator, ReferenceOutcome,

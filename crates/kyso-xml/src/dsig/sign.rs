@@ -21,10 +21,10 @@ use std::time::SystemTime;
 #[derive(Clone, Debug)]
 pub enum Placement {
     /// Inside the signed document, `URI=""` with the enveloped-signature transform. The
-    /// Signature is appended to the document element, or to the first element whose local
-    /// name is `parent` when given.
+    /// Signature is appended to the document element, or to the element `parent` names.
     Enveloped {
-        /// Local name of the element to append the Signature to.
+        /// `#ID` (the one element carrying that ID) or a local name (the first element with
+        /// it, in document order).
         parent: Option<String>,
     },
     /// The document's root element goes inside `ds:Object`, referenced by ID.
@@ -42,6 +42,34 @@ pub enum Placement {
 pub struct XadesOptions {
     /// The claimed signing time (written as UTC).
     pub signing_time: SystemTime,
+    /// `DataObjectFormat/MimeType` of the signed content (e.g. `text/xml`), when wanted.
+    pub mime_type: Option<String>,
+    /// `SignaturePolicyIdentifier`, when the signature is made under an explicit policy.
+    pub policy: Option<SignaturePolicy>,
+}
+
+impl XadesOptions {
+    /// SigningTime and SigningCertificateV2 only.
+    pub fn new(signing_time: SystemTime) -> Self {
+        Self {
+            signing_time,
+            mime_type: None,
+            policy: None,
+        }
+    }
+}
+
+/// An explicit signature policy (`xades:SignaturePolicyId`).
+#[derive(Clone, Debug)]
+pub struct SignaturePolicy {
+    /// The policy identifier, e.g. `urn:oid:2.16.704.1.…`.
+    pub identifier: String,
+    /// The digest algorithm of `hash`.
+    pub digest: DigestAlgorithm,
+    /// The digest of the policy document.
+    pub hash: Vec<u8>,
+    /// Where the policy document can be found (`SPURI` qualifier), if published.
+    pub uri: Option<String>,
 }
 
 /// How to sign.
@@ -109,28 +137,41 @@ pub fn sign_document(
     let sig_id = ids.fresh("Signature")?;
     let object_id = ids.fresh("Object")?;
     let props_id = ids.fresh("SignedProperties")?;
+    let reference_id = ids.fresh("Reference")?;
 
     // 1. The document with the Signature in place; reference digests are placeholders.
     let (document, content_reference) = match &options.placement {
         Placement::Enveloped { parent } => {
             let text = decode_utf8(content, &options.limits)?;
             let doc = parse(text, &options.limits)?;
-            let target = match parent {
+            let target = match parent.as_deref() {
                 None => doc.root_element(),
+                Some(id) if id.starts_with('#') => IdIndex::new(&doc)
+                    .resolve(&doc, id.get(1..).unwrap_or(""), id)
+                    .map_err(|_| Error::NoSuchParent(id.to_owned()))?,
                 Some(name) => doc
                     .descendants()
                     .find(|n| n.is_element() && n.tag_name().name() == name)
-                    .ok_or_else(|| Error::NoSuchParent(name.clone()))?,
+                    .ok_or_else(|| Error::NoSuchParent(name.to_owned()))?,
             };
             let reference = reference_xml(
                 "",
+                Some(&reference_id),
                 None,
                 &[ENVELOPED, options.c14n.uri()],
                 digest,
                 DIGEST_PLACEHOLDER,
             );
             let signature = signature_xml(
-                &sig_id, method, options, &reference, &props_id, &object_id, None, signer,
+                &sig_id,
+                method,
+                options,
+                &reference,
+                &props_id,
+                &reference_id,
+                &object_id,
+                None,
+                signer,
             )?;
             (insert_into(text, target, &signature), None)
         }
@@ -141,6 +182,7 @@ pub fn sign_document(
             let inner = text.get(root).unwrap_or("");
             let reference = reference_xml(
                 &format!("#{object_id}"),
+                Some(&reference_id),
                 None,
                 &[options.c14n.uri()],
                 digest,
@@ -152,6 +194,7 @@ pub fn sign_document(
                 options,
                 &reference,
                 &props_id,
+                &reference_id,
                 &object_id,
                 Some(inner),
                 signer,
@@ -163,9 +206,18 @@ pub fn sign_document(
         }
         Placement::Detached { uri } => {
             let value = b64(&digest.digest(content)?);
-            let reference = reference_xml(&escape(uri), None, &[], digest, &value);
+            let reference =
+                reference_xml(&escape(uri), Some(&reference_id), None, &[], digest, &value);
             let signature = signature_xml(
-                &sig_id, method, options, &reference, &props_id, &object_id, None, signer,
+                &sig_id,
+                method,
+                options,
+                &reference,
+                &props_id,
+                &reference_id,
+                &object_id,
+                None,
+                signer,
             )?;
             (
                 format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{signature}\n"),
@@ -296,6 +348,7 @@ fn signature_xml(
     options: &SignOptions,
     content_reference: &str,
     props_id: &str,
+    reference_id: &str,
     object_id: &str,
     enveloped_content: Option<&str>,
     signer: &dyn Signer,
@@ -311,6 +364,7 @@ fn signature_xml(
     if let Some(x) = &options.xades {
         references.push_str(&reference_xml(
             &format!("#{props_id}"),
+            None,
             Some(xades::SIGNED_PROPERTIES_TYPE),
             &[options.c14n.uri()],
             digest,
@@ -319,7 +373,8 @@ fn signature_xml(
         objects.push_str(&xades::qualifying_properties_xml(
             sig_id,
             props_id,
-            x.signing_time,
+            reference_id,
+            x,
             signer.certificate(),
             digest,
         )?);
@@ -346,12 +401,17 @@ fn signature_xml(
 
 fn reference_xml(
     uri: &str,
+    id: Option<&str>,
     reference_type: Option<&str>,
     transforms: &[&str],
     digest: DigestAlgorithm,
     value: &str,
 ) -> String {
-    let mut s = format!("<ds:Reference URI=\"{uri}\"");
+    let mut s = String::from("<ds:Reference");
+    if let Some(id) = id {
+        s.push_str(&format!(" Id=\"{id}\""));
+    }
+    s.push_str(&format!(" URI=\"{uri}\""));
     if let Some(t) = reference_type {
         s.push_str(&format!(" Type=\"{t}\""));
     }

@@ -31,6 +31,17 @@ pub(crate) fn check_signed_properties(
     if let Some(t) = xades_child(ssp, "SigningTime").and_then(|t| t.text()) {
         verdict.signing_time = Some(t.trim().to_owned());
     }
+    let policy = xades_child(ssp, "SignaturePolicyIdentifier")
+        .and_then(|p| xades_child(p, "SignaturePolicyId"))
+        .and_then(|p| xades_child(p, "SigPolicyId"))
+        .and_then(|p| xades_child(p, "Identifier"))
+        .and_then(|i| i.text());
+    if let Some(policy) = policy {
+        verdict.reasons.push(Reason {
+            code: "signature-policy".to_owned(),
+            message: format!("signed under policy {} (not evaluated)", policy.trim()),
+        });
+    }
     let signing_cert =
         xades_child(ssp, "SigningCertificateV2").or_else(|| xades_child(ssp, "SigningCertificate"));
     let Some(signing_cert) = signing_cert else {
@@ -78,12 +89,40 @@ pub(crate) fn check_signed_properties(
 pub(crate) fn qualifying_properties_xml(
     signature_id: &str,
     properties_id: &str,
-    signing_time: std::time::SystemTime,
+    content_reference_id: &str,
+    options: &super::sign::XadesOptions,
     certificate_der: &[u8],
     digest: DigestAlgorithm,
 ) -> Result<String, crate::Error> {
     let cert_digest = super::sign::b64(&digest.digest(certificate_der)?);
     let issuer_serial = super::sign::b64(&issuer_serial_v2(certificate_der)?);
+    let policy = options.policy.as_ref().map_or_else(String::new, |p| {
+        let qualifier = p.uri.as_ref().map_or_else(String::new, |uri| {
+            format!(
+                "<xades:SigPolicyQualifiers><xades:SigPolicyQualifier><xades:SPURI>{}\
+                 </xades:SPURI></xades:SigPolicyQualifier></xades:SigPolicyQualifiers>",
+                escape_text(uri)
+            )
+        });
+        format!(
+            "<xades:SignaturePolicyIdentifier><xades:SignaturePolicyId><xades:SigPolicyId>\
+             <xades:Identifier>{id}</xades:Identifier></xades:SigPolicyId><xades:SigPolicyHash>\
+             <ds:DigestMethod Algorithm=\"{alg}\"/><ds:DigestValue>{hash}</ds:DigestValue>\
+             </xades:SigPolicyHash>{qualifier}</xades:SignaturePolicyId>\
+             </xades:SignaturePolicyIdentifier>",
+            id = escape_text(&p.identifier),
+            alg = p.digest.uri(),
+            hash = super::sign::b64(&p.hash),
+        )
+    });
+    let data_object = options.mime_type.as_ref().map_or_else(String::new, |mime| {
+        format!(
+            "<xades:SignedDataObjectProperties><xades:DataObjectFormat \
+             ObjectReference=\"#{content_reference_id}\"><xades:MimeType>{}</xades:MimeType>\
+             </xades:DataObjectFormat></xades:SignedDataObjectProperties>",
+            escape_text(mime)
+        )
+    });
     Ok(format!(
         "<ds:Object><xades:QualifyingProperties xmlns:xades=\"{XADES_NS}\" \
          Target=\"#{signature_id}\"><xades:SignedProperties Id=\"{properties_id}\">\
@@ -91,11 +130,17 @@ pub(crate) fn qualifying_properties_xml(
          <xades:SigningCertificateV2><xades:Cert><xades:CertDigest>\
          <ds:DigestMethod Algorithm=\"{digest_uri}\"/><ds:DigestValue>{cert_digest}</ds:DigestValue>\
          </xades:CertDigest><xades:IssuerSerialV2>{issuer_serial}</xades:IssuerSerialV2>\
-         </xades:Cert></xades:SigningCertificateV2></xades:SignedSignatureProperties>\
-         </xades:SignedProperties></xades:QualifyingProperties></ds:Object>",
-        time = utc_date_time(signing_time),
+         </xades:Cert></xades:SigningCertificateV2>{policy}</xades:SignedSignatureProperties>\
+         {data_object}</xades:SignedProperties></xades:QualifyingProperties></ds:Object>",
+        time = utc_date_time(options.signing_time),
         digest_uri = digest.uri(),
     ))
+}
+
+fn escape_text(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// DER of `IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER }`

@@ -1,0 +1,798 @@
+//! Revision analysis: what the incremental updates appended after a signed revision change.
+//!
+//! Each later revision is compared with the one before it (both opened from prefixes of the
+//! same bytes). Objects added by a revision are harmless on their own: they only show when an
+//! existing object is changed to reach them. So every *changed or deleted* existing object is
+//! classified by the roles it plays in the older revision (found by walking the object graph
+//! from the trailer, the way pyHanko's difference analysis assigns structural paths), and a
+//! change is allowed only if it is allowed in *every* role the object plays: an appearance
+//! stream that is also drawn by a page, or an /Extensions dictionary also reachable from
+//! elsewhere, may not be overwritten (the "sneaky" cases of pyHanko's tests).
+//!
+//! Allowed: DSS/VRI, XMP metadata and /Info, /Extensions, document timestamps and new
+//! signatures filling existing or new signature fields (with their widgets and appearances),
+//! form filling and annotations as the certification level (DocMDP P) permits. Everything
+//! else — page content, resources, the page tree, a replaced catalog, a filled signature's
+//! value, hybrid cross-reference disagreements, objects hidden outside the cross-reference
+//! data or placed in a signature's unsigned gap — is a finding that fails the signature.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use crate::object::{Dict, Object, ObjRef};
+use crate::{Document, XrefEntry};
+
+use super::{Certification, CoverageFacts, Finding, FindingKind, Severity};
+
+/// Most (object, role) pairs visited when walking one revision's object graph.
+const MAX_WALK: usize = 400_000;
+/// Most changed objects classified in one revision.
+const MAX_CHANGED: usize = 200_000;
+/// Most findings listed per revision (the rest are summarised).
+const MAX_LISTED: usize = 8;
+
+/// The role an object plays in a revision, by the path that reaches it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Role {
+    Catalog,
+    Info,
+    PageNode,
+    PageKids,
+    AnnotsArray,
+    Annotation,
+    AcroForm,
+    FieldsArray,
+    Field,
+    Appearance,
+    FieldValue,
+    Dss,
+    Metadata,
+    Extensions,
+    StructTree,
+    Other,
+}
+
+/// The analysis of a document's revisions, computed once per revision and shared by every
+/// signature (a signature on revision k collects the findings of revisions k+1..).
+pub(crate) struct Analysis<'d, 'a> {
+    doc: &'d Document<'a>,
+    certification: Option<Certification>,
+    gaps: Vec<(u64, u64)>,
+    per_revision: HashMap<usize, Vec<Finding>>,
+}
+
+impl<'d, 'a> Analysis<'d, 'a> {
+    pub(crate) fn new(doc: &'d Document<'a>, certification: Option<Certification>, gaps: Vec<(u64, u64)>) -> Self {
+        Self {
+            doc,
+            certification,
+            gaps,
+            per_revision: HashMap::new(),
+        }
+    }
+
+    /// Where the signed bytes (`..signed_end`) stop, and what was changed after them.
+    pub(crate) fn coverage_and_changes(&mut self, signed_end: u64) -> (CoverageFacts, Vec<Finding>) {
+        let data = self.doc.data();
+        let len = data.len() as u64;
+        let ends = self.doc.revisions().to_vec();
+        let mut findings = Vec::new();
+        if signed_end == len {
+            if self.doc.repaired_objects() > 0 {
+                findings.push(Finding::new(
+                    FindingKind::DamagedXref,
+                    Severity::Note,
+                    "the cross-reference data is damaged; objects were found by scanning",
+                ));
+            }
+            return (CoverageFacts::EntireFile, findings);
+        }
+        if self.doc.is_reconstructed() || self.doc.repaired_objects() > 0 {
+            findings.push(Finding::fail(
+                FindingKind::DamagedXref,
+                "bytes follow the signed revision but the cross-reference data is damaged, so what they change cannot be established",
+            ));
+            return (CoverageFacts::NonStandard, findings);
+        }
+        let Some(k) = ends.iter().position(|&end| {
+            end >= signed_end
+                && data
+                    .get(usize_of(signed_end)..usize_of(end))
+                    .is_some_and(|tail| tail.iter().all(u8::is_ascii_whitespace))
+        }) else {
+            findings.push(Finding::fail(
+                FindingKind::NonStandardCoverage,
+                format!("the signed bytes end at {signed_end}, not at the end of a revision"),
+            ));
+            return (CoverageFacts::NonStandard, findings);
+        };
+        let last = ends.last().copied().unwrap_or(0);
+        let trailing = data.get(usize_of(last)..).unwrap_or(&[]);
+        if !trailing.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+            findings.push(Finding::fail(
+                FindingKind::TrailingData,
+                format!("{} bytes after the last %%EOF are not part of any revision", trailing.len()),
+            ));
+        }
+        for j in k + 1..ends.len() {
+            if !self.per_revision.contains_key(&j) {
+                let found = self.analyse_revision(&ends, j);
+                self.per_revision.insert(j, found);
+            }
+            if let Some(found) = self.per_revision.get(&j) {
+                findings.extend(found.iter().cloned());
+            }
+        }
+        (CoverageFacts::Revision(k), findings)
+    }
+
+    fn analyse_revision(&self, ends: &[u64], j: usize) -> Vec<Finding> {
+        let data = self.doc.data();
+        let (Some(&prev_end), Some(&end)) = (ends.get(j.wrapping_sub(1)), ends.get(j)) else {
+            return Vec::new();
+        };
+        let rev = j + 1;
+        let unreadable = |e: crate::Error| {
+            vec![Finding::fail(
+                FindingKind::UnreadableRevision,
+                format!("revision {rev} cannot be read: {e}"),
+            )]
+        };
+        let old = match data.get(..usize_of(prev_end)).map(Document::open) {
+            Some(Ok(doc)) => doc,
+            Some(Err(e)) => return unreadable(e),
+            None => return Vec::new(),
+        };
+        let new = match data.get(..usize_of(end)).map(Document::open) {
+            Some(Ok(doc)) => doc,
+            Some(Err(e)) => return unreadable(e),
+            None => return Vec::new(),
+        };
+        let mut findings = Vec::new();
+        check_trailer(&old, &new, rev, &mut findings);
+        let listed = self.listed_entries(&new, prev_end, rev, &mut findings);
+        let body = data.get(usize_of(prev_end)..usize_of(end)).unwrap_or(&[]);
+        hidden_objects(body, prev_end, &listed, &old, rev, &mut findings);
+
+        let mut changed = Vec::new();
+        for &num in listed.iter().take(MAX_CHANGED) {
+            let Some(old_ref) = existing(&old, num) else { continue };
+            let new_ref = existing(&new, num);
+            let before = load(&old, old_ref);
+            let after = new_ref.map(|r| load(&new, r)).unwrap_or(Loaded::Missing);
+            if before != after {
+                changed.push((num, before, after));
+            }
+        }
+        if changed.is_empty() {
+            return findings;
+        }
+        let roles = match walk(&old) {
+            Some(roles) => roles,
+            None => {
+                findings.push(Finding::new(
+                    FindingKind::AnalysisLimit,
+                    Severity::Indeterminate,
+                    format!("revision {rev}: the document is too large to analyse its changes"),
+                ));
+                return findings;
+            }
+        };
+        let judge = Judge {
+            old: &old,
+            new: &new,
+            certification: self.certification,
+            roles: &roles,
+        };
+        let mut problems = Vec::new();
+        for (num, before, after) in &changed {
+            for role in roles.get(num).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Err(problem) = judge.change(*role, before, after) {
+                    problems.push((*num, problem));
+                    break;
+                }
+            }
+        }
+        let kind = if self.certification.is_some() {
+            FindingKind::PermissionViolated
+        } else {
+            FindingKind::DisallowedChange
+        };
+        for (num, problem) in problems.iter().take(MAX_LISTED) {
+            findings.push(Finding::fail(kind, format!("revision {rev} changes object {num}: {problem}")));
+        }
+        if problems.len() > MAX_LISTED {
+            findings.push(Finding::fail(
+                kind,
+                format!("revision {rev}: {} more disallowed changes", problems.len() - MAX_LISTED),
+            ));
+        }
+        if problems.is_empty() {
+            findings.push(Finding::new(
+                FindingKind::AllowedChanges,
+                Severity::Note,
+                format!("revision {rev} changes {} objects, all in allowed ways", changed.len()),
+            ));
+        }
+        findings
+    }
+
+    /// Object numbers the revision's cross-reference sections list (checking hybrid
+    /// disagreements and entries pointing into a signature's gap on the way).
+    fn listed_entries(&self, new: &Document<'_>, prev_end: u64, rev: usize, findings: &mut Vec<Finding>) -> Vec<u32> {
+        let mut listed = Vec::new();
+        let mut seen: HashMap<u32, XrefEntry> = HashMap::new();
+        for section in new.sections().iter().filter(|s| s.offset >= prev_end) {
+            let mut in_section: HashMap<u32, XrefEntry> = HashMap::new();
+            for &(num, entry) in &section.entries {
+                if let Some(earlier) = in_section.insert(num, entry) {
+                    let both_used = earlier != XrefEntry::Free && entry != XrefEntry::Free;
+                    if section.hybrid_stream.is_some() && both_used && earlier != entry {
+                        findings.push(Finding::fail(
+                            FindingKind::HybridXrefConflict,
+                            format!("revision {rev}: the xref table and the xref stream give object {num} different locations"),
+                        ));
+                    }
+                }
+                if let XrefEntry::InFile { offset, .. } = entry {
+                    if self.gaps.iter().any(|&(a, b)| offset >= a && offset < b) {
+                        findings.push(Finding::fail(
+                            FindingKind::ObjectInSignatureGap,
+                            format!("revision {rev} places object {num} inside a signature's unsigned /Contents gap"),
+                        ));
+                    }
+                }
+                if num != 0 && seen.insert(num, entry).is_none() {
+                    listed.push(num);
+                }
+            }
+        }
+        listed
+    }
+}
+
+fn usize_of(v: u64) -> usize {
+    usize::try_from(v).unwrap_or(usize::MAX)
+}
+
+fn check_trailer(old: &Document<'_>, new: &Document<'_>, rev: usize, findings: &mut Vec<Finding>) {
+    let root = |d: &Document<'_>| d.trailer().get(b"Root".as_slice()).cloned();
+    if root(old) != root(new) {
+        findings.push(Finding::fail(
+            FindingKind::TrailerChanged,
+            format!("revision {rev} points the trailer at another document catalog"),
+        ));
+    }
+    if new.trailer().contains_key(b"Encrypt".as_slice()) && !old.trailer().contains_key(b"Encrypt".as_slice()) {
+        findings.push(Finding::fail(
+            FindingKind::TrailerChanged,
+            format!("revision {rev} adds encryption"),
+        ));
+    }
+}
+
+/// Objects defined at the start of a line in the revision's bytes but not listed in its
+/// cross-reference data: a reader that repairs files would pick them up.
+fn hidden_objects(body: &[u8], base: u64, listed: &[u32], old: &Document<'_>, rev: usize, findings: &mut Vec<Finding>) {
+    let listed: HashSet<u32> = listed.iter().copied().collect();
+    let mut reported = 0usize;
+    for at in memchr::memmem::find_iter(body, b" obj") {
+        let Some(num) = object_header_before(body, at) else { continue };
+        if listed.contains(&num) {
+            continue;
+        }
+        let redefines = existing(old, num).is_some();
+        let severity = if redefines { Severity::Fail } else { Severity::Note };
+        findings.push(Finding::new(
+            FindingKind::HiddenObject,
+            severity,
+            format!(
+                "revision {rev} defines object {num} at byte {} without listing it in its cross-reference data",
+                base + at as u64
+            ),
+        ));
+        reported += 1;
+        if reported >= MAX_LISTED {
+            break;
+        }
+    }
+}
+
+/// Parses `num gen` backwards from ` obj` at `at`, requiring the header to start a line.
+fn object_header_before(body: &[u8], at: usize) -> Option<u32> {
+    let head = body.get(..at)?;
+    let gen_start = head.iter().rposition(|b| !b.is_ascii_digit()).map_or(0, |p| p + 1);
+    let gen = head.get(gen_start..)?;
+    if gen.is_empty() || head.get(gen_start.checked_sub(1)?) != Some(&b' ') {
+        return None;
+    }
+    let before_gen = head.get(..gen_start - 1)?;
+    let num_start = before_gen.iter().rposition(|b| !b.is_ascii_digit()).map_or(0, |p| p + 1);
+    let num = before_gen.get(num_start..)?;
+    let line_start = num_start == 0 || matches!(before_gen.get(num_start - 1), Some(b'\n' | b'\r'));
+    if num.is_empty() || !line_start {
+        return None;
+    }
+    std::str::from_utf8(num).ok()?.parse().ok()
+}
+
+/// The reference an object number has in `doc`, when it exists there (not free or missing).
+fn existing(doc: &Document<'_>, num: u32) -> Option<ObjRef> {
+    match doc.entry(num)? {
+        XrefEntry::Free => None,
+        XrefEntry::InFile { gen, .. } => Some(ObjRef { num, gen }),
+        XrefEntry::InObjectStream { .. } => Some(ObjRef { num, gen: 0 }),
+    }
+}
+
+/// An object's value, stream data borrowed from the input.
+#[derive(Debug, PartialEq)]
+enum Loaded<'a> {
+    Missing,
+    Unreadable,
+    Direct(Object),
+    Stream(Dict, &'a [u8]),
+}
+
+impl Loaded<'_> {
+    fn dict(&self) -> Option<&Dict> {
+        match self {
+            Loaded::Direct(Object::Dict(d)) | Loaded::Stream(d, _) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+fn load<'a>(doc: &Document<'a>, r: ObjRef) -> Loaded<'a> {
+    match doc.get_stream(r) {
+        Ok(Some((dict, data))) => Loaded::Stream(dict, data),
+        Ok(None) => match doc.get(r) {
+            Ok(Object::Null) => Loaded::Missing,
+            Ok(object) => Loaded::Direct(object),
+            Err(_) => Loaded::Unreadable,
+        },
+        Err(_) => Loaded::Unreadable,
+    }
+}
+
+/// Walks the object graph from the trailer, recording every role each object plays.
+/// `None` when the walk exceeds [`MAX_WALK`].
+fn walk(doc: &Document<'_>) -> Option<HashMap<u32, Vec<Role>>> {
+    let mut roles: HashMap<u32, Vec<Role>> = HashMap::new();
+    let mut visited: HashSet<(u32, Role)> = HashSet::new();
+    let mut queue: VecDeque<(ObjRef, Role)> = VecDeque::new();
+    let trailer = doc.trailer();
+    if let Some(r) = trailer.get(b"Root".as_slice()).and_then(Object::as_ref) {
+        queue.push_back((r, Role::Catalog));
+    }
+    for (key, value) in trailer {
+        let role = match key.0.as_slice() {
+            b"Root" => continue,
+            b"Info" => Role::Info,
+            _ => Role::Other,
+        };
+        refs_in(value, role, &mut |r, role| queue.push_back((r, role)), 0);
+    }
+    while let Some((r, role)) = queue.pop_front() {
+        if !visited.insert((r.num, role)) {
+            continue;
+        }
+        if visited.len() > MAX_WALK {
+            return None;
+        }
+        let value = match doc.get_stream(r) {
+            Ok(Some((dict, _))) => Object::Dict(dict),
+            Ok(None) => doc.get(r).unwrap_or(Object::Null),
+            Err(_) => Object::Null,
+        };
+        if role == Role::Other && is_structural(&value) {
+            // Pages, annotations and fields referenced from outside their trees (link
+            // destinations, outlines, structure elements) take their roles from their trees.
+            continue;
+        }
+        let entry = roles.entry(r.num).or_default();
+        if !entry.contains(&role) {
+            entry.push(role);
+        }
+        children(role, &value, &mut |child, child_role| queue.push_back((child, child_role)));
+    }
+    Some(roles)
+}
+
+fn is_structural(value: &Object) -> bool {
+    let Some(dict) = value.as_dict() else { return false };
+    let ty = dict.get(b"Type".as_slice()).and_then(Object::as_name);
+    matches!(ty, Some(b"Page" | b"Pages" | b"Annot"))
+        || dict.contains_key(b"FT".as_slice())
+        || (dict.contains_key(b"Rect".as_slice()) && dict.contains_key(b"Subtype".as_slice()))
+}
+
+/// Calls `push` for every reference inside `value` with the role its target plays.
+fn children(role: Role, value: &Object, push: &mut dyn FnMut(ObjRef, Role)) {
+    match value {
+        Object::Array(items) => {
+            let element_role = match role {
+                Role::PageKids => Role::PageNode,
+                Role::AnnotsArray => Role::Annotation,
+                Role::FieldsArray => Role::Field,
+                other => other,
+            };
+            for item in items {
+                refs_in(item, element_role, push, 0);
+            }
+        }
+        Object::Dict(dict) | Object::Stream(dict, _) => {
+            for (key, item) in dict {
+                let Some((direct, element)) = key_roles(role, &key.0) else { continue };
+                match item {
+                    Object::Ref(r) => push(*r, direct),
+                    Object::Array(items) => {
+                        for i in items {
+                            refs_in(i, element, push, 0);
+                        }
+                    }
+                    other => refs_in(other, element, push, 0),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every reference nested in a direct object gets `role`.
+fn refs_in(value: &Object, role: Role, push: &mut dyn FnMut(ObjRef, Role), depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    match value {
+        Object::Ref(r) => push(*r, role),
+        Object::Array(items) => items.iter().for_each(|i| refs_in(i, role, push, depth + 1)),
+        Object::Dict(d) | Object::Stream(d, _) => d.values().for_each(|i| refs_in(i, role, push, depth + 1)),
+        _ => {}
+    }
+}
+
+/// For `key` of an object playing `role`: the role of a reference that is the key's value,
+/// and of references nested in a direct value. `None` for back-references (/Parent, /P).
+fn key_roles(role: Role, key: &[u8]) -> Option<(Role, Role)> {
+    use Role::*;
+    let same = |r: Role| Some((r, r));
+    match (role, key) {
+        (_, b"Parent") => None,
+        (PageNode | Annotation | Field | StructTree, b"P" | b"Pg" | b"Obj" | b"IRT" | b"Popup") => None,
+        (Catalog, b"Pages") => same(PageNode),
+        (Catalog, b"AcroForm") => same(AcroForm),
+        (Catalog, b"DSS") => same(Dss),
+        (Catalog, b"Metadata") => same(Metadata),
+        (Catalog, b"Extensions") => same(Extensions),
+        (Catalog, b"StructTreeRoot") => same(StructTree),
+        (PageNode, b"Kids") => Some((PageKids, PageNode)),
+        (PageNode, b"Annots") => Some((AnnotsArray, Annotation)),
+        (AcroForm, b"Fields") => Some((FieldsArray, Field)),
+        (AcroForm, b"DR" | b"DA") => same(Appearance),
+        (Field, b"Kids") => Some((FieldsArray, Field)),
+        (Field, b"V" | b"Lock" | b"SV") => same(FieldValue),
+        (Field | Annotation, b"AP") => same(Appearance),
+        (Info | Dss | Metadata | Extensions | Appearance | FieldValue | StructTree, _) => same(role),
+        _ => same(Other),
+    }
+}
+
+/// Judges one changed object in one role.
+struct Judge<'d, 'a> {
+    old: &'d Document<'a>,
+    new: &'d Document<'a>,
+    certification: Option<Certification>,
+    roles: &'d HashMap<u32, Vec<Role>>,
+}
+
+const CATALOG_KEYS: &[&[u8]] = &[b"AcroForm", b"DSS", b"Extensions", b"Metadata", b"Version", b"StructTreeRoot", b"MarkInfo"];
+const FORM_KEYS: &[&[u8]] = &[b"Fields", b"SigFlags", b"DR", b"DA", b"NeedAppearances"];
+const PAGE_KEYS: &[&[u8]] = &[b"Annots", b"Tabs", b"StructParents", b"Resources"];
+/// Resource categories whose entries must survive a change of a page's /Resources.
+const RESOURCE_KINDS: &[&str] = &["Font", "XObject", "ExtGState", "ColorSpace", "Pattern", "Shading", "Properties"];
+const FIELD_KEYS: &[&[u8]] = &[b"V", b"AS", b"AP", b"MK", b"DA", b"P", b"F", b"StructParent"];
+const ANNOT_KEYS: &[&[u8]] = &[
+    b"AP", b"AS", b"Contents", b"M", b"Popup", b"RC", b"T", b"NM", b"F", b"C", b"CA", b"Open", b"State", b"StateModel",
+];
+
+impl Judge<'_, '_> {
+    fn permissions(&self) -> u8 {
+        self.certification.map_or(3, |c| c.permissions)
+    }
+
+    fn change(&self, role: Role, before: &Loaded<'_>, after: &Loaded<'_>) -> Result<(), String> {
+        match role {
+            Role::Dss | Role::Metadata | Role::Extensions | Role::Info | Role::StructTree => Ok(()),
+            Role::Catalog => {
+                let (old, new) = dicts(before, after, "the document catalog")?;
+                only_keys(old, new, CATALOG_KEYS, "the document catalog")?;
+                self.form_field_list(old.get(b"AcroForm".as_slice()), new.get(b"AcroForm".as_slice()))
+            }
+            Role::AcroForm => {
+                let (old, new) = dicts(before, after, "the interactive form")?;
+                only_keys(old, new, FORM_KEYS, "the interactive form")?;
+                self.fields_superset(old.get(b"Fields".as_slice()), new.get(b"Fields".as_slice()))
+            }
+            Role::FieldsArray => self.fields_superset(as_object(before), as_object(after)),
+            Role::PageNode => {
+                let (old, new) = dicts(before, after, "a page")?;
+                if old.get(b"Type".as_slice()).and_then(Object::as_name) != Some(b"Page") {
+                    return Err("the page tree changes (pages added, removed or moved)".into());
+                }
+                only_keys(old, new, PAGE_KEYS, "a page")?;
+                self.resources_superset(old.get(b"Resources".as_slice()), new.get(b"Resources".as_slice()))?;
+                self.annots_superset(old.get(b"Annots".as_slice()), new.get(b"Annots".as_slice()))
+            }
+            Role::AnnotsArray => self.annots_superset(as_object(before), as_object(after)),
+            Role::PageKids => Err("the page tree changes (pages added, removed or moved)".into()),
+            Role::Annotation => {
+                let (old, new) = dicts(before, after, "an annotation")?;
+                if is_widget(old) {
+                    return self.field(old, new);
+                }
+                if self.permissions() < 3 {
+                    return Err("an annotation changes, which the certification does not permit".into());
+                }
+                only_keys(old, new, ANNOT_KEYS, "an annotation")
+            }
+            Role::Field => {
+                let (old, new) = dicts(before, after, "a form field")?;
+                self.field(old, new)
+            }
+            Role::Appearance => {
+                if self.permissions() < 2 {
+                    Err("an appearance changes, which the certification (no changes) does not permit".into())
+                } else {
+                    Ok(())
+                }
+            }
+            Role::FieldValue => Err("the value of a filled field or a signature dictionary changes".into()),
+            Role::Other => Err("changes what the document shows (content, resources or other structure)".into()),
+        }
+    }
+
+    fn field(&self, old: &Dict, new: &Dict) -> Result<(), String> {
+        only_keys(old, new, FIELD_KEYS, "a form field")?;
+        let old_v = old.get(b"V".as_slice()).filter(|v| **v != Object::Null);
+        let new_v = new.get(b"V".as_slice());
+        if old_v.is_some() && old_v != new_v {
+            return Err("a filled field's value is replaced".into());
+        }
+        if old_v.is_none() && new_v.is_some() {
+            let is_signature = self.is_signature_field(new) || self.is_signature_value(new_v);
+            if self.permissions() < 2 && !(is_signature && self.is_doc_timestamp(new_v)) {
+                return Err("a field is filled, which the certification (no changes) does not permit".into());
+            }
+        }
+        let old_ap = old.get(b"AP".as_slice());
+        if old_ap != new.get(b"AP".as_slice()) {
+            if self.permissions() < 2 {
+                return Err("a widget's appearance changes, which the certification does not permit".into());
+            }
+            self.appearance_owned(old_ap)?;
+        }
+        Ok(())
+    }
+
+    /// A widget may drop or replace its old appearance only when the old appearance objects
+    /// are used as appearances alone (otherwise the change is a way to repaint something else).
+    fn appearance_owned(&self, old_ap: Option<&Object>) -> Result<(), String> {
+        let mut refs = Vec::new();
+        if let Some(ap) = old_ap {
+            refs_in(ap, Role::Appearance, &mut |r, _| refs.push(r), 30);
+            if let Some(Object::Ref(r)) = old_ap {
+                if let Ok(dict) = self.old.get(*r) {
+                    refs_in(&dict, Role::Appearance, &mut |r, _| refs.push(r), 30);
+                }
+            }
+        }
+        for r in refs {
+            let shared = self
+                .roles
+                .get(&r.num)
+                .is_some_and(|roles| roles.iter().any(|role| *role != Role::Appearance));
+            if shared {
+                return Err(format!(
+                    "a widget's appearance is replaced while the old appearance object {} is also used elsewhere",
+                    r.num
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A page's /Resources may change only by adding names: every old resource stays bound
+    /// to the same object, so the unchanged content stream draws the same thing.
+    fn resources_superset(&self, old: Option<&Object>, new: Option<&Object>) -> Result<(), String> {
+        if old == new {
+            return Ok(());
+        }
+        let old = old.and_then(|o| self.old.resolve(o).ok()).unwrap_or(Object::Null);
+        let new = new.and_then(|o| self.new.resolve(o).ok()).unwrap_or(Object::Null);
+        for kind in RESOURCE_KINDS {
+            let Some(old_kind) = old.get(kind).and_then(|o| self.old.resolve(o).ok()) else { continue };
+            let new_kind = new.get(kind).and_then(|o| self.new.resolve(o).ok());
+            let (Some(old_entries), Some(new_entries)) = (old_kind.as_dict(), new_kind.as_ref().and_then(Object::as_dict))
+            else {
+                return Err(format!("a page's /{kind} resources are removed"));
+            };
+            for (name, value) in old_entries {
+                if new_entries.get(name) != Some(value) {
+                    return Err(format!(
+                        "a page's resource /{kind} /{} is rebound",
+                        String::from_utf8_lossy(&name.0)
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn is_signature_field(&self, field: &Dict) -> bool {
+        let mut current = Some(field.clone());
+        for _ in 0..32 {
+            let Some(dict) = current else { return false };
+            if let Some(ft) = dict.get(b"FT".as_slice()) {
+                return ft.as_name() == Some(b"Sig");
+            }
+            current = dict
+                .get(b"Parent".as_slice())
+                .and_then(|p| self.new.resolve(p).ok())
+                .and_then(|o| o.as_dict().cloned());
+        }
+        false
+    }
+
+    fn is_signature_value(&self, value: Option<&Object>) -> bool {
+        value
+            .and_then(|v| self.new.resolve(v).ok())
+            .is_some_and(|v| v.get("ByteRange").is_some())
+    }
+
+    fn is_doc_timestamp(&self, value: Option<&Object>) -> bool {
+        value.and_then(|v| self.new.resolve(v).ok()).is_some_and(|v| {
+            v.get("Type").and_then(Object::as_name) == Some(b"DocTimeStamp")
+                || v.get("SubFilter").and_then(Object::as_name) == Some(b"ETSI.RFC3161")
+        })
+    }
+
+    /// The catalog's /AcroForm may be added or replaced only if the old fields survive.
+    fn form_field_list(&self, old: Option<&Object>, new: Option<&Object>) -> Result<(), String> {
+        if old == new {
+            return Ok(());
+        }
+        let resolve = |doc: &Document<'_>, o: Option<&Object>| o.and_then(|o| doc.resolve(o).ok());
+        let old_form = resolve(self.old, old);
+        let new_form = resolve(self.new, new);
+        let fields = |form: &Option<Object>| form.as_ref().and_then(|f| f.get("Fields")).cloned();
+        match (&old_form, &new_form) {
+            (_, None) if old_form.is_some() => Err("the interactive form is removed".into()),
+            _ => self.fields_superset(fields(&old_form).as_ref(), fields(&new_form).as_ref()),
+        }
+    }
+
+    /// Every old field stays; every added field is a signature field (a document timestamp
+    /// only, under certification level 1).
+    fn fields_superset(&self, old: Option<&Object>, new: Option<&Object>) -> Result<(), String> {
+        let (old_refs, new_refs) = (self.refs(self.old, old), self.refs(self.new, new));
+        if !old_refs.iter().all(|r| new_refs.contains(r)) {
+            return Err("form fields are removed".into());
+        }
+        for added in new_refs.iter().filter(|r| !old_refs.contains(r)) {
+            let dict = self.new.get(*added).ok().and_then(|o| o.as_dict().cloned()).unwrap_or_default();
+            if !self.is_signature_field(&dict) {
+                return Err(format!("a form field other than a signature field is added (object {})", added.num));
+            }
+            let value = dict.get(b"V".as_slice());
+            if self.permissions() < 2 && value.is_some() && !self.is_doc_timestamp(value) {
+                return Err("a signature is added, which the certification (no changes) does not permit".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Every old annotation stays; added ones are signature widgets, or any annotation when
+    /// annotations are permitted.
+    fn annots_superset(&self, old: Option<&Object>, new: Option<&Object>) -> Result<(), String> {
+        let (old_refs, new_refs) = (self.refs(self.old, old), self.refs(self.new, new));
+        if !old_refs.iter().all(|r| new_refs.contains(r)) {
+            return Err("annotations are removed from a page".into());
+        }
+        for added in new_refs.iter().filter(|r| !old_refs.contains(r)) {
+            let dict = self.new.get(*added).ok().and_then(|o| o.as_dict().cloned()).unwrap_or_default();
+            let signature_widget = is_widget(&dict) && self.is_signature_field(&dict);
+            if !signature_widget && self.permissions() < 3 {
+                return Err(format!(
+                    "an annotation is added (object {}), which the certification does not permit",
+                    added.num
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The references in an array (resolved if indirect).
+    fn refs(&self, doc: &Document<'_>, value: Option<&Object>) -> Vec<ObjRef> {
+        let resolved = value.and_then(|v| doc.resolve(v).ok());
+        resolved
+            .as_ref()
+            .and_then(Object::as_array)
+            .map(|items| items.iter().filter_map(Object::as_ref).collect())
+            .unwrap_or_default()
+    }
+}
+
+fn as_object<'l>(loaded: &'l Loaded<'_>) -> Option<&'l Object> {
+    match loaded {
+        Loaded::Direct(o) => Some(o),
+        _ => None,
+    }
+}
+
+fn is_widget(dict: &Dict) -> bool {
+    dict.get(b"Subtype".as_slice()).and_then(Object::as_name) == Some(b"Widget")
+}
+
+fn dicts<'l>(before: &'l Loaded<'_>, after: &'l Loaded<'_>, what: &str) -> Result<(&'l Dict, &'l Dict), String> {
+    match (before.dict(), after.dict()) {
+        (Some(old), Some(new)) => Ok((old, new)),
+        (Some(_), None) => Err(format!("{what} is deleted or replaced by a non-dictionary")),
+        _ => Err(format!("{what} changes type")),
+    }
+}
+
+/// Only `allowed` keys may differ between `old` and `new`.
+fn only_keys(old: &Dict, new: &Dict, allowed: &[&[u8]], what: &str) -> Result<(), String> {
+    let changed = old
+        .keys()
+        .chain(new.keys())
+        .find(|k| !allowed.contains(&k.0.as_slice()) && old.get(*k) != new.get(*k));
+    match changed {
+        Some(key) => Err(format!("{what}'s /{} changes", String::from_utf8_lossy(&key.0))),
+        None => Ok(()),
+    }
+}
+
+/// The certification level of the document: the catalog's /Perms /DocMDP signature.
+pub(crate) fn document_certification(doc: &Document<'_>) -> Option<Certification> {
+    let catalog = doc.catalog().ok()?;
+    let perms = doc.resolve_key(&catalog, "Perms").ok()??;
+    let sig = doc.resolve(perms.get("DocMDP")?).ok()?;
+    signature_certification(doc, sig.as_dict()?)
+}
+
+/// The DocMDP level a signature dictionary's /Reference declares, if it certifies.
+pub(crate) fn signature_certification(doc: &Document<'_>, sig: &Dict) -> Option<Certification> {
+    let references = doc.resolve_key(sig, "Reference").ok()??;
+    for reference in references.as_array()?.iter().take(16) {
+        let reference = doc.resolve(reference).ok()?;
+        if reference.get("TransformMethod").and_then(Object::as_name) != Some(b"DocMDP") {
+            continue;
+        }
+        let params = reference.get("TransformParams").and_then(|p| doc.resolve(p).ok());
+        let p = params.as_ref().and_then(|p| p.get("P")).and_then(Object::as_int).unwrap_or(2);
+        return Some(Certification {
+            permissions: u8::try_from(p.clamp(1, 3)).unwrap_or(2),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::object_header_before;
+
+    #[test]
+    fn finds_object_headers_at_line_starts() {
+        let body = b"junk\n12 0 obj\n<<>>";
+        let at = body.windows(4).position(|w| w == b" obj").expect("present");
+        assert_eq!(object_header_before(body, at), Some(12));
+    }
+
+    #[test]
+    fn ignores_obj_inside_a_line() {
+        let body = b"xx 12 0 obj";
+        let at = body.windows(4).position(|w| w == b" obj").expect("present");
+        assert_eq!(object_header_before(body, at), None);
+    }
+}

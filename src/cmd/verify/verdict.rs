@@ -1,0 +1,430 @@
+//! Turns the facts kyso-pdf found about a signature into a verdict: chain validation through
+//! kyso-chain at the proven (or claimed) time, then the ETSI indication, level and reasons.
+
+use std::time::SystemTime;
+
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use kyso_chain::{
+    eku, CertPool, Certificate, ChainError, KeyUsageBit, RevocationMode, RevocationSources, Sha1Policy,
+    ValidatedPath, ValidationPolicy, Warning,
+};
+use kyso_cms::Error as CmsError;
+use kyso_pdf::verify::{
+    CoverageFacts, CryptoFailure, CryptoOutcome, RevocationMaterial, Severity, SignatureFacts, SignatureKind,
+};
+use kyso_verdict::{Coverage, Indication, Level, Reason, SignatureVerdict, SubIndication};
+
+/// What every signature of a run is validated against (built once per run).
+pub(crate) struct Context {
+    /// Trust anchors: installed roots plus `--trust`.
+    pub(crate) anchors: CertPool,
+    /// Installed intermediates.
+    pub(crate) intermediates: CertPool,
+    /// `--at`: validate at this time instead of the signing time.
+    pub(crate) at: Option<DateTime<Utc>>,
+    /// Online revocation fetching (absent with `--offline`).
+    pub(crate) fetcher: Option<kyso_chain::Fetcher>,
+}
+
+/// Vietnam's offset, used for every time shown (the rules want `+07:00`).
+fn vn_time(time: SystemTime) -> String {
+    let utc: DateTime<Utc> = time.into();
+    match FixedOffset::east_opt(7 * 3600) {
+        Some(offset) => utc.with_timezone(&offset).to_rfc3339_opts(SecondsFormat::Secs, false),
+        None => utc.to_rfc3339_opts(SecondsFormat::Secs, true),
+    }
+}
+
+fn vn_chrono(time: DateTime<Utc>) -> String {
+    vn_time(time.into())
+}
+
+/// Accumulates reasons and keeps the worst indication.
+struct Outcome {
+    indication: Indication,
+    sub: Option<SubIndication>,
+    reasons: Vec<Reason>,
+}
+
+impl Outcome {
+    fn new() -> Self {
+        Self {
+            indication: Indication::Passed,
+            sub: None,
+            reasons: Vec::new(),
+        }
+    }
+
+    fn rank(i: Indication) -> u8 {
+        match i {
+            Indication::Passed => 0,
+            Indication::Indeterminate => 1,
+            Indication::Failed => 2,
+        }
+    }
+
+    fn push(&mut self, indication: Indication, sub: Option<SubIndication>, code: &str, message: String) {
+        if Self::rank(indication) > Self::rank(self.indication) {
+            self.indication = indication;
+            self.sub = sub;
+        }
+        self.reasons.push(Reason {
+            code: code.to_owned(),
+            message,
+        });
+    }
+
+    fn note(&mut self, code: &str, message: String) {
+        self.push(Indication::Passed, None, code, message);
+    }
+}
+
+/// Builds the verdict of one signature.
+///
+/// `archive_time` is the time proven by a verified document timestamp covering this
+/// signature (it lifts the level to B-T, and with revocation data to B-LTA).
+pub(crate) fn verdict(
+    facts: &SignatureFacts,
+    dss: &RevocationMaterial,
+    archive_time: Option<SystemTime>,
+    ctx: &Context,
+) -> SignatureVerdict {
+    let mut out = Outcome::new();
+    for finding in &facts.findings {
+        let code = finding.kind.code();
+        match finding.severity {
+            Severity::Fail => out.push(
+                Indication::Failed,
+                Some(SubIndication::FormatFailure),
+                code,
+                finding.message.clone(),
+            ),
+            Severity::Indeterminate => out.push(
+                Indication::Indeterminate,
+                Some(SubIndication::SignedDataNotFound),
+                code,
+                finding.message.clone(),
+            ),
+            Severity::Note => out.note(code, finding.message.clone()),
+        }
+    }
+
+    let mut material = facts.embedded.clone();
+    material.absorb(dss);
+    let (signer_der, claimed) = match &facts.crypto {
+        CryptoOutcome::Unchecked => (None, None),
+        CryptoOutcome::Failed {
+            failure,
+            signer_certificate,
+        } => {
+            crypto_failure(&mut out, failure);
+            (signer_certificate.clone(), None)
+        }
+        CryptoOutcome::Verified {
+            signer_certificate,
+            uses_sha1,
+            claimed_time,
+            ..
+        } => {
+            out.note("integrity-ok", "the signed bytes are intact and the signature verifies".into());
+            if *uses_sha1 {
+                out.note("sha1", "SHA-1 is used (weak; accepted only for old archives)".into());
+            }
+            (Some(signer_certificate.clone()), *claimed_time)
+        }
+    };
+    let pdf_time = facts.pdf_signing_time.as_deref().and_then(kyso_pdf::verify::parse_pdf_date);
+    let claimed = claimed.or(pdf_time);
+
+    let leaf = signer_der.as_deref().and_then(|der| Certificate::from_der(der).ok());
+    let mut pool = CertPool::from_certs(ctx.intermediates.certificates().iter().cloned());
+    for der in &material.certificates {
+        if let Ok(cert) = Certificate::from_der(der) {
+            pool.add(cert);
+        }
+    }
+    let sources = revocation_sources(&material, ctx);
+
+    // The time proven by a timestamp, when its token verifies and its TSA is trusted.
+    let mut proven: Option<SystemTime> = None;
+    if let Some(ts) = &facts.timestamp {
+        match &ts.outcome {
+            Err(e) if facts.kind == SignatureKind::Signature => out.push(
+                Indication::Failed,
+                Some(SubIndication::HashFailure),
+                "timestamp-invalid",
+                format!("the signature timestamp does not verify: {e}"),
+            ),
+            Err(_) => {}
+            Ok(()) => {
+                let tsa = ts.tsa_certificate.as_deref().and_then(|d| Certificate::from_der(d).ok());
+                match tsa.map(|tsa| validate_tsa(&tsa, ts.gen_time, &pool, ctx, &sources)) {
+                    Some(Ok(_)) => proven = Some(ts.gen_time),
+                    Some(Err(e)) if facts.kind == SignatureKind::Signature => out.note(
+                        "timestamp-untrusted",
+                        format!("the signature timestamp's TSA is not trusted: {e}"),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    let validation_time = ctx
+        .at
+        .or_else(|| proven.map(Into::into))
+        .or_else(|| claimed.map(Into::into))
+        .unwrap_or_else(Utc::now);
+    match (&leaf, proven, ctx.at) {
+        (_, _, Some(at)) => out.note("validation-time", format!("validated at {} as requested", vn_chrono(at))),
+        (_, Some(t), None) => out.note(
+            "validation-time",
+            format!("validated at the time proven by the timestamp, {}", vn_time(t)),
+        ),
+        (_, None, None) if claimed.is_some() => out.note(
+            "validation-time-claimed",
+            format!(
+                "no trusted timestamp: validated at the signing time the signer claims, {} (unproven)",
+                vn_chrono(validation_time)
+            ),
+        ),
+        _ => out.note(
+            "validation-time-now",
+            "no signing time at all: validated at the current time".into(),
+        ),
+    }
+
+    let mut path = None;
+    if let Some(leaf) = &leaf {
+        if matches!(facts.crypto, CryptoOutcome::Verified { .. }) {
+            let result = if facts.kind == SignatureKind::DocumentTimestamp {
+                validate_tsa(leaf, validation_time.into(), &pool, ctx, &sources)
+            } else {
+                validate_signer(leaf, validation_time, &pool, ctx, &sources)
+            };
+            match result {
+                Ok(p) => {
+                    for warning in p.warnings() {
+                        out.note("chain-warning", warning_text(warning));
+                    }
+                    path = Some(p);
+                }
+                Err(e) => chain_failure(&mut out, &e),
+            }
+        }
+    }
+
+    let level = level(facts, &material, proven.is_some(), archive_time.is_some());
+    let coverage = coverage(facts);
+    let (signer, organization, issuer, not_before, not_after) = match &leaf {
+        Some(cert) => (
+            Some(cert.subject()),
+            organization(cert),
+            Some(path.as_ref().and_then(|p| p.certificates().get(1).map(Certificate::subject)).unwrap_or_else(|| cert.issuer())),
+            Some(vn_chrono(cert.not_before())),
+            Some(vn_chrono(cert.not_after())),
+        ),
+        None => (facts.name.clone(), None, None, None, None),
+    };
+    SignatureVerdict {
+        id: facts.field_name.clone(),
+        kind: match facts.kind {
+            SignatureKind::Signature => "signature".into(),
+            SignatureKind::DocumentTimestamp => "document-timestamp".into(),
+        },
+        indication: out.indication,
+        sub_indication: out.sub,
+        level,
+        signer,
+        organization,
+        issuer,
+        certificate_not_before: not_before,
+        certificate_not_after: not_after,
+        signing_time: claimed.map(vn_time),
+        timestamp: facts.timestamp.as_ref().filter(|t| t.outcome.is_ok()).map(|t| vn_time(t.gen_time)),
+        format: facts.sub_filter.clone().unwrap_or_else(|| "-".into()),
+        coverage,
+        reasons: sorted(out.reasons),
+    }
+}
+
+/// Failures and indeterminate reasons first, notes after.
+fn sorted(mut reasons: Vec<Reason>) -> Vec<Reason> {
+    let is_note = |r: &Reason| {
+        matches!(
+            r.code.as_str(),
+            "integrity-ok"
+                | "sha1"
+                | "validation-time"
+                | "validation-time-claimed"
+                | "validation-time-now"
+                | "chain-warning"
+                | "allowed-changes-after-signing"
+                | "legacy-format"
+                | "timestamp-untrusted"
+                | "chain-ok"
+        )
+    };
+    reasons.sort_by_key(|r| is_note(r));
+    reasons
+}
+
+fn crypto_failure(out: &mut Outcome, failure: &CryptoFailure) {
+    let message = failure.to_string();
+    let (indication, sub, code) = match failure {
+        CryptoFailure::Cms(CmsError::DigestMismatch) | CryptoFailure::Sha1ContentMismatch => {
+            (Indication::Failed, SubIndication::HashFailure, "digest-mismatch")
+        }
+        CryptoFailure::Cms(CmsError::BadSignature) => (Indication::Failed, SubIndication::SigCryptoFailure, "bad-signature"),
+        CryptoFailure::Cms(CmsError::SigningCertificateMismatch) => (
+            Indication::Failed,
+            SubIndication::SigCryptoFailure,
+            "signing-certificate-mismatch",
+        ),
+        CryptoFailure::Cms(CmsError::SignerCertificateNotFound) => (
+            Indication::Indeterminate,
+            SubIndication::NoSigningCertificateFound,
+            "signer-certificate-not-found",
+        ),
+        CryptoFailure::Cms(CmsError::UnsupportedAlgorithm { .. }) => (
+            Indication::Indeterminate,
+            SubIndication::CryptoConstraintsFailure,
+            "unsupported-algorithm",
+        ),
+        f if !f.is_certain() => (Indication::Indeterminate, SubIndication::SignedDataNotFound, "unsupported"),
+        _ => (Indication::Failed, SubIndication::FormatFailure, "cms-invalid"),
+    };
+    out.push(indication, Some(sub), code, message);
+}
+
+fn chain_failure(out: &mut Outcome, e: &ChainError) {
+    let (indication, sub) = match e {
+        ChainError::UnknownIssuer { .. } => (Indication::Indeterminate, SubIndication::NoCertificateChainFound),
+        ChainError::Expired { .. } => (Indication::Indeterminate, SubIndication::OutOfBoundsNoPoe),
+        ChainError::NotYetValid { .. } => (Indication::Indeterminate, SubIndication::NotYetValid),
+        ChainError::Revoked { .. } => (Indication::Indeterminate, SubIndication::RevokedNoPoe),
+        ChainError::RevocationUnknown { .. } => (Indication::Indeterminate, SubIndication::TryLater),
+        ChainError::UnsupportedAlgorithm { .. } | ChainError::WeakKey { .. } | ChainError::Sha1Rejected { .. } => {
+            (Indication::Indeterminate, SubIndication::CryptoConstraintsFailure)
+        }
+        ChainError::MissingKeyUsage { .. } | ChainError::EkuNotAllowed { .. } | ChainError::PolicyViolation { .. } => {
+            (Indication::Indeterminate, SubIndication::ChainConstraintsFailure)
+        }
+        _ => (Indication::Indeterminate, SubIndication::CertificateChainGeneralFailure),
+    };
+    out.push(indication, Some(sub), &format!("chain-{}", e.code()), format!("certificate chain: {e}"));
+}
+
+fn warning_text(warning: &Warning) -> String {
+    match warning {
+        Warning::Sha1Signature { subject } => format!("{subject} is signed with SHA-1"),
+        Warning::RevocationUnknown { subject, why } => {
+            format!("the revocation status of {subject} could not be checked: {why}")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+fn revocation_sources(material: &RevocationMaterial, ctx: &Context) -> RevocationSources {
+    let mut sources = RevocationSources::new();
+    for crl in &material.crls {
+        let _ = sources.add_crl_der(crl);
+    }
+    for ocsp in &material.ocsp_responses {
+        let _ = sources.add_ocsp_der(ocsp);
+    }
+    if let Some(fetcher) = &ctx.fetcher {
+        sources.set_online(fetcher.clone());
+    }
+    sources
+}
+
+fn base_policy(ctx: &Context, time: DateTime<Utc>) -> ValidationPolicy {
+    let mut policy = ValidationPolicy::new(CertPool::from_certs(ctx.anchors.certificates().iter().cloned()), time);
+    policy.revocation = RevocationMode::SoftFail;
+    policy.sha1 = Sha1Policy::Warn;
+    policy
+}
+
+fn validate_signer(
+    leaf: &Certificate,
+    time: DateTime<Utc>,
+    pool: &CertPool,
+    ctx: &Context,
+    sources: &RevocationSources,
+) -> Result<ValidatedPath, ChainError> {
+    let mut policy = base_policy(ctx, time);
+    policy.required_key_usages = vec![KeyUsageBit::DigitalSignature, KeyUsageBit::ContentCommitment];
+    policy.key_usage_any_of = true;
+    kyso_chain::validate(leaf, pool, &policy, sources)
+}
+
+fn validate_tsa(
+    tsa: &Certificate,
+    time: SystemTime,
+    pool: &CertPool,
+    ctx: &Context,
+    sources: &RevocationSources,
+) -> Result<ValidatedPath, ChainError> {
+    let mut policy = base_policy(ctx, time.into());
+    policy.required_ekus = vec![eku::TIME_STAMPING];
+    kyso_chain::validate(tsa, pool, &policy, sources)
+}
+
+fn level(facts: &SignatureFacts, material: &RevocationMaterial, proven: bool, archived: bool) -> Level {
+    if facts.kind == SignatureKind::DocumentTimestamp {
+        return Level::None;
+    }
+    let baseline = facts.sub_filter.as_deref() == Some("ETSI.CAdES.detached")
+        && matches!(facts.crypto, CryptoOutcome::Verified { binds_certificate: true, .. });
+    if !baseline {
+        return Level::None;
+    }
+    match (proven || archived, material.has_revocation_data(), archived) {
+        (false, _, _) => Level::BB,
+        (true, false, _) => Level::BT,
+        (true, true, false) => Level::BLt,
+        (true, true, true) => Level::BLta,
+    }
+}
+
+fn coverage(facts: &SignatureFacts) -> Coverage {
+    let failing = facts.findings.iter().any(|f| f.severity == Severity::Fail);
+    match facts.coverage {
+        _ if failing => Coverage::Partial,
+        CoverageFacts::EntireFile => Coverage::EntireFile,
+        CoverageFacts::Revision(_) => Coverage::EntireRevision,
+        CoverageFacts::NonStandard => Coverage::Partial,
+    }
+}
+
+/// O and OU of the subject: the unit managing the certificate.
+fn organization(cert: &Certificate) -> Option<String> {
+    const O: &str = "2.5.4.10";
+    const OU: &str = "2.5.4.11";
+    let mut parts = Vec::new();
+    for rdn in cert.x509().tbs_certificate.subject.0.iter() {
+        for atv in rdn.0.iter() {
+            let oid = atv.oid.to_string();
+            if oid == O || oid == OU {
+                parts.push(attribute_text(&atv.value));
+            }
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+fn attribute_text(value: &der::Any) -> String {
+    let bytes = value.value();
+    if der::Tagged::tag(value) == der::Tag::BmpString {
+        let units: Vec<u16> = bytes
+            .chunks_exact(2)
+            .filter_map(|c| match c {
+                [hi, lo] => Some(u16::from_be_bytes([*hi, *lo])),
+                _ => None,
+            })
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    String::from_utf8_lossy(bytes).into_owned()
+}
