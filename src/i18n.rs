@@ -41,7 +41,7 @@ messages! {
     ReasonNotYetValid => "The certificate is not yet valid: {subject} (valid from {not_before})", "Chứng thư số chưa có hiệu lực: {subject} (có hiệu lực từ {not_before})";
     ReasonBadSignature => "The issuer's signature on the certificate is invalid: {subject}", "Chữ ký của tổ chức cấp trên chứng thư số không hợp lệ: {subject}";
     ReasonUnsupportedAlgorithm => "Unsupported or refused algorithm {oid} in {subject}", "Thuật toán {oid} không được hỗ trợ hoặc bị từ chối trong {subject}";
-    ReasonWeakKey => "The key of {subject} is too weak ({bits} bits)", "Khóa của {subject} quá yếu ({bits} bit)";
+    ReasonKeyTooWeak => "The key of {subject} is too weak ({bits} bits)", "Khóa của {subject} quá yếu ({bits} bit)";
     ReasonSha1Rejected => "SHA-1 signature on {subject} is not accepted", "Chữ ký SHA-1 trên {subject} không được chấp nhận";
     ReasonNotACa => "The issuer {subject} is not a certification authority", "Tổ chức cấp {subject} không phải là tổ chức chứng thực";
     ReasonPathLenExceeded => "The path length limit set by {subject} is exceeded", "Vượt quá giới hạn độ dài đường dẫn do {subject} đặt ra";

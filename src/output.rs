@@ -6,17 +6,32 @@ use std::path::Path;
 
 use anyhow::Context;
 
+/// One piece of an output: bytes in memory, or a whole file streamed from disk (so a 1 GB
+/// input is copied through a small buffer instead of through a memory map, whose touched
+/// pages would count as resident memory).
+pub(crate) enum Part<'a> {
+    Bytes(&'a [u8]),
+    File(&'a Path),
+}
+
 /// Writes the concatenation of `parts` to `target` atomically.
 ///
 /// Without `overwrite`, an existing `target` is left alone and an error returned (the rename is
 /// a no-clobber link, so a file appearing meanwhile is not overwritten either).
-pub(crate) fn write_atomically(target: &Path, parts: &[&[u8]], overwrite: bool) -> anyhow::Result<()> {
+pub(crate) fn write_atomically(
+    target: &Path,
+    parts: &[Part<'_>],
+    overwrite: bool,
+) -> anyhow::Result<()> {
     let dir = match target.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
     if !overwrite && target.exists() {
-        anyhow::bail!("{}: already exists (use --force to overwrite)", target.display());
+        anyhow::bail!(
+            "{}: already exists (use --force to overwrite)",
+            target.display()
+        );
     }
     let mut temp = tempfile::Builder::new()
         .prefix(".kyso-")
@@ -24,8 +39,17 @@ pub(crate) fn write_atomically(target: &Path, parts: &[&[u8]], overwrite: bool) 
         .tempfile_in(dir)
         .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
     for part in parts {
-        temp.write_all(part)
-            .with_context(|| format!("{}: write failed", temp.path().display()))?;
+        match part {
+            Part::Bytes(bytes) => temp
+                .write_all(bytes)
+                .with_context(|| format!("{}: write failed", temp.path().display()))?,
+            Part::File(path) => {
+                let mut file = std::fs::File::open(path)
+                    .with_context(|| format!("{}: cannot open", path.display()))?;
+                std::io::copy(&mut file, temp.as_file_mut())
+                    .with_context(|| format!("{}: copy failed", temp.path().display()))?;
+            }
+        }
     }
     // A temporary file is created private (0600); a signed document is an ordinary file.
     #[cfg(unix)]
@@ -45,22 +69,27 @@ pub(crate) fn write_atomically(target: &Path, parts: &[&[u8]], overwrite: bool) 
     };
     result.map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!("{}: already exists (use --force to overwrite)", target.display())
+            anyhow::anyhow!(
+                "{}: already exists (use --force to overwrite)",
+                target.display()
+            )
         } else {
-            anyhow::Error::new(e.error).context(format!("{}: cannot rename into place", target.display()))
+            anyhow::Error::new(e.error)
+                .context(format!("{}: cannot rename into place", target.display()))
         }
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::write_atomically;
+    use super::{write_atomically, Part};
 
     #[test]
     fn writes_all_parts_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().expect("temp dir");
         let target = dir.path().join("out.pdf");
-        write_atomically(&target, &[b"abc", b"def"], false).expect("write");
+        write_atomically(&target, &[Part::Bytes(b"abc"), Part::Bytes(b"def")], false)
+            .expect("write");
         assert_eq!(std::fs::read(&target).expect("read"), b"abcdef");
         let names: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
         assert_eq!(names.len(), 1, "a temporary file was left behind");
@@ -71,10 +100,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let target = dir.path().join("out.pdf");
         std::fs::write(&target, b"precious").expect("write");
-        let err = write_atomically(&target, &[b"new"], false).expect_err("must refuse");
+        let err =
+            write_atomically(&target, &[Part::Bytes(b"new")], false).expect_err("must refuse");
         assert!(err.to_string().contains("already exists"));
         assert_eq!(std::fs::read(&target).expect("read"), b"precious");
-        write_atomically(&target, &[b"new"], true).expect("overwrite allowed");
+        write_atomically(&target, &[Part::Bytes(b"new")], true).expect("overwrite allowed");
         assert_eq!(std::fs::read(&target).expect("read"), b"new");
     }
 }

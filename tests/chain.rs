@@ -427,3 +427,18 @@ fn limbo_docsign_suite_passes_with_nothing_wrongly_accepted() {
     };
     assert!(passed * 100 >= (passed + failed) * 99, "{last}");
 }
+
+#[test]
+fn chain_validate_purpose_tsa_accepts_only_a_critical_timestamping_eku() {
+    let dir = Dir::new("chain-tsa");
+    let tsa = validate(&dir, "tsa.pem", &["--purpose", "tsa"]);
+    assert_eq!(
+        tsa.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&tsa.stdout)
+    );
+    let signer = validate(&dir, "leaf.pem", &["--purpose", "tsa", "--json"]);
+    assert_eq!(signer.status.code(), Some(1));
+    assert_eq!(json(&signer)["code"], "eku-not-allowed");
+}

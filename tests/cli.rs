@@ -6,7 +6,11 @@ use crate::util::{repo_root, Dir};
 fn man_pages_are_up_to_date() {
     let dir = Dir::new("man");
     let generated = dir.join("man");
-    dir.kyso().arg("generate").arg("man").arg(&generated).stdout();
+    dir.kyso()
+        .arg("generate")
+        .arg("man")
+        .arg(&generated)
+        .stdout();
     let committed = repo_root().join("man");
     let mut names: Vec<_> = std::fs::read_dir(&generated)
         .expect("read generated man dir")
@@ -36,8 +40,14 @@ fn man_pages_are_up_to_date() {
 #[test]
 fn help_first_lines_have_no_trailing_period() {
     let help = Dir::new("help").kyso().arg("--help").stdout();
-    for line in help.lines().filter(|l| l.starts_with("  ") && !l.trim().is_empty()) {
-        assert!(!line.trim_end().ends_with('.'), "help line ends with a period: {line:?}");
+    for line in help
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.trim().is_empty())
+    {
+        assert!(
+            !line.trim_end().ends_with('.'),
+            "help line ends with a period: {line:?}"
+        );
     }
 }
 
@@ -60,6 +70,10 @@ fn every_subcommand_has_an_example() {
         &["trust", "list"],
     ] {
         let help = dir.kyso().args(sub).arg("--help").stdout();
-        assert!(help.contains("kyso "), "`kyso {}` has no example in its help", sub.join(" "));
+        assert!(
+            help.contains("kyso "),
+            "`kyso {}` has no example in its help",
+            sub.join(" ")
+        );
     }
 }

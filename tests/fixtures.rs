@@ -75,7 +75,10 @@ pub fn softhsm_token(dir: &Dir) -> Option<Token> {
             .map(|v| PathBuf::from(v.trim().trim_matches('\'').trim_matches('"')))
             .unwrap_or_else(|| panic!("softhsm-setup.sh did not print {var}: {text}"))
     };
-    Some(Token { conf: value("SOFTHSM2_CONF"), module: value("KYSO_PKCS11_MODULE") })
+    Some(Token {
+        conf: value("SOFTHSM2_CONF"),
+        module: value("KYSO_PKCS11_MODULE"),
+    })
 }
 
 /// OpenSC's PKCS#11 spy module, which logs every call of the module it wraps.

@@ -43,7 +43,13 @@ pub fn require_peers() -> bool {
 pub fn pyhanko_validate(pdf: &Path, trust_root: &Path) -> Vec<String> {
     let pyhanko = pyhanko().expect("pyhanko available");
     let out = Command::new(pyhanko)
-        .args(["sign", "validate", "--no-revocation-check", "--trust-replace", "--trust"])
+        .args([
+            "sign",
+            "validate",
+            "--no-revocation-check",
+            "--trust-replace",
+            "--trust",
+        ])
         .arg(trust_root)
         .arg(pdf)
         .output()
@@ -61,7 +67,11 @@ pub fn pyhanko_validate(pdf: &Path, trust_root: &Path) -> Vec<String> {
 /// Asserts pyHanko judges every signature intact and trusted, and returns how many there were.
 pub fn assert_pyhanko_valid(pdf: &Path, trust_root: &Path) -> usize {
     let lines = pyhanko_validate(pdf, trust_root);
-    assert!(!lines.is_empty(), "pyHanko found no signature in {}", pdf.display());
+    assert!(
+        !lines.is_empty(),
+        "pyHanko found no signature in {}",
+        pdf.display()
+    );
     for line in &lines {
         assert!(
             line.contains(":INTACT:TRUSTED"),
@@ -83,7 +93,16 @@ pub fn nss_db(dir: &Path, root: &Path) -> PathBuf {
         .expect("run certutil -N");
     assert!(status.success(), "certutil -N failed");
     let status = Command::new("certutil")
-        .args(["-A", "-n", "kyso-test-root", "-t", "CT,C,C", "-d", &spec, "-i"])
+        .args([
+            "-A",
+            "-n",
+            "kyso-test-root",
+            "-t",
+            "CT,C,C",
+            "-d",
+            &spec,
+            "-i",
+        ])
         .arg(root)
         .status()
         .expect("run certutil -A");
@@ -100,19 +119,41 @@ pub fn assert_pdfsig_valid(pdf: &Path, nss: &Path) -> usize {
         .output()
         .expect("run pdfsig");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let valid = text.matches("Signature Validation: Signature is Valid.").count();
-    let trusted = text.matches("Certificate Validation: Certificate is Trusted.").count();
+    let valid = text
+        .matches("Signature Validation: Signature is Valid.")
+        .count();
+    let trusted = text
+        .matches("Certificate Validation: Certificate is Trusted.")
+        .count();
     let signatures = text.matches("Signature #").count();
-    assert!(signatures > 0, "pdfsig found no signature in {}:\n{text}", pdf.display());
-    assert_eq!(valid, signatures, "pdfsig: not every signature valid in {}:\n{text}", pdf.display());
-    assert_eq!(trusted, signatures, "pdfsig: not every certificate trusted in {}:\n{text}", pdf.display());
+    assert!(
+        signatures > 0,
+        "pdfsig found no signature in {}:\n{text}",
+        pdf.display()
+    );
+    assert_eq!(
+        valid,
+        signatures,
+        "pdfsig: not every signature valid in {}:\n{text}",
+        pdf.display()
+    );
+    assert_eq!(
+        trusted,
+        signatures,
+        "pdfsig: not every certificate trusted in {}:\n{text}",
+        pdf.display()
+    );
     signatures
 }
 
 /// `qpdf --check` finds no error (exit 0; 3 means warnings only, also accepted by qpdf's docs
 /// as a readable file, but kyso's output must not cause warnings either).
 pub fn assert_qpdf_clean(pdf: &Path) {
-    let out = Command::new("qpdf").arg("--check").arg(pdf).output().expect("run qpdf");
+    let out = Command::new("qpdf")
+        .arg("--check")
+        .arg(pdf)
+        .output()
+        .expect("run qpdf");
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -127,14 +168,37 @@ pub fn assert_qpdf_clean(pdf: &Path) {
 pub fn assert_prefix(input: &Path, output: &Path) {
     let a = std::fs::read(input).expect("read input");
     let b = std::fs::read(output).expect("read output");
-    assert!(b.len() > a.len(), "{} is not longer than its input", output.display());
-    assert!(b.starts_with(&a), "{} does not start with its input's bytes", output.display());
+    assert!(
+        b.len() > a.len(),
+        "{} is not longer than its input",
+        output.display()
+    );
+    assert!(
+        b.starts_with(&a),
+        "{} does not start with its input's bytes",
+        output.display()
+    );
 }
 
 /// pyHanko adds a signature (PEM key, unencrypted) to `input`, writing `output`.
-pub fn pyhanko_sign(input: &Path, output: &Path, key: &Path, cert: &Path, chain: &Path, field: &str) {
+pub fn pyhanko_sign(
+    input: &Path,
+    output: &Path,
+    key: &Path,
+    cert: &Path,
+    chain: &Path,
+    field: &str,
+) {
     let out = Command::new(pyhanko().expect("pyhanko available"))
-        .args(["sign", "addsig", "--field", field, "pemder", "--no-pass", "--key"])
+        .args([
+            "sign",
+            "addsig",
+            "--field",
+            field,
+            "pemder",
+            "--no-pass",
+            "--key",
+        ])
         .arg(key)
         .arg("--cert")
         .arg(cert)

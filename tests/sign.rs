@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::fixtures::{pki, pkcs11_spy, sample, softhsm_token, Token};
+use crate::fixtures::{pkcs11_spy, pki, sample, softhsm_token, Token};
 use crate::peers::{
     assert_pdfsig_valid, assert_prefix, assert_pyhanko_valid, assert_qpdf_clean, input_kinds,
     nss_db, pyhanko_sign, require_peers,
@@ -28,7 +28,8 @@ impl KeySource {
         match self {
             Self::P12 => {
                 cmd.arg("--p12").arg(pki.path("rsa2048.p12"));
-                cmd.args(["--pass-env", "KYSO_TEST_PASS"]).env("KYSO_TEST_PASS", PASS);
+                cmd.args(["--pass-env", "KYSO_TEST_PASS"])
+                    .env("KYSO_TEST_PASS", PASS);
             }
             Self::Pem => {
                 cmd.arg("--key").arg(pki.path("ecp256.key.pem"));
@@ -36,7 +37,11 @@ impl KeySource {
                 cmd.arg("--chain").arg(pki.chain());
             }
             Self::TokenRsa(token) | Self::TokenEc(token) => {
-                let label = if matches!(self, Self::TokenRsa(_)) { "rsa2048" } else { "ecp256" };
+                let label = if matches!(self, Self::TokenRsa(_)) {
+                    "rsa2048"
+                } else {
+                    "ecp256"
+                };
                 cmd.arg("--pkcs11").arg(&token.module);
                 cmd.env("SOFTHSM2_CONF", &token.conf);
                 cmd.args(["--key-label", label, "--pin-env", "KYSO_TEST_PIN"]);
@@ -83,11 +88,19 @@ fn interop_matrix(name: &str, source: impl FnOnce(&Dir) -> Option<KeySource>) {
         let before = std::fs::read(input).expect("read input");
         let output = dir.join(&format!("{kind}.signed.pdf"));
         kyso_sign(&dir, &source, input, &output, &[]);
-        assert_eq!(std::fs::read(input).expect("read input"), before, "{kind}: input modified");
+        assert_eq!(
+            std::fs::read(input).expect("read input"),
+            before,
+            "{kind}: input modified"
+        );
         assert_prefix(input, &output);
         assert_qpdf_clean(&output);
         let expected = if *kind == "signed-by-pyhanko" { 2 } else { 1 };
-        assert_eq!(assert_pyhanko_valid(&output, &pki.root()), expected, "{kind}");
+        assert_eq!(
+            assert_pyhanko_valid(&output, &pki.root()),
+            expected,
+            "{kind}"
+        );
         assert_eq!(assert_pdfsig_valid(&output, &nss), expected, "{kind}");
     }
 
@@ -118,12 +131,16 @@ fn interop_pem_ec_key_every_input_kind() {
 
 #[test]
 fn interop_softhsm_rsa_key_every_input_kind() {
-    interop_matrix("interop-hsm-rsa", |dir| softhsm_token(dir).map(KeySource::TokenRsa));
+    interop_matrix("interop-hsm-rsa", |dir| {
+        softhsm_token(dir).map(KeySource::TokenRsa)
+    });
 }
 
 #[test]
 fn interop_softhsm_ec_key_every_input_kind() {
-    interop_matrix("interop-hsm-ec", |dir| softhsm_token(dir).map(KeySource::TokenEc));
+    interop_matrix("interop-hsm-ec", |dir| {
+        softhsm_token(dir).map(KeySource::TokenEc)
+    });
 }
 
 #[test]
@@ -133,10 +150,20 @@ fn adbe_pkcs7_subfilter_for_old_verifiers() {
     }
     let dir = Dir::new("adbe");
     let output = dir.join("out.pdf");
-    kyso_sign(&dir, &KeySource::P12, &sample("cong-van.pdf"), &output, &["--subfilter", "adbe.pkcs7.detached"]);
+    kyso_sign(
+        &dir,
+        &KeySource::P12,
+        &sample("cong-van.pdf"),
+        &output,
+        &["--subfilter", "adbe.pkcs7.detached"],
+    );
     let nss = nss_db(dir.path(), &pki().root());
     assert_eq!(assert_pdfsig_valid(&output, &nss), 1);
-    let text = Command::new("pdfsig").arg(&output).output().expect("pdfsig").stdout;
+    let text = Command::new("pdfsig")
+        .arg(&output)
+        .output()
+        .expect("pdfsig")
+        .stdout;
     assert!(String::from_utf8_lossy(&text).contains("adbe.pkcs7.detached"));
     assert_eq!(assert_pyhanko_valid(&output, &pki().root()), 1);
 }
@@ -148,16 +175,32 @@ fn certification_signature_is_recognised_by_pyhanko() {
     }
     let dir = Dir::new("certify");
     let output = dir.join("out.pdf");
-    kyso_sign(&dir, &KeySource::P12, &sample("cong-van.pdf"), &output, &["--certify", "2"]);
+    kyso_sign(
+        &dir,
+        &KeySource::P12,
+        &sample("cong-van.pdf"),
+        &output,
+        &["--certify", "2"],
+    );
     assert_qpdf_clean(&output);
     let pretty = Command::new(crate::peers::pyhanko().expect("pyhanko"))
-        .args(["sign", "validate", "--pretty-print", "--no-revocation-check", "--trust-replace", "--trust"])
+        .args([
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--no-revocation-check",
+            "--trust-replace",
+            "--trust",
+        ])
         .arg(pki().root())
         .arg(&output)
         .output()
         .expect("pyhanko");
     let text = String::from_utf8_lossy(&pretty.stdout);
-    assert!(text.to_lowercase().contains("certif"), "pyHanko does not see a certification signature:\n{text}");
+    assert!(
+        text.to_lowercase().contains("certif"),
+        "pyHanko does not see a certification signature:\n{text}"
+    );
 }
 
 #[test]
@@ -172,17 +215,43 @@ fn visible_signature_shows_vietnamese_text_in_an_embedded_font() {
         &KeySource::P12,
         &sample("cong-van.pdf"),
         &output,
-        &["--page", "-1", "--rect", "330,210,560,290", "--text", "Người ký: Trần Thị Bình", "--text", "Cơ quan: Ủy ban nhân dân tỉnh Hà Tĩnh"],
+        &[
+            "--page",
+            "-1",
+            "--rect",
+            "330,210,560,290",
+            "--text",
+            "Người ký: Trần Thị Bình",
+            "--text",
+            "Cơ quan: Ủy ban nhân dân tỉnh Hà Tĩnh",
+        ],
     );
-    let text = Command::new("pdftotext").arg(&output).arg("-").output().expect("pdftotext").stdout;
+    let text = Command::new("pdftotext")
+        .arg(&output)
+        .arg("-")
+        .output()
+        .expect("pdftotext")
+        .stdout;
     let text = String::from_utf8_lossy(&text);
-    assert!(text.contains("Người ký: Trần Thị Bình"), "text not extractable:\n{text}");
-    assert!(text.contains("Ủy ban nhân dân tỉnh Hà Tĩnh"), "text not extractable:\n{text}");
-    let fonts = Command::new("pdffonts").arg(&output).output().expect("pdffonts").stdout;
+    assert!(
+        text.contains("Người ký: Trần Thị Bình"),
+        "text not extractable:\n{text}"
+    );
+    assert!(
+        text.contains("Ủy ban nhân dân tỉnh Hà Tĩnh"),
+        "text not extractable:\n{text}"
+    );
+    let fonts = Command::new("pdffonts")
+        .arg(&output)
+        .output()
+        .expect("pdffonts")
+        .stdout;
     let fonts = String::from_utf8_lossy(&fonts);
-    let embedded_subset = fonts
-        .lines()
-        .any(|l| l.contains("CID TrueType") && l.contains('+') && l.split_whitespace().filter(|w| *w == "yes").count() >= 2);
+    let embedded_subset = fonts.lines().any(|l| {
+        l.contains("CID TrueType")
+            && l.contains('+')
+            && l.split_whitespace().filter(|w| *w == "yes").count() >= 2
+    });
     assert!(embedded_subset, "no embedded subset font:\n{fonts}");
     render_artefact(&output, "visible-signature");
 }
@@ -192,13 +261,28 @@ fn visible_signature_with_image_keeps_its_transparency() {
     if !require_tool("pdftoppm") {
         return;
     }
-    let Some(image) = crate::util::require_path(&crate::util::shared_dir().join("corpora/vn-docs/sig-blue.png")) else {
+    let Some(image) =
+        crate::util::require_path(&crate::util::shared_dir().join("corpora/vn-docs/sig-blue.png"))
+    else {
         return;
     };
     let dir = Dir::new("visible-image");
     let output = dir.join("out.pdf");
     let image = image.to_string_lossy().into_owned();
-    kyso_sign(&dir, &KeySource::P12, &sample("cong-van.pdf"), &output, &["--page", "1", "--rect", "330,210,560,290", "--image", &image]);
+    kyso_sign(
+        &dir,
+        &KeySource::P12,
+        &sample("cong-van.pdf"),
+        &output,
+        &[
+            "--page",
+            "1",
+            "--rect",
+            "330,210,560,290",
+            "--image",
+            &image,
+        ],
+    );
     let png = render_artefact(&output, "visible-image");
     assert!(png.exists());
 }
@@ -221,7 +305,9 @@ fn render_artefact(pdf: &Path, name: &str) -> PathBuf {
 #[test]
 fn batch_of_50_documents_logs_in_to_the_token_once() {
     let dir = Dir::new("batch-login");
-    let Some(token) = softhsm_token(&dir) else { return };
+    let Some(token) = softhsm_token(&dir) else {
+        return;
+    };
     let Some(spy) = pkcs11_spy() else {
         assert!(!crate::util::in_ci(), "pkcs11-spy.so missing in CI");
         eprintln!("SKIP: OpenSC's pkcs11-spy.so not found");
@@ -245,15 +331,28 @@ fn batch_of_50_documents_logs_in_to_the_token_once() {
         .env("PKCS11SPY", &token.module)
         .env("PKCS11SPY_OUTPUT", &log)
         .env("SOFTHSM2_CONF", &token.conf)
-        .args(["--key-label", "rsa2048", "--pin-env", "KYSO_TEST_PIN", "--json"])
+        .args([
+            "--key-label",
+            "rsa2048",
+            "--pin-env",
+            "KYSO_TEST_PIN",
+            "--json",
+        ])
         .env("KYSO_TEST_PIN", PIN)
         .stdout();
-    assert_eq!(out.lines().filter(|l| l.contains("\"signed\"")).count(), 50, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains("\"signed\"")).count(),
+        50,
+        "{out}"
+    );
     let log = std::fs::read_to_string(&log).expect("spy log");
     let logins = log.lines().filter(|l| l.contains("C_Login")).count();
     assert_eq!(logins, 1, "expected exactly one C_Login for the batch");
     let signs = log.lines().filter(|l| l.contains("C_Sign")).count();
-    assert!(signs >= 50, "expected at least 50 C_Sign calls, saw {signs}");
+    assert!(
+        signs >= 50,
+        "expected at least 50 C_Sign calls, saw {signs}"
+    );
 }
 
 #[test]
@@ -267,14 +366,26 @@ fn batch_goes_on_past_bad_files_and_exits_1() {
     std::fs::write(inputs.join("c-truncated.pdf"), &good[..good.len() / 2]).expect("write");
     std::fs::copy(sample("quyet-dinh.pdf"), inputs.join("d-good.pdf")).expect("copy");
     let mut cmd = dir.kyso();
-    cmd.arg("sign").arg(&inputs).arg("--out-dir").arg(dir.join("out"));
+    cmd.arg("sign")
+        .arg(&inputs)
+        .arg("--out-dir")
+        .arg(dir.join("out"));
     KeySource::P12.apply(&mut cmd);
     let out = cmd.assert_code(1);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let errors: Vec<&str> = stdout.lines().filter(|l| l.starts_with("error: ")).collect();
+    let errors: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .collect();
     assert_eq!(errors.len(), 2, "{stdout}");
-    assert!(errors.iter().any(|l| l.contains("b-not-a-pdf.pdf")), "{stdout}");
-    assert!(errors.iter().any(|l| l.contains("c-truncated.pdf")), "{stdout}");
+    assert!(
+        errors.iter().any(|l| l.contains("b-not-a-pdf.pdf")),
+        "{stdout}"
+    );
+    assert!(
+        errors.iter().any(|l| l.contains("c-truncated.pdf")),
+        "{stdout}"
+    );
     assert!(dir.join("out/a-good.pdf").exists());
     assert!(dir.join("out/d-good.pdf").exists());
     assert!(!dir.join("out/b-not-a-pdf.pdf").exists());
@@ -295,13 +406,21 @@ fn every_truncation_of_a_pdf_gives_an_error_never_a_panic() {
         cmd_args.push(dir.create_bytes(&format!("in/cut-{cut:05}.pdf"), &good[..cut]));
     }
     let mut cmd = dir.kyso();
-    cmd.arg("sign").arg(dir.join("in")).arg("--out-dir").arg(dir.join("out")).arg("--json");
+    cmd.arg("sign")
+        .arg(dir.join("in"))
+        .arg("--out-dir")
+        .arg(dir.join("out"))
+        .arg("--json");
     KeySource::P12.apply(&mut cmd);
     let out = cmd.output();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "kyso panicked:\n{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout.lines().count(), cmd_args.len(), "one result line per file:\n{stdout}");
+    assert_eq!(
+        stdout.lines().count(),
+        cmd_args.len(),
+        "one result line per file:\n{stdout}"
+    );
     for line in stdout.lines() {
         let value: serde_json::Value = serde_json::from_str(line).expect("JSON line");
         if value["status"] == "error" {
@@ -326,11 +445,17 @@ fn encrypted_input_is_refused_with_a_clear_error() {
         .expect("qpdf");
     assert!(status.success());
     let mut cmd = dir.kyso();
-    cmd.arg("sign").arg(&encrypted).arg("-o").arg(dir.join("out.pdf"));
+    cmd.arg("sign")
+        .arg(&encrypted)
+        .arg("-o")
+        .arg(dir.join("out.pdf"));
     KeySource::P12.apply(&mut cmd);
     let out = cmd.assert_code(1);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("encrypted.pdf") && stdout.to_lowercase().contains("encrypt"), "{stdout}");
+    assert!(
+        stdout.contains("encrypted.pdf") && stdout.to_lowercase().contains("encrypt"),
+        "{stdout}"
+    );
     assert!(!dir.join("out.pdf").exists());
 }
 
@@ -339,14 +464,21 @@ fn existing_output_is_kept_without_force() {
     let dir = Dir::new("no-clobber");
     let output = dir.create_bytes("out.pdf", b"precious");
     let mut cmd = dir.kyso();
-    cmd.arg("sign").arg(sample("cong-van.pdf")).arg("-o").arg(&output);
+    cmd.arg("sign")
+        .arg(sample("cong-van.pdf"))
+        .arg("-o")
+        .arg(&output);
     KeySource::P12.apply(&mut cmd);
     let out = cmd.assert_code(1);
     assert!(String::from_utf8_lossy(&out.stdout).contains("already exists"));
     assert_eq!(std::fs::read(&output).expect("read"), b"precious");
 
     let mut cmd = dir.kyso();
-    cmd.arg("sign").arg(sample("cong-van.pdf")).arg("-o").arg(&output).arg("--force");
+    cmd.arg("sign")
+        .arg(sample("cong-van.pdf"))
+        .arg("-o")
+        .arg(&output)
+        .arg("--force");
     KeySource::P12.apply(&mut cmd);
     cmd.stdout();
     assert_prefix(&sample("cong-van.pdf"), &output);
@@ -359,7 +491,11 @@ fn output_over_the_input_is_refused_even_with_force() {
     std::fs::copy(sample("cong-van.pdf"), &input).expect("copy");
     let before = std::fs::read(&input).expect("read");
     let mut cmd = dir.kyso();
-    cmd.arg("sign").arg(&input).arg("-o").arg(&input).arg("--force");
+    cmd.arg("sign")
+        .arg(&input)
+        .arg("-o")
+        .arg(&input)
+        .arg("--force");
     KeySource::P12.apply(&mut cmd);
     cmd.assert_code(2);
     assert_eq!(std::fs::read(&input).expect("read"), before);
@@ -372,7 +508,9 @@ fn stdin_to_stdout_signs_a_stream() {
     let mut cmd = dir.kyso();
     cmd.arg("sign").arg("-").arg("-o").arg("-");
     KeySource::P12.apply(&mut cmd);
-    cmd.cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+    cmd.cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
     let mut child = cmd.cmd.spawn().expect("spawn");
     {
         use std::io::Write;
@@ -380,7 +518,11 @@ fn stdin_to_stdout_signs_a_stream() {
         stdin.write_all(&input).expect("write stdin");
     }
     let out = child.wait_with_output().expect("wait");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(out.stdout.starts_with(&input));
     assert!(out.stdout.len() > input.len());
     let signed = dir.create_bytes("signed.pdf", &out.stdout);
@@ -392,7 +534,9 @@ fn stdin_to_stdout_signs_a_stream() {
 #[test]
 fn wrong_pin_is_a_clear_error_and_is_not_retried() {
     let dir = Dir::new("wrong-pin");
-    let Some(token) = softhsm_token(&dir) else { return };
+    let Some(token) = softhsm_token(&dir) else {
+        return;
+    };
     let out = dir
         .kyso()
         .arg("sign")
@@ -408,4 +552,80 @@ fn wrong_pin_is_a_clear_error_and_is_not_retried() {
     let stderr = String::from_utf8_lossy(&out.stderr).to_lowercase();
     assert!(stderr.contains("pin"), "{stderr}");
     assert!(!dir.join("out.pdf").exists());
+}
+
+#[test]
+fn xml_documents_are_recognised_by_content_and_signed_for_xmlsec1() {
+    if !require_tool("xmlsec1") {
+        return;
+    }
+    let dir = Dir::new("xml");
+    // No .xml extension: the format is recognised from the content.
+    let input = dir.create_bytes(
+        "cong-van.data",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VanBan><TrichYeu>Về việc triển khai chữ ký số</TrichYeu></VanBan>\n".as_bytes(),
+    );
+    for (name, extra) in [
+        ("enveloped", &[][..]),
+        ("xades", &["--xades"][..]),
+        ("enveloping", &["--enveloping"][..]),
+    ] {
+        let output = dir.join(&format!("{name}.xml"));
+        kyso_sign(&dir, &KeySource::P12, &input, &output, extra);
+        let out = Command::new("xmlsec1")
+            .args([
+                "--verify",
+                "--enabled-reference-uris",
+                "empty,same-doc",
+                "--trusted-pem",
+            ])
+            .arg(pki().root())
+            .arg("--untrusted-pem")
+            .arg(pki().path("intermediate.pem"))
+            .arg(&output)
+            .output()
+            .expect("xmlsec1");
+        assert!(
+            out.status.success(),
+            "xmlsec1 rejects kyso's {name} signature: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // The twin: a changed word breaks it.
+        let tampered = std::fs::read_to_string(&output)
+            .expect("read")
+            .replace("chữ ký số", "chữ ký tay");
+        let tampered_path = dir.create_bytes(&format!("{name}-tampered.xml"), tampered.as_bytes());
+        let out = Command::new("xmlsec1")
+            .args([
+                "--verify",
+                "--enabled-reference-uris",
+                "empty,same-doc",
+                "--trusted-pem",
+            ])
+            .arg(pki().root())
+            .arg("--untrusted-pem")
+            .arg(pki().path("intermediate.pem"))
+            .arg(&tampered_path)
+            .output()
+            .expect("xmlsec1");
+        assert!(
+            !out.status.success(),
+            "xmlsec1 accepts a tampered {name} document"
+        );
+    }
+}
+
+#[test]
+fn a_file_that_is_neither_pdf_nor_xml_is_refused_by_name() {
+    let dir = Dir::new("unknown-format");
+    let input = dir.create_bytes("notes.txt", b"just text\n");
+    let mut cmd = dir.kyso();
+    cmd.arg("sign").arg(&input).arg("-o").arg(dir.join("out"));
+    KeySource::P12.apply(&mut cmd);
+    let out = cmd.assert_code(1);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("notes.txt") && stdout.contains("not a PDF or XML"),
+        "{stdout}"
+    );
 }

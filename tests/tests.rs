@@ -13,3 +13,5 @@ mod cli;
 mod sign;
 // Tokens: `kyso token list/certs` against a SoftHSM2 token.
 mod token;
+// Verifying PDFs: round trips, attacks, batches, the corpus.
+mod verify;

@@ -61,6 +61,11 @@ pub struct ChainValidateArgs {
     #[arg(long, value_enum, value_name = "MODE")]
     pub revocation: Option<RevocationArg>,
 
+    /// What the leaf is for: document-signer needs digitalSignature or nonRepudiation, tsa a
+    /// critical timeStamping-only extended key usage
+    #[arg(long, value_enum, value_name = "PURPOSE", default_value = "any")]
+    pub purpose: PurposeArg,
+
     /// What to do with SHA-1 signatures on certificates
     #[arg(long, value_enum, value_name = "RULE", default_value = "warn")]
     pub sha1: Sha1Arg,
@@ -92,4 +97,15 @@ pub enum Sha1Arg {
     Reject,
     /// Accept them and say so (old archives, VGCA G1 until 2030)
     Warn,
+}
+
+/// Leaf purpose.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PurposeArg {
+    /// No rule beyond --eku and --key-usage
+    Any,
+    /// A document signer
+    DocumentSigner,
+    /// A time-stamping authority (RFC 3161)
+    Tsa,
 }

@@ -22,7 +22,13 @@ pub mod verify;
 #[command(name = "kyso", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     /// Language of messages and reports
-    #[arg(long, global = true, value_enum, env = "KYSO_LANG", value_name = "LANG")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        env = "KYSO_LANG",
+        value_name = "LANG"
+    )]
     pub lang: Option<Lang>,
 
     /// What to do
@@ -94,7 +100,11 @@ mod tests {
                         arg.get_id()
                     );
                 }
-                assert!(arg.get_help().is_some(), "{path} {} has no help", arg.get_id());
+                assert!(
+                    arg.get_help().is_some(),
+                    "{path} {} has no help",
+                    arg.get_id()
+                );
             }
             for sub in command.get_subcommands() {
                 check(sub, &format!("{path} {}", sub.get_name()));

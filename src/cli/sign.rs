@@ -6,9 +6,11 @@ use clap::{Args, ValueEnum};
 
 use super::keys::KeySourceArgs;
 
-/// Sign one PDF or a whole batch, each as an incremental update
+/// Sign PDF or XML documents, one or a whole batch
 ///
-/// The input's bytes are kept as an exact prefix of the output; inputs are never modified.
+/// PDFs are signed as an incremental update (PAdES): the input's bytes are kept as an exact
+/// prefix of the output. XML documents get an XMLDSig signature (XAdES with --xades). The
+/// format is recognised from the content. Inputs are never modified.
 /// Each output is written to a temporary file beside its target, flushed and renamed into
 /// place. One token login serves the whole batch.
 ///
@@ -17,7 +19,7 @@ use super::keys::KeySourceArgs;
 ///   kyso sign --pkcs11 /usr/lib/softhsm/libsofthsm2.so --pin-env PIN incoming/ --out-dir signed/
 #[derive(Debug, Args)]
 pub struct SignArgs {
-    /// PDF files or folders (searched recursively for *.pdf); - reads standard input
+    /// Files or folders (searched recursively for *.pdf and *.xml); - reads standard input
     #[arg(value_name = "PATH", required = true)]
     pub inputs: Vec<PathBuf>,
 
@@ -42,6 +44,31 @@ pub struct SignArgs {
 
     #[command(flatten)]
     pub pdf: PdfSignArgs,
+
+    #[command(flatten)]
+    pub xml: XmlSignArgs,
+}
+
+/// The XML signature's shape (XMLDSig, XAdES). The format is recognised from the content.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "XML signature")]
+pub struct XmlSignArgs {
+    /// Put the document inside the signature (enveloping) instead of the signature inside the
+    /// document (enveloped, the default)
+    #[arg(long, conflicts_with = "detached")]
+    pub enveloping: bool,
+
+    /// Write a detached XML signature (FILE.sig.xml) over each input, whatever its format
+    #[arg(long)]
+    pub detached: bool,
+
+    /// Element to append an enveloped signature to: #ID or a local name (default: the root)
+    #[arg(long, value_name = "SELECTOR")]
+    pub xml_parent: Option<String>,
+
+    /// Add XAdES baseline B-B properties (SigningTime, SigningCertificateV2)
+    #[arg(long)]
+    pub xades: bool,
 }
 
 /// The PDF signature's dictionary and appearance.

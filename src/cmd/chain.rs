@@ -10,13 +10,13 @@ use std::time::Duration;
 use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 use kyso_chain::{
-    CertPool, Certificate, ChainError, Crl, Fetcher, KeyUsageBit, ObjectIdentifier,
+    CertPool, Certificate, ChainError, Crl, Fetcher, KeyUsageBit, LeafProfile, ObjectIdentifier,
     OcspResponseData, RevocationMode, RevocationProblem, RevocationSources, RevocationStatus,
     Sha1Policy, ValidatedPath, ValidationPolicy, Warning,
 };
 use serde_json::json;
 
-use crate::cli::chain::{ChainCommand, ChainValidateArgs, RevocationArg, Sha1Arg};
+use crate::cli::chain::{ChainCommand, ChainValidateArgs, PurposeArg, RevocationArg, Sha1Arg};
 use crate::cli::Lang;
 use crate::exit;
 use crate::i18n::{self, Key};
@@ -106,6 +106,11 @@ fn validate(args: ChainValidateArgs) -> anyhow::Result<ExitCode> {
     policy.revocation = revocation;
     policy.required_ekus = required_ekus;
     policy.required_key_usages = required_key_usages;
+    policy.leaf_profile = match args.purpose {
+        PurposeArg::Any => LeafProfile::Generic,
+        PurposeArg::DocumentSigner => LeafProfile::DocumentSigner,
+        PurposeArg::Tsa => LeafProfile::TimeStampingAuthority,
+    };
     policy.sha1 = match args.sha1 {
         Sha1Arg::Reject => Sha1Policy::Reject,
         Sha1Arg::Warn => Sha1Policy::Warn,
@@ -219,7 +224,7 @@ pub(crate) fn reason_text(error: &ChainError, lang: Lang) -> String {
             &[("subject", subject), ("oid", &oid.to_string())],
         ),
         ChainError::WeakKey { subject, bits } => f(
-            Key::ReasonWeakKey,
+            Key::ReasonKeyTooWeak,
             &[("subject", subject), ("bits", &bits.to_string())],
         ),
         ChainError::Sha1Rejected { subject } => f(Key::ReasonSha1Rejected, &[("subject", subject)]),
@@ -263,7 +268,7 @@ pub(crate) fn reason_text(error: &ChainError, lang: Lang) -> String {
         ),
         ChainError::RevocationUnknown { subject, why } => f(
             Key::ReasonRevocationUnknown,
-            &[("subject", subject), ("why", why)],
+            &[("subject", subject), ("why", &problem_text(*why, lang))],
         ),
         ChainError::BudgetExceeded => f(Key::ReasonBudgetExceeded, &[]),
         other => f(Key::ReasonOther, &[("detail", &other.to_string())]),

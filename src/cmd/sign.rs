@@ -13,7 +13,7 @@ use crate::cli::sign::{PdfSignArgs, SignArgs, SubFilter};
 use crate::cli::Lang;
 use crate::cmd::key_source;
 use crate::input::InputBytes;
-use crate::output::write_atomically;
+use crate::output::{write_atomically, Part};
 
 /// Where one signed document goes.
 #[derive(Debug, Clone)]
@@ -43,7 +43,14 @@ pub(crate) fn run(args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let algorithm = key_source::signature_algorithm(signer.as_ref(), args.key.pss)?;
     let cms = kyso_cms::SignerContext::new(signer.as_ref())?;
     let template = SignTemplate::new(&args.pdf, signer.as_ref(), &cms, algorithm, lang)?;
-    let context = BatchContext { template: &template, cms: &cms, force: args.force };
+    let xml = XmlTemplate::new(&args.xml, algorithm);
+    let context = BatchContext {
+        template: &template,
+        xml: &xml,
+        signer: signer.as_ref(),
+        cms: &cms,
+        force: args.force,
+    };
 
     let progress = progress_bar(jobs.len(), args.json);
     let results: Vec<(Job, anyhow::Result<SignedSummary>)> = jobs
@@ -62,7 +69,9 @@ pub(crate) fn run(args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
 
     let mut failed = 0usize;
     let mut out = std::io::stdout().lock();
-    let to_stdout = results.iter().any(|(job, _)| matches!(job.target, Target::Stdout));
+    let to_stdout = results
+        .iter()
+        .any(|(job, _)| matches!(job.target, Target::Stdout));
     for (job, result) in &results {
         if result.is_err() {
             failed += 1;
@@ -75,7 +84,11 @@ pub(crate) fn run(args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             writeln!(out, "{line}")?;
         }
     }
-    Ok(ExitCode::from(if failed == 0 { crate::exit::OK } else { crate::exit::FAILED }))
+    Ok(ExitCode::from(if failed == 0 {
+        crate::exit::OK
+    } else {
+        crate::exit::FAILED
+    }))
 }
 
 fn report_line(job: &Job, result: &anyhow::Result<SignedSummary>, json: bool) -> String {
@@ -100,7 +113,12 @@ fn report_line(job: &Job, result: &anyhow::Result<SignedSummary>, json: bool) ->
         })
         .to_string(),
         (Ok(summary), false) => {
-            format!("signed {} -> {} (field {})", job.input_name(), output, summary.field)
+            format!(
+                "signed {} -> {} (field {})",
+                job.input_name(),
+                output,
+                summary.field
+            )
         }
         (Err(err), false) => format!("error: {}: {err:#}", job.input_name()),
     }
@@ -141,14 +159,20 @@ fn plan_jobs(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
     }
     if let Some(output) = &args.output {
         if inputs.len() != 1 {
-            anyhow::bail!("-o/--output takes one input; use --out-dir for {} inputs", inputs.len());
+            anyhow::bail!(
+                "-o/--output takes one input; use --out-dir for {} inputs",
+                inputs.len()
+            );
         }
         let target = if output.as_os_str() == "-" {
             Target::Stdout
         } else {
             Target::File(output.clone())
         };
-        let job = Job { input: inputs.remove(0), target };
+        let job = Job {
+            input: inputs.remove(0),
+            target,
+        };
         check_not_input(&job)?;
         return Ok(vec![job]);
     }
@@ -158,9 +182,13 @@ fn plan_jobs(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
             (None, _) => Target::Stdout,
             (Some(path), Some(dir)) => {
                 let name = path.file_name().context("input has no file name")?;
-                Target::File(dir.join(name))
+                let mut target = dir.join(name);
+                if args.xml.detached {
+                    target = default_output(&target, true);
+                }
+                Target::File(target)
             }
-            (Some(path), None) => Target::File(default_output(path)),
+            (Some(path), None) => Target::File(default_output(path, args.xml.detached)),
         };
         let job = Job { input, target };
         check_not_input(&job)?;
@@ -184,10 +212,26 @@ fn plan_jobs(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
     Ok(jobs)
 }
 
-/// `doc.pdf` → `doc.signed.pdf` beside it.
-fn default_output(input: &Path) -> PathBuf {
-    let stem = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    input.with_file_name(format!("{stem}.signed.pdf"))
+/// `doc.pdf` → `doc.signed.pdf` beside it (`doc.xml` → `doc.signed.xml`); a detached XML
+/// signature goes to `doc.pdf.sig.xml`.
+fn default_output(input: &Path, detached: bool) -> PathBuf {
+    let name = input
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if detached {
+        return input.with_file_name(format!("{name}.sig.xml"));
+    }
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = input
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .filter(|e| e == "xml")
+        .unwrap_or_else(|| "pdf".to_owned());
+    input.with_file_name(format!("{stem}.signed.{ext}"))
 }
 
 fn check_not_input(job: &Job) -> anyhow::Result<()> {
@@ -197,7 +241,10 @@ fn check_not_input(job: &Job) -> anyhow::Result<()> {
             _ => input == target,
         };
         if same {
-            anyhow::bail!("{}: refusing to write the output over the input", input.display());
+            anyhow::bail!(
+                "{}: refusing to write the output over the input",
+                input.display()
+            );
         }
     }
     Ok(())
@@ -213,7 +260,7 @@ fn collect_pdfs(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
         } else if kind.is_file()
             && path
                 .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+                .is_some_and(|e| e.eq_ignore_ascii_case("pdf") || e.eq_ignore_ascii_case("xml"))
         {
             found.push(path);
         }
@@ -230,6 +277,8 @@ struct SignedSummary {
 /// Everything shared by a batch: the signer and the prepared signature template.
 struct BatchContext<'a> {
     template: &'a SignTemplate,
+    xml: &'a XmlTemplate,
+    signer: &'a dyn kyso_keys::Signer,
     cms: &'a kyso_cms::SignerContext<'a>,
     force: bool,
 }
@@ -240,20 +289,59 @@ impl BatchContext<'_> {
             Some(path) => InputBytes::open(path)?,
             None => InputBytes::stdin()?,
         };
-        let signed = self.template.sign(&input, self.cms)?;
-        let total = input.len() as u64 + signed.update.len() as u64;
-        match &job.target {
-            Target::File(path) => {
-                write_atomically(path, &[&input, &signed.update], self.force)?;
+        let (parts, field): (Vec<Vec<u8>>, String) = match (self.xml.detached, sniff(&input)) {
+            (true, _) => {
+                let name = job.input.as_ref().and_then(|p| p.file_name());
+                let uri = name.map_or_else(|| "-".to_owned(), |n| n.to_string_lossy().into_owned());
+                (
+                    vec![self.xml.sign_detached(&input, &uri, self.signer)?],
+                    "Signature".into(),
+                )
             }
+            (false, Format::Pdf) => {
+                // Large files are digested and copied by streaming reads rather than through
+                // the map, so memory stays small whatever the document's size.
+                let stream_from = job.input.as_deref().filter(|_| input.len() > STREAM_ABOVE);
+                let signed = self.template.sign(&input, stream_from, self.cms)?;
+                let head = match stream_from {
+                    Some(path) => Part::File(path),
+                    None => Part::Bytes(&input),
+                };
+                return self.write(job, &[head, Part::Bytes(&signed.update)], signed.field);
+            }
+            (false, Format::Xml) => (
+                vec![self.xml.sign(&input, self.signer)?],
+                "Signature".into(),
+            ),
+            (false, Format::Unknown) => {
+                anyhow::bail!("not a PDF or XML document")
+            }
+        };
+        let parts: Vec<Part<'_>> = parts.iter().map(|p| Part::Bytes(p)).collect();
+        self.write(job, &parts, field)
+    }
+
+    fn write(&self, job: &Job, parts: &[Part<'_>], field: String) -> anyhow::Result<SignedSummary> {
+        match &job.target {
+            Target::File(path) => write_atomically(path, parts, self.force)?,
             Target::Stdout => {
                 let mut out = std::io::stdout().lock();
-                out.write_all(&input)?;
-                out.write_all(&signed.update)?;
+                for part in parts {
+                    match part {
+                        Part::Bytes(bytes) => out.write_all(bytes)?,
+                        Part::File(path) => {
+                            std::io::copy(&mut std::fs::File::open(path)?, &mut out)?;
+                        }
+                    }
+                }
                 out.flush()?;
             }
         }
-        Ok(SignedSummary { field: signed.field, bytes: total })
+        let bytes = match &job.target {
+            Target::File(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or_default(),
+            Target::Stdout => 0,
+        };
+        Ok(SignedSummary { field, bytes })
     }
 }
 
@@ -262,6 +350,10 @@ struct SignedUpdate {
     update: Vec<u8>,
     field: String,
 }
+
+/// Inputs larger than this are digested and copied with streaming reads instead of through
+/// their memory map.
+const STREAM_ABOVE: usize = 16 << 20;
 
 /// Where a visible signature goes, before a document says how many pages it has.
 #[derive(Debug, Clone, Copy)]
@@ -315,11 +407,21 @@ impl SignTemplate {
         request.contact_info = args.contact.clone();
         request.signing_time = Some(vn_time.fixed_offset());
         request.certify = args.certify;
-        Ok(Self { algorithm, cms_options, request, visible })
+        Ok(Self {
+            algorithm,
+            cms_options,
+            request,
+            visible,
+        })
     }
 
     /// Signs one document: prepare the update, digest input ‖ update, sign, embed.
-    fn sign(&self, input: &[u8], cms: &kyso_cms::SignerContext<'_>) -> anyhow::Result<SignedUpdate> {
+    fn sign(
+        &self,
+        input: &[u8],
+        stream_from: Option<&Path>,
+        cms: &kyso_cms::SignerContext<'_>,
+    ) -> anyhow::Result<SignedUpdate> {
         let doc = kyso_pdf::Document::open(input)?;
         let mut request = self.request.clone();
         if let Some(at) = self.visible {
@@ -333,7 +435,17 @@ impl SignTemplate {
         // longer than predicted, grow it once to what was needed and sign again.
         for attempt in 0..2 {
             let mut update = kyso_pdf::sign::prepare(&doc, &request)?;
-            let digest = update.digest(input, self.algorithm.hash())?;
+            let digest = match stream_from {
+                Some(path) => {
+                    let file = std::fs::File::open(path)
+                        .with_context(|| format!("{}: cannot reopen", path.display()))?;
+                    update.digest_reader(
+                        std::io::BufReader::with_capacity(1 << 20, file),
+                        self.algorithm.hash(),
+                    )?
+                }
+                None => update.digest(input, self.algorithm.hash())?,
+            };
             let signature = cms.sign_detached(&digest, &self.cms_options)?;
             match update.embed(&signature) {
                 Ok(()) => {
@@ -371,7 +483,10 @@ fn visible_at(args: &PdfSignArgs) -> anyhow::Result<Option<VisibleAt>> {
         None => return Ok(None),
         Some(text) => parse_rect(text)?,
     };
-    Ok(Some(VisibleAt { page: args.page.unwrap_or(1), rect }))
+    Ok(Some(VisibleAt {
+        page: args.page.unwrap_or(1),
+        rect,
+    }))
 }
 
 fn parse_rect(text: &str) -> anyhow::Result<[f64; 4]> {
@@ -382,7 +497,10 @@ fn parse_rect(text: &str) -> anyhow::Result<[f64; 4]> {
         .with_context(|| format!("--rect {text:?}: expected four numbers x1,y1,x2,y2"))?;
     let [x1, y1, x2, y2] = <[f64; 4]>::try_from(values)
         .map_err(|_| anyhow::anyhow!("--rect {text:?}: expected four numbers x1,y1,x2,y2"))?;
-    if !(x1.is_finite() && y1.is_finite() && x2.is_finite() && y2.is_finite()) || x2 <= x1 || y2 <= y1 {
+    if !(x1.is_finite() && y1.is_finite() && x2.is_finite() && y2.is_finite())
+        || x2 <= x1
+        || y2 <= y1
+    {
         anyhow::bail!("--rect {text:?}: x2 must exceed x1 and y2 must exceed y1");
     }
     Ok([x1, y1, x2, y2])
@@ -406,7 +524,8 @@ fn appearance(
 ) -> anyhow::Result<kyso_pdf::appearance::AppearanceSpec> {
     let mut spec = kyso_pdf::appearance::AppearanceSpec::default();
     if let Some(image) = &args.image {
-        let bytes = std::fs::read(image).with_context(|| format!("{}: cannot read", image.display()))?;
+        let bytes =
+            std::fs::read(image).with_context(|| format!("{}: cannot read", image.display()))?;
         let image = kyso_pdf::appearance::Image::from_png(&bytes)
             .with_context(|| format!("{}: not a usable PNG", image.display()))?;
         spec.image = Some(Arc::new(image));
@@ -440,7 +559,10 @@ fn default_lines(
     time: &chrono::DateTime<chrono::FixedOffset>,
     lang: Lang,
 ) -> Vec<String> {
-    let name = info.common_name.clone().unwrap_or_else(|| info.subject.clone());
+    let name = info
+        .common_name
+        .clone()
+        .unwrap_or_else(|| info.subject.clone());
     let when = time.format("%d/%m/%Y %H:%M:%S %:z").to_string();
     match lang {
         Lang::Vi => vec![format!("Người ký: {name}"), format!("Thời gian ký: {when}")],
@@ -452,4 +574,108 @@ fn default_lines(
 fn vietnam_offset() -> chrono::FixedOffset {
     const SEVEN_HOURS: i32 = 7 * 3600;
     chrono::FixedOffset::east_opt(SEVEN_HOURS).unwrap_or_else(|| chrono::Utc.fix())
+}
+
+/// What an input holds, judged from its first bytes rather than its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Pdf,
+    Xml,
+    Unknown,
+}
+
+/// Recognises a PDF (`%PDF-` within the first KiB, as readers allow) or an XML document (a
+/// `<` first, after an optional byte-order mark and white space).
+pub(crate) fn sniff(bytes: &[u8]) -> Format {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return Format::Pdf;
+    }
+    let body = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'<') => Format::Xml,
+        _ => Format::Unknown,
+    }
+}
+
+/// The per-batch XML signing settings.
+struct XmlTemplate {
+    options: kyso_xml::dsig::SignOptions,
+    detached: bool,
+}
+
+impl XmlTemplate {
+    fn new(args: &crate::cli::sign::XmlSignArgs, algorithm: kyso_keys::SignatureAlgorithm) -> Self {
+        let mut options = kyso_xml::dsig::SignOptions::enveloped(algorithm);
+        options.placement = if args.enveloping {
+            kyso_xml::dsig::Placement::Enveloping
+        } else {
+            kyso_xml::dsig::Placement::Enveloped {
+                parent: args.xml_parent.clone(),
+            }
+        };
+        if args.xades {
+            options.xades = Some(kyso_xml::dsig::XadesOptions::new(
+                std::time::SystemTime::now(),
+            ));
+        }
+        Self {
+            options,
+            detached: args.detached,
+        }
+    }
+
+    fn sign(&self, input: &[u8], signer: &dyn kyso_keys::Signer) -> anyhow::Result<Vec<u8>> {
+        Ok(kyso_xml::dsig::sign_document(input, signer, &self.options)?)
+    }
+
+    fn sign_detached(
+        &self,
+        input: &[u8],
+        uri: &str,
+        signer: &dyn kyso_keys::Signer,
+    ) -> anyhow::Result<Vec<u8>> {
+        let mut options = self.options.clone();
+        options.placement = kyso_xml::dsig::Placement::Detached {
+            uri: uri.to_owned(),
+        };
+        Ok(kyso_xml::dsig::sign_document(input, signer, &options)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{page_index, parse_rect, sniff, Format};
+
+    #[test]
+    fn sniffing_goes_by_content_not_name() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Format::Pdf);
+        assert_eq!(sniff(b"garbage before %PDF-1.4"), Format::Pdf);
+        assert_eq!(
+            sniff(b"\xef\xbb\xbf  <?xml version='1.0'?><a/>"),
+            Format::Xml
+        );
+        assert_eq!(sniff(b"<edXML/>"), Format::Xml);
+        assert_eq!(sniff(b"hello"), Format::Unknown);
+        assert_eq!(sniff(b""), Format::Unknown);
+    }
+
+    #[test]
+    fn pages_count_from_one_and_from_the_end() {
+        assert_eq!(page_index(1, 3).ok(), Some(0));
+        assert_eq!(page_index(-1, 3).ok(), Some(2));
+        assert_eq!(page_index(3, 3).ok(), Some(2));
+        assert!(page_index(0, 3).is_err());
+        assert!(page_index(4, 3).is_err());
+        assert!(page_index(-4, 3).is_err());
+    }
+
+    #[test]
+    fn rectangles_need_four_ordered_numbers() {
+        assert_eq!(parse_rect("1,2,3,4").ok(), Some([1.0, 2.0, 3.0, 4.0]));
+        assert!(parse_rect("1,2,3").is_err());
+        assert!(parse_rect("3,2,1,4").is_err());
+        assert!(parse_rect("a,b,c,d").is_err());
+        assert!(parse_rect("1,2,NaN,4").is_err());
+    }
 }

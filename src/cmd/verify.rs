@@ -58,10 +58,13 @@ pub(crate) fn run(args: VerifyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         scope.spawn(move || {
             use rayon::prelude::*;
             pool.install(|| {
-                files.par_iter().enumerate().for_each_with(tx, |tx, (index, path)| {
-                    let (report, io_error) = verify_path(path, ctx);
-                    let _ = tx.send((index, report, io_error));
-                });
+                files
+                    .par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (index, path)| {
+                        let (report, io_error) = verify_path(path, ctx);
+                        let _ = tx.send((index, report, io_error));
+                    });
             });
         });
         // Reports arrive in completion order; they are written in input order.
@@ -93,7 +96,11 @@ pub(crate) fn run(args: VerifyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(ExitCode::from(exit_status(&summary, io_errors, args.require_signature)))
+    Ok(ExitCode::from(exit_status(
+        &summary,
+        io_errors,
+        args.require_signature,
+    )))
 }
 
 /// 2 when a file could not be read; 1 when a signature failed, a file is not a verifiable
@@ -101,7 +108,10 @@ pub(crate) fn run(args: VerifyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
 fn exit_status(summary: &Summary, io_errors: usize, require_signature: bool) -> u8 {
     if io_errors > 0 {
         exit::ERROR
-    } else if summary.failed > 0 || summary.errors > 0 || (require_signature && summary.unsigned > 0) {
+    } else if summary.failed > 0
+        || summary.errors > 0
+        || (require_signature && summary.unsigned > 0)
+    {
         exit::FAILED
     } else if summary.indeterminate > 0 {
         exit::INDETERMINATE
@@ -122,7 +132,12 @@ fn output_format(args: &VerifyArgs) -> Format {
     }
 }
 
-fn write_report(out: &mut impl Write, file_report: &FileReport, format: Format, lang: Lang) -> io::Result<()> {
+fn write_report(
+    out: &mut impl Write,
+    file_report: &FileReport,
+    format: Format,
+    lang: Lang,
+) -> io::Result<()> {
     match format {
         Format::Table => report::write_table(out, file_report, lang),
         Format::Json => report::write_json(out, file_report),
@@ -132,12 +147,17 @@ fn write_report(out: &mut impl Write, file_report: &FileReport, format: Format, 
 }
 
 fn progress_bar(files: usize, format: Format) -> Option<indicatif::ProgressBar> {
-    if files < 2 || !io::stderr().is_terminal() || (format == Format::Table && io::stdout().is_terminal()) {
+    if files < 2
+        || !io::stderr().is_terminal()
+        || (format == Format::Table && io::stdout().is_terminal())
+    {
         return None;
     }
     let bar = indicatif::ProgressBar::new(files as u64);
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files, {per_sec}, eta {eta}") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files, {per_sec}, eta {eta}")
+    {
         bar.set_style(style);
     }
     Some(bar)
@@ -151,7 +171,8 @@ fn context(args: &VerifyArgs) -> anyhow::Result<Context> {
         Err(_) => (CertPool::new(), CertPool::new()),
     };
     for path in certificate_files(&args.trust)? {
-        let bytes = std::fs::read(&path).with_context(|| format!("--trust {}: cannot read", path.display()))?;
+        let bytes = std::fs::read(&path)
+            .with_context(|| format!("--trust {}: cannot read", path.display()))?;
         let certs = Certificate::all_from_pem_or_der(&bytes)
             .with_context(|| format!("--trust {}: not a certificate", path.display()))?;
         for cert in certs {
@@ -166,7 +187,13 @@ fn context(args: &VerifyArgs) -> anyhow::Result<Context> {
         ),
         None => None,
     };
-    let fetcher = (!args.offline).then(|| Fetcher::new(Duration::from_secs(5), cache_dir(), Duration::from_secs(3600)));
+    let fetcher = (!args.offline).then(|| {
+        Fetcher::new(
+            Duration::from_secs(5),
+            cache_dir(),
+            Duration::from_secs(3600),
+        )
+    });
     Ok(Context {
         anchors,
         intermediates,
@@ -188,7 +215,8 @@ fn certificate_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut out).with_context(|| format!("--trust {}: cannot list", path.display()))?;
+            walk(path, &mut out)
+                .with_context(|| format!("--trust {}: cannot list", path.display()))?;
         } else {
             out.push(path.clone());
         }
@@ -204,7 +232,8 @@ fn collect_files(args: &VerifyArgs) -> anyhow::Result<Vec<PathBuf>> {
         let reader: Box<dyn BufRead> = if list.as_os_str() == "-" {
             Box::new(io::BufReader::new(io::stdin()))
         } else {
-            let file = std::fs::File::open(list).with_context(|| format!("--files-from {}: cannot open", list.display()))?;
+            let file = std::fs::File::open(list)
+                .with_context(|| format!("--files-from {}: cannot open", list.display()))?;
             Box::new(io::BufReader::new(file))
         };
         for line in reader.lines() {
@@ -255,7 +284,11 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
     };
     let head = bytes.get(..bytes.len().min(HEADER_WINDOW)).unwrap_or(&[]);
     if memchr_find(head, b"%PDF-").is_none() {
-        let kind = if looks_like_xml(head) { "xml" } else { "unknown" };
+        let kind = if looks_like_xml(head) {
+            "xml"
+        } else {
+            "unknown"
+        };
         let message = if kind == "xml" {
             "XML signatures are not verified yet (unsupported format)".to_owned()
         } else {
@@ -264,13 +297,26 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
         return (error_report(kind, message), false);
     }
     // A bug in a library must not take the batch down: it becomes this file's error.
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| kyso_pdf::verify::inspect(&bytes)));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        kyso_pdf::verify::inspect(&bytes)
+    }));
     let facts = match outcome {
         Ok(Ok(facts)) => facts,
-        Ok(Err(e)) => return (error_report("pdf", format!("cannot verify this PDF: {e}")), false),
-        Err(_) => return (error_report("pdf", "internal error while verifying this PDF".to_owned()), false),
+        Ok(Err(e)) => {
+            return (
+                error_report("pdf", format!("cannot verify this PDF: {e}")),
+                false,
+            )
+        }
+        Err(_) => {
+            return (
+                error_report("pdf", "internal error while verifying this PDF".to_owned()),
+                false,
+            )
+        }
     };
-    let signatures = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verdicts(&facts, ctx)));
+    let signatures =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verdicts(&facts, ctx)));
     match signatures {
         Ok(signatures) => (
             FileReport {
@@ -281,7 +327,13 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
             },
             false,
         ),
-        Err(_) => (error_report("pdf", "internal error while validating the signatures".to_owned()), false),
+        Err(_) => (
+            error_report(
+                "pdf",
+                "internal error while validating the signatures".to_owned(),
+            ),
+            false,
+        ),
     }
 }
 

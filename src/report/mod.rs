@@ -70,7 +70,11 @@ pub(crate) const CSV_HEADER: &str = "file,format,signature,kind,indication,sub_i
 /// Writes one file's CSV rows.
 pub(crate) fn write_csv(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
     if report.signatures.is_empty() {
-        let status = if report.error.is_some() { "ERROR" } else { "UNSIGNED" };
+        let status = if report.error.is_some() {
+            "ERROR"
+        } else {
+            "UNSIGNED"
+        };
         let row = [
             report.file.as_str(),
             &report.format,
@@ -196,22 +200,46 @@ pub(crate) fn write_table(out: &mut impl Write, report: &FileReport, lang: Lang)
             (Indication::Indeterminate, Lang::En) => "INDETERMINATE",
             (Indication::Indeterminate, Lang::Vi) => "CHƯA XÁC ĐỊNH",
         };
-        let sub = sig.sub_indication.map(|s| format!(" ({})", sub_code(&s))).unwrap_or_default();
-        writeln!(out, "  {} {}: {verdict}{sub} [{}]", t("signature", "chữ ký"), sig.id, level_code(sig))?;
+        let sub = sig
+            .sub_indication
+            .map(|s| format!(" ({})", sub_code(&s)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "  {} {}: {verdict}{sub} [{}]",
+            t("signature", "chữ ký"),
+            sig.id,
+            level_code(sig)
+        )?;
         let dash = "-".to_owned();
         let rows = [
-            (t("signer", "người ký"), sig.signer.clone().unwrap_or_else(|| dash.clone())),
-            (t("managing unit", "đơn vị quản lý"), sig.organization.clone().unwrap_or_else(|| dash.clone())),
-            (t("issuing CA", "tổ chức cấp chứng thư"), sig.issuer.clone().unwrap_or_else(|| dash.clone())),
+            (
+                t("signer", "người ký"),
+                sig.signer.clone().unwrap_or_else(|| dash.clone()),
+            ),
+            (
+                t("managing unit", "đơn vị quản lý"),
+                sig.organization.clone().unwrap_or_else(|| dash.clone()),
+            ),
+            (
+                t("issuing CA", "tổ chức cấp chứng thư"),
+                sig.issuer.clone().unwrap_or_else(|| dash.clone()),
+            ),
             (
                 t("signing time", "thời gian ký"),
                 match (&sig.timestamp, &sig.signing_time) {
                     (Some(ts), _) => format!("{ts} ({})", t("timestamp", "dấu thời gian")),
-                    (None, Some(st)) => format!("{st} ({})", t("claimed by the signer", "do người ký khai báo")),
+                    (None, Some(st)) => format!(
+                        "{st} ({})",
+                        t("claimed by the signer", "do người ký khai báo")
+                    ),
                     (None, None) => dash.clone(),
                 },
             ),
-            (t("coverage", "phạm vi ký"), coverage_text(&sig.coverage, lang)),
+            (
+                t("coverage", "phạm vi ký"),
+                coverage_text(&sig.coverage, lang),
+            ),
             (
                 t("certificate validity", "hiệu lực chứng thư"),
                 format!(
@@ -224,11 +252,86 @@ pub(crate) fn write_table(out: &mut impl Write, report: &FileReport, lang: Lang)
         for (label, value) in rows {
             writeln!(out, "    {label}: {value}")?;
         }
+        writeln!(
+            out,
+            "    {}: {}",
+            t("integrity", "toàn vẹn"),
+            integrity_text(sig, lang)
+        )?;
+        writeln!(
+            out,
+            "    {}: {}",
+            t("valid at signing time", "hiệu lực tại thời điểm ký"),
+            validity_text(sig, lang)
+        )?;
         for reason in &sig.reasons {
-            writeln!(out, "    - {}", reason.message)?;
+            match (lang, reason_vi(&reason.code)) {
+                (Lang::Vi, Some(vi)) => writeln!(out, "    - {vi} ({})", reason.message)?,
+                _ => writeln!(out, "    - {}", reason.message)?,
+            }
         }
     }
     Ok(())
+}
+
+/// Whether the signed bytes are intact, from the reasons' codes.
+fn integrity_text(sig: &SignatureVerdict, lang: Lang) -> &'static str {
+    let has = |code: &str| sig.reasons.iter().any(|r| r.code == code);
+    let broken =
+        has("digest-mismatch") || has("bad-signature") || has("timestamp-imprint-mismatch");
+    match (broken, has("integrity-ok"), lang) {
+        (true, _, Lang::En) => "BROKEN: the document was altered after signing",
+        (true, _, Lang::Vi) => "KHÔNG toàn vẹn: tài liệu đã bị thay đổi sau khi ký",
+        (false, true, Lang::En) => "intact",
+        (false, true, Lang::Vi) => "toàn vẹn",
+        (false, false, Lang::En) => "not established",
+        (false, false, Lang::Vi) => "không xác định được",
+    }
+}
+
+/// The certificate's validity at the signing time, from the indication and the chain reasons.
+fn validity_text(sig: &SignatureVerdict, lang: Lang) -> &'static str {
+    let chain_problem = sig
+        .reasons
+        .iter()
+        .any(|r| r.code.starts_with("chain-") && r.code != "chain-warning");
+    match (sig.indication, chain_problem, lang) {
+        (Indication::Passed, _, Lang::En) => "valid",
+        (Indication::Passed, _, Lang::Vi) => "còn hiệu lực",
+        (_, true, Lang::En) => "not established (see below)",
+        (_, true, Lang::Vi) => "không xác định được (xem bên dưới)",
+        (_, false, Lang::En) => "-",
+        (_, false, Lang::Vi) => "-",
+    }
+}
+
+/// Vietnamese for the reason codes a clerk meets most; the English details follow.
+fn reason_vi(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "integrity-ok" => "dữ liệu đã ký còn nguyên vẹn, chữ ký đúng",
+        "digest-mismatch" => "giá trị băm không khớp: nội dung đã bị sửa sau khi ký",
+        "bad-signature" => "chữ ký không đúng với khóa công khai của người ký",
+        "modified-after-signing" => "tài liệu bị thay đổi không được phép sau khi ký",
+        "permission-violated" => "thay đổi sau khi ký vi phạm quyền chứng nhận (DocMDP)",
+        "allowed-changes-after-signing" => "có thay đổi được phép sau khi ký",
+        "byte-range-invalid" | "byte-range-gap-not-contents" => {
+            "vùng dữ liệu ký (ByteRange) không hợp lệ"
+        }
+        "non-standard-coverage" => "chữ ký không bao phủ trọn một phiên bản tài liệu",
+        "data-after-last-eof" => "có dữ liệu lạ sau phiên bản cuối",
+        "validation-time" => "thời điểm kiểm tra",
+        "validation-time-claimed" => {
+            "không có dấu thời gian tin cậy: kiểm tra tại thời điểm ký do người ký khai báo"
+        }
+        "chain-unknown-issuer" => "không xây dựng được chuỗi chứng thư đến CA gốc tin cậy",
+        "chain-expired" => "chứng thư số đã hết hạn tại thời điểm kiểm tra",
+        "chain-revoked" => "chứng thư số đã bị thu hồi",
+        "chain-warning" => "cảnh báo về chuỗi chứng thư",
+        "timestamp-untrusted" => "dấu thời gian không được tin cậy",
+        "sha1" => "dùng thuật toán SHA-1 (yếu)",
+        "legacy-format" => "định dạng chữ ký cũ",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

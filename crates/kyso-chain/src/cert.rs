@@ -75,6 +75,7 @@ pub(crate) struct Extensions {
     /// KeyUsage bits (bit 0 = digitalSignature).
     pub(crate) key_usage: Option<u16>,
     pub(crate) eku: Option<Vec<ObjectIdentifier>>,
+    pub(crate) eku_critical: bool,
     pub(crate) san: Vec<GeneralName>,
     pub(crate) name_constraints: Option<NameConstraints>,
     pub(crate) subject_key_id: Option<Vec<u8>>,
@@ -308,6 +309,7 @@ impl Extensions {
                         return Err(bad());
                     }
                     ext.eku = Some(eku.0);
+                    ext.eku_critical = e.critical;
                 }
                 oid::SUBJECT_ALT_NAME => {
                     let san = SubjectAltName::from_der(value).map_err(|_| bad())?;

@@ -5,7 +5,7 @@ use der::Decode;
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::pkix::crl::dp::IssuingDistributionPoint;
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
-use x509_cert::ext::pkix::{CrlNumber, CrlReason};
+use x509_cert::ext::pkix::{BaseCrlNumber, CrlNumber, CrlReason};
 
 use crate::cert::{tbs_range, unix, Certificate};
 use crate::error::{ParseError, RevocationReason};
@@ -39,7 +39,10 @@ pub struct Crl {
     pub(crate) this_update: i64,
     pub(crate) next_update: Option<i64>,
     pub(crate) idp: Option<IssuingDistributionPoint>,
-    pub(crate) is_delta: bool,
+    /// cRLNumber, big-endian without leading zeros.
+    pub(crate) number: Vec<u8>,
+    /// For a delta CRL, the BaseCRLNumber it completes (RFC 5280 §5.2.4).
+    pub(crate) delta_base: Option<Vec<u8>>,
     pub(crate) unknown_critical: Option<ObjectIdentifier>,
 }
 
@@ -47,7 +50,12 @@ pub struct Crl {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CrlEntry {
     NotListed,
-    Revoked { at: i64, reason: RevocationReason },
+    /// Listed with reason removeFromCRL (in a delta CRL: the hold was released).
+    Removed,
+    Revoked {
+        at: i64,
+        reason: RevocationReason,
+    },
 }
 
 impl Crl {
@@ -66,7 +74,8 @@ impl Crl {
             return Err(ParseError::SignatureAlgorithmMismatch);
         }
         let mut idp = None;
-        let mut is_delta = false;
+        let mut delta_base = None;
+        let mut number = Vec::new();
         let mut unknown_critical = None;
         let mut has_number = false;
         let mut seen = Vec::new();
@@ -82,10 +91,18 @@ impl Crl {
                     if e.critical {
                         return Err(bad);
                     }
-                    CrlNumber::from_der(e.extn_value.as_bytes()).map_err(|_| bad)?;
+                    let n = CrlNumber::from_der(e.extn_value.as_bytes()).map_err(|_| bad)?;
+                    number = trim_integer(n.0.as_bytes());
                     has_number = true;
                 }
-                oids::DELTA_CRL_INDICATOR => is_delta = true,
+                oids::DELTA_CRL_INDICATOR => {
+                    // RFC 5280 §5.2.4: "This extension MUST be critical".
+                    if !e.critical {
+                        return Err(bad);
+                    }
+                    let base = BaseCrlNumber::from_der(e.extn_value.as_bytes()).map_err(|_| bad)?;
+                    delta_base = Some(trim_integer(base.0.as_bytes()));
+                }
                 oids::ISSUING_DISTRIBUTION_POINT => {
                     idp = Some(
                         IssuingDistributionPoint::from_der(e.extn_value.as_bytes())
@@ -110,7 +127,8 @@ impl Crl {
             this_update: unix(list.this_update.to_unix_duration()),
             next_update: list.next_update.map(|t| unix(t.to_unix_duration())),
             idp,
-            is_delta,
+            number,
+            delta_base,
             unknown_critical,
             tbs,
             der: der.to_vec(),
@@ -194,6 +212,9 @@ impl Crl {
                     }
                 }
             }
+            if reason == RevocationReason::RemoveFromCrl {
+                return CrlEntry::Removed;
+            }
             return CrlEntry::Revoked {
                 at: unix(entry.revocation_date.to_unix_duration()),
                 reason,
@@ -210,4 +231,14 @@ fn same_general_name(a: &GeneralName, b: &GeneralName) -> bool {
         }
         _ => a == b,
     }
+}
+
+fn trim_integer(bytes: &[u8]) -> Vec<u8> {
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    bytes.get(start..).unwrap_or(&[]).to_vec()
+}
+
+/// Orders two unsigned big-endian integers without leading zeros.
+pub(crate) fn cmp_numbers(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
+    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }

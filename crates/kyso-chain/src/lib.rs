@@ -54,7 +54,7 @@ pub use fetch::{FetchError, Fetcher};
 pub use ocsp::{request_der as ocsp_request_der, OcspResponseData, MAX_OCSP_SIZE};
 pub use path::{validate, ValidatedPath, Warning};
 pub use pkcs7::certificates as pkcs7_certificates;
-pub use policy::{eku, RevocationMode, Sha1Policy, ValidationPolicy};
+pub use policy::{eku, LeafProfile, RevocationMode, Sha1Policy, ValidationPolicy};
 pub use pool::CertPool;
 pub use revocation::{EvidenceKind, RevocationSources, RevocationStatus, OCSP_MAX_AGE_SECS};
 pub use signature::SignatureCache;

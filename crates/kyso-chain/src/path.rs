@@ -7,7 +7,7 @@ use const_oid::ObjectIdentifier;
 use crate::cert::{oid, to_datetime, Certificate};
 use crate::constraints::{self, NcError, NAME_CONSTRAINT_BUDGET};
 use crate::error::{ChainError, KeyUsageBit, RevocationProblem};
-use crate::policy::{RevocationMode, Sha1Policy, ValidationPolicy};
+use crate::policy::{eku, LeafProfile, RevocationMode, Sha1Policy, ValidationPolicy};
 use crate::pool::CertPool;
 use crate::revocation::{self, RevocationSources, RevocationStatus};
 use crate::signature::{Hash, SigError};
@@ -461,6 +461,28 @@ fn check_path(
 
 fn check_leaf_usage(leaf: &Certificate, policy: &ValidationPolicy) -> Result<(), ChainError> {
     let d = leaf.data();
+    match policy.leaf_profile {
+        LeafProfile::Generic => {}
+        LeafProfile::DocumentSigner => {
+            if !leaf.allows_key_usage(KeyUsageBit::DigitalSignature)
+                && !leaf.allows_key_usage(KeyUsageBit::ContentCommitment)
+            {
+                return Err(ChainError::MissingKeyUsage {
+                    subject: leaf.subject(),
+                    usage: KeyUsageBit::DigitalSignature,
+                });
+            }
+        }
+        LeafProfile::TimeStampingAuthority => {
+            let only_timestamping = d.ext.eku.as_deref() == Some(&[eku::TIME_STAMPING][..]);
+            if !only_timestamping || !d.ext.eku_critical {
+                return Err(ChainError::EkuNotAllowed {
+                    subject: leaf.subject(),
+                    required: vec![eku::TIME_STAMPING],
+                });
+            }
+        }
+    }
     if !policy.required_ekus.is_empty() {
         if let Some(ekus) = &d.ext.eku {
             let allowed = ekus.iter().any(|e| {

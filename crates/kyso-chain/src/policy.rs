@@ -29,6 +29,21 @@ pub enum Sha1Policy {
     Warn,
 }
 
+/// What the leaf certificate is for, beyond `required_ekus` and `required_key_usages`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LeafProfile {
+    /// No rule beyond the explicit requirements.
+    #[default]
+    Generic,
+    /// A document signer: keyUsage, when present, allows digitalSignature or
+    /// nonRepudiation (contentCommitment).
+    DocumentSigner,
+    /// A time-stamping authority (RFC 3161 §2.3): an extendedKeyUsage extension, marked
+    /// critical, with id-kp-timeStamping as its only purpose.
+    TimeStampingAuthority,
+}
+
 /// Inputs of one validation.
 ///
 /// Invariant: nothing here is read from the environment; two validations with equal
@@ -53,6 +68,8 @@ pub struct ValidationPolicy {
     /// Whether any one of `required_key_usages` suffices (e.g. digitalSignature or
     /// nonRepudiation for document signers) instead of all of them.
     pub key_usage_any_of: bool,
+    /// Rules for the leaf's purpose.
+    pub leaf_profile: LeafProfile,
     /// Most intermediate CAs allowed between the leaf and the anchor.
     pub max_depth: usize,
     /// SHA-1 signatures on certificates.
@@ -73,6 +90,7 @@ impl ValidationPolicy {
             any_eku_satisfies: false,
             required_key_usages: Vec::new(),
             key_usage_any_of: false,
+            leaf_profile: LeafProfile::Generic,
             max_depth: 8,
             sha1: Sha1Policy::Reject,
             min_rsa_bits: 1024,

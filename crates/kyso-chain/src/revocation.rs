@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::cert::{to_datetime, Certificate};
-use crate::crl::{Crl, CrlEntry};
+use crate::crl::{cmp_numbers, Crl, CrlEntry};
 use crate::error::{KeyUsageBit, RevocationProblem, RevocationReason};
 use crate::fetch::Fetcher;
 use crate::ocsp::{OcspCertStatus, OcspResponseData};
@@ -127,7 +127,7 @@ pub(crate) fn status(
         }
     }
     for crl in &sources.crls {
-        match check.crl(crl) {
+        match check.crl(crl, &sources.crls) {
             Ok(Some(status)) => return status,
             Ok(None) => {}
             Err(problem) => why = problem,
@@ -152,10 +152,50 @@ struct Check<'a> {
 
 impl Check<'_> {
     /// `Ok(None)`: the CRL is not about this certificate. `Err`: it is, but unusable.
-    fn crl(&self, crl: &Crl) -> Result<Option<RevocationStatus>, RevocationProblem> {
-        if crl.issuer_key != self.cert.data().issuer_key || crl.is_delta || !crl.covers(self.cert) {
+    /// A usable full CRL is completed by any usable delta CRL in `all` based on it.
+    fn crl(&self, crl: &Crl, all: &[Crl]) -> Result<Option<RevocationStatus>, RevocationProblem> {
+        if crl.delta_base.is_some() || !self.speaks_about(crl) {
             return Ok(None);
         }
+        self.usable(crl)?;
+        let mut entry = crl.lookup(self.cert);
+        let mut this_update = crl.this_update;
+        let deltas = all.iter().filter(|d| {
+            d.delta_base
+                .as_deref()
+                .is_some_and(|base| cmp_numbers(base, &crl.number).is_le())
+                && cmp_numbers(&d.number, &crl.number).is_gt()
+                && self.speaks_about(d)
+                && self.usable(d).is_ok()
+        });
+        for delta in deltas {
+            match delta.lookup(self.cert) {
+                CrlEntry::NotListed => {}
+                listed => entry = listed,
+            }
+            this_update = this_update.max(delta.this_update);
+        }
+        Ok(Some(match entry {
+            CrlEntry::Revoked { at, reason } if at <= self.at => RevocationStatus::Revoked {
+                source: EvidenceKind::Crl,
+                at: to_datetime(at),
+                reason,
+            },
+            _ => RevocationStatus::Good {
+                source: EvidenceKind::Crl,
+                this_update: to_datetime(this_update),
+            },
+        }))
+    }
+
+    /// Whether the CRL is issued by the certificate's issuer and its scope covers it.
+    fn speaks_about(&self, crl: &Crl) -> bool {
+        crl.issuer_key == self.cert.data().issuer_key && crl.covers(self.cert)
+    }
+
+    /// Signature by the issuer's key (which may sign CRLs), no unknown critical extension,
+    /// and fresh at the validation time.
+    fn usable(&self, crl: &Crl) -> Result<(), RevocationProblem> {
         let (message, alg, signature) = crl.signed_parts();
         if self
             .pool
@@ -186,17 +226,7 @@ impl Check<'_> {
             // Expired certificates may be dropped from later CRLs (RFC 5280 §3.3).
             return Err(RevocationProblem::CrlAfterExpiry);
         }
-        Ok(Some(match crl.lookup(self.cert) {
-            CrlEntry::Revoked { at, reason } if at <= self.at => RevocationStatus::Revoked {
-                source: EvidenceKind::Crl,
-                at: to_datetime(at),
-                reason,
-            },
-            _ => RevocationStatus::Good {
-                source: EvidenceKind::Crl,
-                this_update: to_datetime(crl.this_update),
-            },
-        }))
+        Ok(())
     }
 
     fn ocsp(
@@ -303,7 +333,7 @@ impl Check<'_> {
             match Crl::all_from_pem_or_der(&body) {
                 Ok(crls) => {
                     for crl in &crls {
-                        match self.crl(crl) {
+                        match self.crl(crl, &crls) {
                             Ok(Some(status)) => return Ok(status),
                             Ok(None) => why = RevocationProblem::CrlUnusable,
                             Err(problem) => why = problem,

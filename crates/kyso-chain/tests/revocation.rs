@@ -350,3 +350,144 @@ fn revocation_off_ignores_a_revoked_certificate() {
     );
     assert!(result.is_ok(), "{result:?}");
 }
+
+/// Builds a delta CRL by `inter` (number `number`, BaseCRLNumber `base`) listing `revoked`
+/// (certificate, reason code). `openssl ca` cannot make delta CRLs, so the DER is assembled
+/// with x509-cert's types and signed with the issuing CA's key through OpenSSL.
+fn delta_crl(pki: &Pki, number: u8, base: u8, revoked: &[(&str, u8)]) -> kyso_chain::Crl {
+    use der::asn1::{OctetString, UtcTime};
+    use der::{Decode, Encode};
+    use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
+    use x509_cert::ext::Extension;
+    use x509_cert::time::Time;
+
+    let inter = pki.cert("inter");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let time = |offset: u64| {
+        Time::UtcTime(
+            UtcTime::from_unix_duration(Duration::from_secs(now.as_secs() - 3600 + offset))
+                .unwrap_or_else(|e| panic!("time: {e}")),
+        )
+    };
+    let integer_ext = |oid: &str, critical: bool, n: u8| Extension {
+        extn_id: der::asn1::ObjectIdentifier::new_unwrap(oid),
+        critical,
+        extn_value: OctetString::new(vec![0x02, 0x01, n]).unwrap_or_else(|e| panic!("{e}")),
+    };
+    // inter's key is ECDSA P-256 (its own certificate is signed by the RSA root).
+    let alg = spki::AlgorithmIdentifierOwned {
+        oid: der::asn1::ObjectIdentifier::new_unwrap("1.2.840.10045.4.3.2"),
+        parameters: None,
+    };
+    let entries: Vec<RevokedCert> = revoked
+        .iter()
+        .map(|(name, reason)| RevokedCert {
+            serial_number: pki.cert(name).x509().tbs_certificate.serial_number.clone(),
+            revocation_date: time(0),
+            crl_entry_extensions: Some(vec![Extension {
+                extn_id: der::asn1::ObjectIdentifier::new_unwrap("2.5.29.21"),
+                critical: false,
+                extn_value: OctetString::new(vec![0x0A, 0x01, *reason])
+                    .unwrap_or_else(|e| panic!("{e}")),
+            }]),
+        })
+        .collect();
+    let tbs = TbsCertList {
+        version: x509_cert::Version::V2,
+        signature: alg.clone(),
+        issuer: inter.x509().tbs_certificate.subject.clone(),
+        this_update: time(0),
+        next_update: Some(time(7 * 24 * 3600)),
+        revoked_certificates: (!entries.is_empty()).then_some(entries),
+        crl_extensions: Some(vec![
+            integer_ext("2.5.29.20", false, number),
+            integer_ext("2.5.29.27", true, base),
+        ]),
+    };
+    let tbs_der = tbs.to_der().unwrap_or_else(|e| panic!("{e}"));
+    let key_pem = std::fs::read(pki.path("inter.key")).unwrap_or_default();
+    let key = openssl::pkey::PKey::private_key_from_pem(&key_pem).unwrap_or_else(|e| panic!("{e}"));
+    let mut signer = openssl::sign::Signer::new(openssl::hash::MessageDigest::sha256(), &key)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let signature = signer
+        .sign_oneshot_to_vec(&tbs_der)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let list = CertificateList {
+        tbs_cert_list: TbsCertList::from_der(&tbs_der).unwrap_or_else(|e| panic!("{e}")),
+        signature_algorithm: alg,
+        signature: der::asn1::BitString::from_bytes(&signature).unwrap_or_else(|e| panic!("{e}")),
+    };
+    let der = list.to_der().unwrap_or_else(|e| panic!("{e}"));
+    kyso_chain::Crl::from_der(&der).unwrap_or_else(|e| panic!("delta CRL: {e}"))
+}
+
+#[test]
+fn delta_crl_revoking_a_certificate_overrides_the_full_crl() {
+    let pki = pki();
+    let mut sources = supplied(pki, &["inter.crl.der"]);
+    sources.add_crl(delta_crl(pki, 2, 1, &[("leaf-crl", 1)]));
+    let result = validate(
+        &pki.cert("leaf-crl"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &sources,
+    );
+    assert!(
+        matches!(
+            result,
+            Err(ChainError::Revoked {
+                reason: RevocationReason::KeyCompromise,
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn delta_crl_based_on_a_later_full_crl_is_ignored() {
+    let pki = pki();
+    let mut sources = supplied(pki, &["inter.crl.der"]);
+    // BaseCRLNumber 5 > the full CRL's number 1: the delta does not complete it.
+    sources.add_crl(delta_crl(pki, 6, 5, &[("leaf-crl", 1)]));
+    let result = validate(
+        &pki.cert("leaf-crl"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &sources,
+    );
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn delta_crl_remove_from_crl_releases_a_listed_certificate() {
+    let pki = pki();
+    let mut sources = supplied(pki, &["inter.crl.der"]);
+    sources.add_crl(delta_crl(pki, 2, 1, &[("leaf-crl-revoked", 8)]));
+    let result = validate(
+        &pki.cert("leaf-crl-revoked"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &sources,
+    );
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn delta_crl_alone_is_not_evidence() {
+    let pki = pki();
+    let mut sources = supplied(pki, &[]);
+    sources.add_crl(delta_crl(pki, 2, 1, &[]));
+    let result = validate(
+        &pki.cert("leaf-crl"),
+        &pki.intermediates(),
+        &policy(pki, RevocationMode::HardFail, Utc::now()),
+        &sources,
+    );
+    assert!(
+        matches!(result, Err(ChainError::RevocationUnknown { .. })),
+        "{result:?}"
+    );
+}

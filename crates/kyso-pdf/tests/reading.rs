@@ -623,3 +623,42 @@ fn rejects_reconstruction_when_the_object_stream_is_corrupt() {
     let result = Document::open(&packed).and_then(|doc| signature_fields(&doc).map(|f| f.len()));
     assert!(result.is_err(), "{result:?}");
 }
+
+#[test]
+fn inherits_page_attributes_from_the_tree() {
+    let data = build_pdf(
+        &[
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R 4 0 R] /Count 2 /MediaBox [0 0 595 842] /Rotate 90 /Resources << /Font << >> >> >>",
+            "<< /Type /Page /Parent 2 0 R >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Rotate 0 >>",
+        ],
+        "",
+    );
+    let doc = Document::open(&data).expect("opens");
+    let first = doc.page(0).expect("page 0");
+    assert_eq!(first.media_box, Some([0.0, 0.0, 595.0, 842.0]));
+    assert_eq!(first.rotate, 90);
+    assert!(first.resources.is_some(), "resources are inherited");
+    assert_eq!(first.reference, ObjRef::new(3));
+    let second = doc.page(1).expect("page 1");
+    assert_eq!(
+        second.media_box,
+        Some([0.0, 0.0, 300.0, 300.0]),
+        "own attributes override"
+    );
+    assert_eq!(second.rotate, 0);
+}
+
+#[test]
+fn rejects_page_tree_kid_that_is_not_a_reference() {
+    let data = build_pdf(
+        &[
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [<< /Type /Page >>] /Count 1 >>",
+        ],
+        "",
+    );
+    let doc = Document::open(&data).expect("opens");
+    assert!(matches!(doc.page(0), Err(Error::WrongType { .. })));
+}

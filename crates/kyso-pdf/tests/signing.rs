@@ -676,3 +676,58 @@ fn signs_reconstructed_object_stream_file_with_an_xref_stream() {
         );
     }
 }
+
+fn form_pdf(fields: &str) -> Vec<u8> {
+    build_pdf(
+        &[
+            "<< /Type /Catalog /Pages 2 0 R /AcroForm 5 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>",
+            "<< /Type /Page /Parent 2 0 R /Annots 4 0 R >>",
+            "[]",
+            &format!("<< /Fields {fields} >>"),
+            "[]",
+        ],
+        "",
+    )
+}
+
+#[test]
+fn updates_indirect_fields_and_annots_arrays_in_place() {
+    let input = form_pdf("6 0 R");
+    let (output, digest, field) = sign_dummy(&input, &request());
+    assert_signed_output(&input, &output, &digest, &field);
+    let doc = Document::open(&output).expect("opens");
+    let fields = doc
+        .get(kyso_pdf::object::ObjRef::new(6))
+        .expect("fields array");
+    let annots = doc
+        .get(kyso_pdf::object::ObjRef::new(4))
+        .expect("annots array");
+    assert_eq!(
+        fields.as_array().map(<[Object]>::len),
+        Some(1),
+        "the indirect /Fields array grew"
+    );
+    assert_eq!(fields, annots, "the merged field/widget is in both arrays");
+    let form = doc.get(kyso_pdf::object::ObjRef::new(5)).expect("form");
+    assert_eq!(form.get("SigFlags"), Some(&Object::Int(3)));
+    assert_eq!(
+        form.get("Fields"),
+        Some(&Object::Ref(kyso_pdf::object::ObjRef::new(6)))
+    );
+}
+
+#[test]
+fn updates_direct_fields_array_of_an_indirect_form() {
+    let input = form_pdf("[]");
+    let (output, digest, field) = sign_dummy(&input, &request());
+    assert_signed_output(&input, &output, &digest, &field);
+    let doc = Document::open(&output).expect("opens");
+    let form = doc.get(kyso_pdf::object::ObjRef::new(5)).expect("form");
+    assert_eq!(
+        form.get("Fields")
+            .and_then(Object::as_array)
+            .map(<[Object]>::len),
+        Some(1)
+    );
+}

@@ -5,12 +5,13 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use kyso_chain::{
-    eku, CertPool, Certificate, ChainError, KeyUsageBit, RevocationMode, RevocationSources, Sha1Policy,
-    ValidatedPath, ValidationPolicy, Warning,
+    eku, CertPool, Certificate, ChainError, KeyUsageBit, RevocationMode, RevocationSources,
+    Sha1Policy, ValidatedPath, ValidationPolicy, Warning,
 };
 use kyso_cms::Error as CmsError;
 use kyso_pdf::verify::{
-    CoverageFacts, CryptoFailure, CryptoOutcome, RevocationMaterial, Severity, SignatureFacts, SignatureKind,
+    CoverageFacts, CryptoFailure, CryptoOutcome, RevocationMaterial, Severity, SignatureFacts,
+    SignatureKind,
 };
 use kyso_verdict::{Coverage, Indication, Level, Reason, SignatureVerdict, SubIndication};
 
@@ -30,7 +31,9 @@ pub(crate) struct Context {
 fn vn_time(time: SystemTime) -> String {
     let utc: DateTime<Utc> = time.into();
     match FixedOffset::east_opt(7 * 3600) {
-        Some(offset) => utc.with_timezone(&offset).to_rfc3339_opts(SecondsFormat::Secs, false),
+        Some(offset) => utc
+            .with_timezone(&offset)
+            .to_rfc3339_opts(SecondsFormat::Secs, false),
         None => utc.to_rfc3339_opts(SecondsFormat::Secs, true),
     }
 }
@@ -63,7 +66,13 @@ impl Outcome {
         }
     }
 
-    fn push(&mut self, indication: Indication, sub: Option<SubIndication>, code: &str, message: String) {
+    fn push(
+        &mut self,
+        indication: Indication,
+        sub: Option<SubIndication>,
+        code: &str,
+        message: String,
+    ) {
         if Self::rank(indication) > Self::rank(self.indication) {
             self.indication = indication;
             self.sub = sub;
@@ -126,17 +135,28 @@ pub(crate) fn verdict(
             claimed_time,
             ..
         } => {
-            out.note("integrity-ok", "the signed bytes are intact and the signature verifies".into());
+            out.note(
+                "integrity-ok",
+                "the signed bytes are intact and the signature verifies".into(),
+            );
             if *uses_sha1 {
-                out.note("sha1", "SHA-1 is used (weak; accepted only for old archives)".into());
+                out.note(
+                    "sha1",
+                    "SHA-1 is used (weak; accepted only for old archives)".into(),
+                );
             }
             (Some(signer_certificate.clone()), *claimed_time)
         }
     };
-    let pdf_time = facts.pdf_signing_time.as_deref().and_then(kyso_pdf::verify::parse_pdf_date);
+    let pdf_time = facts
+        .pdf_signing_time
+        .as_deref()
+        .and_then(kyso_pdf::verify::parse_pdf_date);
     let claimed = claimed.or(pdf_time);
 
-    let leaf = signer_der.as_deref().and_then(|der| Certificate::from_der(der).ok());
+    let leaf = signer_der
+        .as_deref()
+        .and_then(|der| Certificate::from_der(der).ok());
     let mut pool = CertPool::from_certs(ctx.intermediates.certificates().iter().cloned());
     for der in &material.certificates {
         if let Ok(cert) = Certificate::from_der(der) {
@@ -149,15 +169,28 @@ pub(crate) fn verdict(
     let mut proven: Option<SystemTime> = None;
     if let Some(ts) = &facts.timestamp {
         match &ts.outcome {
-            Err(e) if facts.kind == SignatureKind::Signature => out.push(
-                Indication::Failed,
-                Some(SubIndication::HashFailure),
-                "timestamp-invalid",
-                format!("the signature timestamp does not verify: {e}"),
+            // A token stamping something else is tampering; a token that is merely defective
+            // (its own signature or attributes) proves nothing and is ignored, as ETSI says.
+            Err(e @ CryptoFailure::Cms(CmsError::ImprintMismatch | CmsError::DigestMismatch))
+                if facts.kind == SignatureKind::Signature =>
+            {
+                out.push(
+                    Indication::Failed,
+                    Some(SubIndication::HashFailure),
+                    "timestamp-imprint-mismatch",
+                    format!("the signature timestamp does not stamp this signature: {e}"),
+                )
+            }
+            Err(e) if facts.kind == SignatureKind::Signature => out.note(
+                "timestamp-ignored",
+                format!("the signature timestamp is defective and proves nothing: {e}"),
             ),
             Err(_) => {}
             Ok(()) => {
-                let tsa = ts.tsa_certificate.as_deref().and_then(|d| Certificate::from_der(d).ok());
+                let tsa = ts
+                    .tsa_certificate
+                    .as_deref()
+                    .and_then(|d| Certificate::from_der(d).ok());
                 match tsa.map(|tsa| validate_tsa(&tsa, ts.gen_time, &pool, ctx, &sources)) {
                     Some(Ok(_)) => proven = Some(ts.gen_time),
                     Some(Err(e)) if facts.kind == SignatureKind::Signature => out.note(
@@ -220,7 +253,11 @@ pub(crate) fn verdict(
         Some(cert) => (
             Some(cert.subject()),
             organization(cert),
-            Some(path.as_ref().and_then(|p| p.certificates().get(1).map(Certificate::subject)).unwrap_or_else(|| cert.issuer())),
+            Some(
+                path.as_ref()
+                    .and_then(|p| p.certificates().get(1).map(Certificate::subject))
+                    .unwrap_or_else(|| cert.issuer()),
+            ),
             Some(vn_chrono(cert.not_before())),
             Some(vn_chrono(cert.not_after())),
         ),
@@ -241,7 +278,11 @@ pub(crate) fn verdict(
         certificate_not_before: not_before,
         certificate_not_after: not_after,
         signing_time: claimed.map(vn_time),
-        timestamp: facts.timestamp.as_ref().filter(|t| t.outcome.is_ok()).map(|t| vn_time(t.gen_time)),
+        timestamp: facts
+            .timestamp
+            .as_ref()
+            .filter(|t| t.outcome.is_ok())
+            .map(|t| vn_time(t.gen_time)),
         format: facts.sub_filter.clone().unwrap_or_else(|| "-".into()),
         coverage,
         reasons: sorted(out.reasons),
@@ -262,6 +303,7 @@ fn sorted(mut reasons: Vec<Reason>) -> Vec<Reason> {
                 | "allowed-changes-after-signing"
                 | "legacy-format"
                 | "timestamp-untrusted"
+                | "timestamp-ignored"
                 | "chain-ok"
         )
     };
@@ -272,10 +314,16 @@ fn sorted(mut reasons: Vec<Reason>) -> Vec<Reason> {
 fn crypto_failure(out: &mut Outcome, failure: &CryptoFailure) {
     let message = failure.to_string();
     let (indication, sub, code) = match failure {
-        CryptoFailure::Cms(CmsError::DigestMismatch) | CryptoFailure::Sha1ContentMismatch => {
-            (Indication::Failed, SubIndication::HashFailure, "digest-mismatch")
-        }
-        CryptoFailure::Cms(CmsError::BadSignature) => (Indication::Failed, SubIndication::SigCryptoFailure, "bad-signature"),
+        CryptoFailure::Cms(CmsError::DigestMismatch) | CryptoFailure::Sha1ContentMismatch => (
+            Indication::Failed,
+            SubIndication::HashFailure,
+            "digest-mismatch",
+        ),
+        CryptoFailure::Cms(CmsError::BadSignature) => (
+            Indication::Failed,
+            SubIndication::SigCryptoFailure,
+            "bad-signature",
+        ),
         CryptoFailure::Cms(CmsError::SigningCertificateMismatch) => (
             Indication::Failed,
             SubIndication::SigCryptoFailure,
@@ -291,28 +339,55 @@ fn crypto_failure(out: &mut Outcome, failure: &CryptoFailure) {
             SubIndication::CryptoConstraintsFailure,
             "unsupported-algorithm",
         ),
-        f if !f.is_certain() => (Indication::Indeterminate, SubIndication::SignedDataNotFound, "unsupported"),
-        _ => (Indication::Failed, SubIndication::FormatFailure, "cms-invalid"),
+        f if !f.is_certain() => (
+            Indication::Indeterminate,
+            SubIndication::SignedDataNotFound,
+            "unsupported",
+        ),
+        _ => (
+            Indication::Failed,
+            SubIndication::FormatFailure,
+            "cms-invalid",
+        ),
     };
     out.push(indication, Some(sub), code, message);
 }
 
 fn chain_failure(out: &mut Outcome, e: &ChainError) {
     let (indication, sub) = match e {
-        ChainError::UnknownIssuer { .. } => (Indication::Indeterminate, SubIndication::NoCertificateChainFound),
+        ChainError::UnknownIssuer { .. } => (
+            Indication::Indeterminate,
+            SubIndication::NoCertificateChainFound,
+        ),
         ChainError::Expired { .. } => (Indication::Indeterminate, SubIndication::OutOfBoundsNoPoe),
         ChainError::NotYetValid { .. } => (Indication::Indeterminate, SubIndication::NotYetValid),
         ChainError::Revoked { .. } => (Indication::Indeterminate, SubIndication::RevokedNoPoe),
-        ChainError::RevocationUnknown { .. } => (Indication::Indeterminate, SubIndication::TryLater),
-        ChainError::UnsupportedAlgorithm { .. } | ChainError::WeakKey { .. } | ChainError::Sha1Rejected { .. } => {
-            (Indication::Indeterminate, SubIndication::CryptoConstraintsFailure)
+        ChainError::RevocationUnknown { .. } => {
+            (Indication::Indeterminate, SubIndication::TryLater)
         }
-        ChainError::MissingKeyUsage { .. } | ChainError::EkuNotAllowed { .. } | ChainError::PolicyViolation { .. } => {
-            (Indication::Indeterminate, SubIndication::ChainConstraintsFailure)
-        }
-        _ => (Indication::Indeterminate, SubIndication::CertificateChainGeneralFailure),
+        ChainError::UnsupportedAlgorithm { .. }
+        | ChainError::WeakKey { .. }
+        | ChainError::Sha1Rejected { .. } => (
+            Indication::Indeterminate,
+            SubIndication::CryptoConstraintsFailure,
+        ),
+        ChainError::MissingKeyUsage { .. }
+        | ChainError::EkuNotAllowed { .. }
+        | ChainError::PolicyViolation { .. } => (
+            Indication::Indeterminate,
+            SubIndication::ChainConstraintsFailure,
+        ),
+        _ => (
+            Indication::Indeterminate,
+            SubIndication::CertificateChainGeneralFailure,
+        ),
     };
-    out.push(indication, Some(sub), &format!("chain-{}", e.code()), format!("certificate chain: {e}"));
+    out.push(
+        indication,
+        Some(sub),
+        &format!("chain-{}", e.code()),
+        format!("certificate chain: {e}"),
+    );
 }
 
 fn warning_text(warning: &Warning) -> String {
@@ -340,7 +415,10 @@ fn revocation_sources(material: &RevocationMaterial, ctx: &Context) -> Revocatio
 }
 
 fn base_policy(ctx: &Context, time: DateTime<Utc>) -> ValidationPolicy {
-    let mut policy = ValidationPolicy::new(CertPool::from_certs(ctx.anchors.certificates().iter().cloned()), time);
+    let mut policy = ValidationPolicy::new(
+        CertPool::from_certs(ctx.anchors.certificates().iter().cloned()),
+        time,
+    );
     policy.revocation = RevocationMode::SoftFail;
     policy.sha1 = Sha1Policy::Warn;
     policy
@@ -354,7 +432,10 @@ fn validate_signer(
     sources: &RevocationSources,
 ) -> Result<ValidatedPath, ChainError> {
     let mut policy = base_policy(ctx, time);
-    policy.required_key_usages = vec![KeyUsageBit::DigitalSignature, KeyUsageBit::ContentCommitment];
+    policy.required_key_usages = vec![
+        KeyUsageBit::DigitalSignature,
+        KeyUsageBit::ContentCommitment,
+    ];
     policy.key_usage_any_of = true;
     kyso_chain::validate(leaf, pool, &policy, sources)
 }
@@ -371,12 +452,23 @@ fn validate_tsa(
     kyso_chain::validate(tsa, pool, &policy, sources)
 }
 
-fn level(facts: &SignatureFacts, material: &RevocationMaterial, proven: bool, archived: bool) -> Level {
+fn level(
+    facts: &SignatureFacts,
+    material: &RevocationMaterial,
+    proven: bool,
+    archived: bool,
+) -> Level {
     if facts.kind == SignatureKind::DocumentTimestamp {
         return Level::None;
     }
     let baseline = facts.sub_filter.as_deref() == Some("ETSI.CAdES.detached")
-        && matches!(facts.crypto, CryptoOutcome::Verified { binds_certificate: true, .. });
+        && matches!(
+            facts.crypto,
+            CryptoOutcome::Verified {
+                binds_certificate: true,
+                ..
+            }
+        );
     if !baseline {
         return Level::None;
     }

@@ -8,6 +8,7 @@
 #      leaf-unknown (AIA only; not in the CA database, so the responder says "unknown");
 #      leaf-crl, leaf-crl-revoked (CDP only);
 #      leaf-offline (AIA and CDP pointing at a closed port)
+#   tsa (critical EKU timeStamping), tsa-noncritical, leaf-encipher (keyEncipherment only)
 #   ocsp: delegated OCSP responder of inter (id-kp-OCSPSigning, ocsp-nocheck)
 #   evil: a CA with inter's name and another key (signs "wrongly signed" CRLs and OCSP)
 #   inter.crl: full CRL by inter (leaf-revoked and leaf-crl-revoked listed), valid 7 days
@@ -78,6 +79,20 @@ keyUsage = critical, digitalSignature, nonRepudiation
 authorityKeyIdentifier = keyid
 authorityInfoAccess = OCSP;URI:http://127.0.0.1:9/ocsp
 crlDistributionPoints = URI:http://127.0.0.1:9/inter.crl
+[ v3_tsa ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, timeStamping
+authorityKeyIdentifier = keyid
+[ v3_tsa_noncritical ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = timeStamping
+authorityKeyIdentifier = keyid
+[ v3_encipher_only ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, keyEncipherment
+authorityKeyIdentifier = keyid
 [ v3_ocsp ]
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
@@ -122,6 +137,9 @@ issue_leaf leaf-revoked v3_leaf
 issue_leaf leaf-crl v3_leaf_crl_only
 issue_leaf leaf-crl-revoked v3_leaf_crl_only
 issue_leaf leaf-offline v3_leaf_offline
+issue_leaf tsa v3_tsa
+issue_leaf tsa-noncritical v3_tsa_noncritical
+issue_leaf leaf-encipher v3_encipher_only
 
 # Issued outside the CA database: the OCSP responder answers "unknown" for it.
 cp inter.index inter.index.keep; cp inter.serial inter.serial.keep

@@ -40,8 +40,17 @@ pub(crate) fn gap(byte_range: &[i64]) -> Option<(u64, u64)> {
 }
 
 /// Checks the ByteRange against the file and the signature's decoded /Contents.
-pub(crate) fn check(data: &[u8], byte_range: &[i64], contents: &[u8]) -> Result<SignedRanges, Finding> {
-    let bad = |why: &str| Finding::fail(FindingKind::ByteRangeInvalid, format!("/ByteRange {byte_range:?}: {why}"));
+pub(crate) fn check(
+    data: &[u8],
+    byte_range: &[i64],
+    contents: &[u8],
+) -> Result<SignedRanges, Finding> {
+    let bad = |why: &str| {
+        Finding::fail(
+            FindingKind::ByteRangeInvalid,
+            format!("/ByteRange {byte_range:?}: {why}"),
+        )
+    };
     let [start, a, b, c] = byte_range else {
         return Err(bad("not four integers"));
     };
@@ -72,7 +81,9 @@ pub(crate) fn check(data: &[u8], byte_range: &[i64], contents: &[u8]) -> Result<
 /// Ranges for hashing when the ByteRange is non-standard but still inside the file; used
 /// only to tell the report whether the signed bytes are intact.
 pub(crate) fn lenient(data: &[u8], byte_range: &[i64]) -> Option<SignedRanges> {
-    let [0, a, b, c] = byte_range else { return None };
+    let [0, a, b, c] = byte_range else {
+        return None;
+    };
     let a = usize::try_from(*a).ok()?;
     let b = usize::try_from(*b).ok()?;
     let end = b.checked_add(usize::try_from(*c).ok()?)?;
@@ -85,7 +96,12 @@ pub(crate) fn lenient(data: &[u8], byte_range: &[i64]) -> Option<SignedRanges> {
 
 /// The gap must be `<hex digits>` decoding to exactly `contents`, preceded by `/Contents`.
 fn check_gap(data: &[u8], a: usize, b: usize, contents: &[u8]) -> Result<(), Finding> {
-    let fail = |why: &str| Finding::fail(FindingKind::GapNotContents, format!("unsigned bytes {a}..{b}: {why}"));
+    let fail = |why: &str| {
+        Finding::fail(
+            FindingKind::GapNotContents,
+            format!("unsigned bytes {a}..{b}: {why}"),
+        )
+    };
     let gap = data.get(a..b).ok_or_else(|| fail("outside the file"))?;
     let inner = match gap {
         [b'<', inner @ .., b'>'] => inner,

@@ -124,12 +124,20 @@ pub(crate) fn check(
         )
     };
     let [signer] = info.signer_infos.as_slice() else {
-        return fail(CryptoFailure::SignerCount(info.signer_infos.len()), embedded);
+        return fail(
+            CryptoFailure::SignerCount(info.signer_infos.len()),
+            embedded,
+        );
     };
     let legacy_sha1 = sub_filter == Some("adbe.pkcs7.sha1");
     match sub_filter {
         None | Some("adbe.pkcs7.detached" | "ETSI.CAdES.detached" | "adbe.pkcs7.sha1") => {}
-        Some(other) => return fail(CryptoFailure::UnsupportedSubFilter(other.to_owned()), embedded),
+        Some(other) => {
+            return fail(
+                CryptoFailure::UnsupportedSubFilter(other.to_owned()),
+                embedded,
+            )
+        }
     }
     if info.content.is_some() && !legacy_sha1 {
         return fail(CryptoFailure::EncapsulatedContent, embedded);
@@ -149,8 +157,12 @@ pub(crate) fn check(
         if info.content != Some(sha1.finalize().as_slice()) {
             return fail(CryptoFailure::Sha1ContentMismatch, embedded);
         }
-        kyso_cms::verify_signer(&info, 0, &algorithm.digest(info.content.unwrap_or_default()))
-            .map_err(CryptoFailure::from)
+        kyso_cms::verify_signer(
+            &info,
+            0,
+            &algorithm.digest(info.content.unwrap_or_default()),
+        )
+        .map_err(CryptoFailure::from)
     } else {
         let mut hasher = algorithm.hasher();
         for slice in ranges.slices(data) {
@@ -297,7 +309,11 @@ fn check_token(
         }
     };
     embedded.absorb(&material_of(&token.signed_data));
-    let tsa_certificate = token.signed_data.signer_certificate(0).ok().map(<[u8]>::to_vec);
+    let tsa_certificate = token
+        .signed_data
+        .signer_certificate(0)
+        .ok()
+        .map(<[u8]>::to_vec);
     let outcome = imprint(&token)
         .and_then(|()| token.verify().map(|_| ()))
         .map_err(CryptoFailure::from);
@@ -320,9 +336,15 @@ fn material_of(info: &SignedDataInfo<'_>) -> RevocationMaterial {
             .collect(),
     };
     for signer in &info.signer_infos {
-        if let Some(adobe) = signer.signed_attrs.as_ref().and_then(|a| a.adobe_revocation_info.as_ref()) {
+        if let Some(adobe) = signer
+            .signed_attrs
+            .as_ref()
+            .and_then(|a| a.adobe_revocation_info.as_ref())
+        {
             material.crls.extend(adobe.crls.iter().map(|c| c.to_vec()));
-            material.ocsp_responses.extend(adobe.ocsp_responses.iter().map(|c| c.to_vec()));
+            material
+                .ocsp_responses
+                .extend(adobe.ocsp_responses.iter().map(|c| c.to_vec()));
         }
     }
     material

@@ -23,7 +23,8 @@ impl RevocationMaterial {
     pub fn absorb(&mut self, other: &RevocationMaterial) {
         self.certificates.extend(other.certificates.iter().cloned());
         self.crls.extend(other.crls.iter().cloned());
-        self.ocsp_responses.extend(other.ocsp_responses.iter().cloned());
+        self.ocsp_responses
+            .extend(other.ocsp_responses.iter().cloned());
     }
 
     /// Whether it holds revocation data (CRLs or OCSP responses).

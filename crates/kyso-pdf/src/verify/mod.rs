@@ -270,7 +270,13 @@ fn inspect_signature(
         }
     };
     let (crypto, timestamp, embedded) = match &ranges {
-        Some(ranges) => crypto::check(data, ranges, &value.contents, kind, value.sub_filter.as_deref()),
+        Some(ranges) => crypto::check(
+            data,
+            ranges,
+            &value.contents,
+            kind,
+            value.sub_filter.as_deref(),
+        ),
         None => (
             CryptoOutcome::Unchecked,
             None,
@@ -314,7 +320,8 @@ fn inspect_signature(
 }
 
 fn signature_kind(dict: &Dict, sub_filter: Option<&str>) -> SignatureKind {
-    let doc_ts_type = dict.get(b"Type".as_slice()).and_then(Object::as_name) == Some(b"DocTimeStamp");
+    let doc_ts_type =
+        dict.get(b"Type".as_slice()).and_then(Object::as_name) == Some(b"DocTimeStamp");
     if doc_ts_type || sub_filter == Some("ETSI.RFC3161") {
         SignatureKind::DocumentTimestamp
     } else {

@@ -18,7 +18,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::object::{Dict, Object, ObjRef};
+use crate::object::{Dict, ObjRef, Object};
 use crate::{Document, XrefEntry};
 
 use super::{Certification, CoverageFacts, Finding, FindingKind, Severity};
@@ -61,7 +61,11 @@ pub(crate) struct Analysis<'d, 'a> {
 }
 
 impl<'d, 'a> Analysis<'d, 'a> {
-    pub(crate) fn new(doc: &'d Document<'a>, certification: Option<Certification>, gaps: Vec<(u64, u64)>) -> Self {
+    pub(crate) fn new(
+        doc: &'d Document<'a>,
+        certification: Option<Certification>,
+        gaps: Vec<(u64, u64)>,
+    ) -> Self {
         Self {
             doc,
             certification,
@@ -71,7 +75,10 @@ impl<'d, 'a> Analysis<'d, 'a> {
     }
 
     /// Where the signed bytes (`..signed_end`) stop, and what was changed after them.
-    pub(crate) fn coverage_and_changes(&mut self, signed_end: u64) -> (CoverageFacts, Vec<Finding>) {
+    pub(crate) fn coverage_and_changes(
+        &mut self,
+        signed_end: u64,
+    ) -> (CoverageFacts, Vec<Finding>) {
         let data = self.doc.data();
         let len = data.len() as u64;
         let ends = self.doc.revisions().to_vec();
@@ -110,7 +117,10 @@ impl<'d, 'a> Analysis<'d, 'a> {
         if !trailing.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
             findings.push(Finding::fail(
                 FindingKind::TrailingData,
-                format!("{} bytes after the last %%EOF are not part of any revision", trailing.len()),
+                format!(
+                    "{} bytes after the last %%EOF are not part of any revision",
+                    trailing.len()
+                ),
             ));
         }
         for j in k + 1..ends.len() {
@@ -155,7 +165,9 @@ impl<'d, 'a> Analysis<'d, 'a> {
 
         let mut changed = Vec::new();
         for &num in listed.iter().take(MAX_CHANGED) {
-            let Some(old_ref) = existing(&old, num) else { continue };
+            let Some(old_ref) = existing(&old, num) else {
+                continue;
+            };
             let new_ref = existing(&new, num);
             let before = load(&old, old_ref);
             let after = new_ref.map(|r| load(&new, r)).unwrap_or(Loaded::Missing);
@@ -198,19 +210,28 @@ impl<'d, 'a> Analysis<'d, 'a> {
             FindingKind::DisallowedChange
         };
         for (num, problem) in problems.iter().take(MAX_LISTED) {
-            findings.push(Finding::fail(kind, format!("revision {rev} changes object {num}: {problem}")));
+            findings.push(Finding::fail(
+                kind,
+                format!("revision {rev} changes object {num}: {problem}"),
+            ));
         }
         if problems.len() > MAX_LISTED {
             findings.push(Finding::fail(
                 kind,
-                format!("revision {rev}: {} more disallowed changes", problems.len() - MAX_LISTED),
+                format!(
+                    "revision {rev}: {} more disallowed changes",
+                    problems.len() - MAX_LISTED
+                ),
             ));
         }
         if problems.is_empty() {
             findings.push(Finding::new(
                 FindingKind::AllowedChanges,
                 Severity::Note,
-                format!("revision {rev} changes {} objects, all in allowed ways", changed.len()),
+                format!(
+                    "revision {rev} changes {} objects, all in allowed ways",
+                    changed.len()
+                ),
             ));
         }
         findings
@@ -218,7 +239,13 @@ impl<'d, 'a> Analysis<'d, 'a> {
 
     /// Object numbers the revision's cross-reference sections list (checking hybrid
     /// disagreements and entries pointing into a signature's gap on the way).
-    fn listed_entries(&self, new: &Document<'_>, prev_end: u64, rev: usize, findings: &mut Vec<Finding>) -> Vec<u32> {
+    fn listed_entries(
+        &self,
+        new: &Document<'_>,
+        prev_end: u64,
+        rev: usize,
+        findings: &mut Vec<Finding>,
+    ) -> Vec<u32> {
         let mut listed = Vec::new();
         let mut seen: HashMap<u32, XrefEntry> = HashMap::new();
         for section in new.sections().iter().filter(|s| s.offset >= prev_end) {
@@ -262,7 +289,9 @@ fn check_trailer(old: &Document<'_>, new: &Document<'_>, rev: usize, findings: &
             format!("revision {rev} points the trailer at another document catalog"),
         ));
     }
-    if new.trailer().contains_key(b"Encrypt".as_slice()) && !old.trailer().contains_key(b"Encrypt".as_slice()) {
+    if new.trailer().contains_key(b"Encrypt".as_slice())
+        && !old.trailer().contains_key(b"Encrypt".as_slice())
+    {
         findings.push(Finding::fail(
             FindingKind::TrailerChanged,
             format!("revision {rev} adds encryption"),
@@ -272,16 +301,29 @@ fn check_trailer(old: &Document<'_>, new: &Document<'_>, rev: usize, findings: &
 
 /// Objects defined at the start of a line in the revision's bytes but not listed in its
 /// cross-reference data: a reader that repairs files would pick them up.
-fn hidden_objects(body: &[u8], base: u64, listed: &[u32], old: &Document<'_>, rev: usize, findings: &mut Vec<Finding>) {
+fn hidden_objects(
+    body: &[u8],
+    base: u64,
+    listed: &[u32],
+    old: &Document<'_>,
+    rev: usize,
+    findings: &mut Vec<Finding>,
+) {
     let listed: HashSet<u32> = listed.iter().copied().collect();
     let mut reported = 0usize;
     for at in memchr::memmem::find_iter(body, b" obj") {
-        let Some(num) = object_header_before(body, at) else { continue };
+        let Some(num) = object_header_before(body, at) else {
+            continue;
+        };
         if listed.contains(&num) {
             continue;
         }
         let redefines = existing(old, num).is_some();
-        let severity = if redefines { Severity::Fail } else { Severity::Note };
+        let severity = if redefines {
+            Severity::Fail
+        } else {
+            Severity::Note
+        };
         findings.push(Finding::new(
             FindingKind::HiddenObject,
             severity,
@@ -300,13 +342,19 @@ fn hidden_objects(body: &[u8], base: u64, listed: &[u32], old: &Document<'_>, re
 /// Parses `num gen` backwards from ` obj` at `at`, requiring the header to start a line.
 fn object_header_before(body: &[u8], at: usize) -> Option<u32> {
     let head = body.get(..at)?;
-    let gen_start = head.iter().rposition(|b| !b.is_ascii_digit()).map_or(0, |p| p + 1);
+    let gen_start = head
+        .iter()
+        .rposition(|b| !b.is_ascii_digit())
+        .map_or(0, |p| p + 1);
     let gen = head.get(gen_start..)?;
     if gen.is_empty() || head.get(gen_start.checked_sub(1)?) != Some(&b' ') {
         return None;
     }
     let before_gen = head.get(..gen_start - 1)?;
-    let num_start = before_gen.iter().rposition(|b| !b.is_ascii_digit()).map_or(0, |p| p + 1);
+    let num_start = before_gen
+        .iter()
+        .rposition(|b| !b.is_ascii_digit())
+        .map_or(0, |p| p + 1);
     let num = before_gen.get(num_start..)?;
     let line_start = num_start == 0 || matches!(before_gen.get(num_start - 1), Some(b'\n' | b'\r'));
     if num.is_empty() || !line_start {
@@ -364,13 +412,25 @@ fn walk(doc: &Document<'_>) -> Option<HashMap<u32, Vec<Role>>> {
     if let Some(r) = trailer.get(b"Root".as_slice()).and_then(Object::as_ref) {
         queue.push_back((r, Role::Catalog));
     }
-    for (key, value) in trailer {
-        let role = match key.0.as_slice() {
-            b"Root" => continue,
-            b"Info" => Role::Info,
-            _ => Role::Other,
-        };
-        refs_in(value, role, &mut |r, role| queue.push_back((r, role)), 0);
+    if let Some(r) = trailer.get(b"Info".as_slice()).and_then(Object::as_ref) {
+        queue.push_back((r, Role::Info));
+    }
+    // Keys of the raw trailers the merged trailer drops (e.g. a private /FooBar) can still
+    // reach objects: whatever they reach is "other structure".
+    for section in doc.sections() {
+        for (key, value) in &section.trailer {
+            if !matches!(
+                key.0.as_slice(),
+                b"Root" | b"Info" | b"Prev" | b"XRefStm" | b"Encrypt"
+            ) {
+                refs_in(
+                    value,
+                    Role::Other,
+                    &mut |r, role| queue.push_back((r, role)),
+                    0,
+                );
+            }
+        }
     }
     while let Some((r, role)) = queue.pop_front() {
         if !visited.insert((r.num, role)) {
@@ -393,13 +453,17 @@ fn walk(doc: &Document<'_>) -> Option<HashMap<u32, Vec<Role>>> {
         if !entry.contains(&role) {
             entry.push(role);
         }
-        children(role, &value, &mut |child, child_role| queue.push_back((child, child_role)));
+        children(role, &value, &mut |child, child_role| {
+            queue.push_back((child, child_role))
+        });
     }
     Some(roles)
 }
 
 fn is_structural(value: &Object) -> bool {
-    let Some(dict) = value.as_dict() else { return false };
+    let Some(dict) = value.as_dict() else {
+        return false;
+    };
     let ty = dict.get(b"Type".as_slice()).and_then(Object::as_name);
     matches!(ty, Some(b"Page" | b"Pages" | b"Annot"))
         || dict.contains_key(b"FT".as_slice())
@@ -422,7 +486,9 @@ fn children(role: Role, value: &Object, push: &mut dyn FnMut(ObjRef, Role)) {
         }
         Object::Dict(dict) | Object::Stream(dict, _) => {
             for (key, item) in dict {
-                let Some((direct, element)) = key_roles(role, &key.0) else { continue };
+                let Some((direct, element)) = key_roles(role, &key.0) else {
+                    continue;
+                };
                 match item {
                     Object::Ref(r) => push(*r, direct),
                     Object::Array(items) => {
@@ -446,7 +512,9 @@ fn refs_in(value: &Object, role: Role, push: &mut dyn FnMut(ObjRef, Role), depth
     match value {
         Object::Ref(r) => push(*r, role),
         Object::Array(items) => items.iter().for_each(|i| refs_in(i, role, push, depth + 1)),
-        Object::Dict(d) | Object::Stream(d, _) => d.values().for_each(|i| refs_in(i, role, push, depth + 1)),
+        Object::Dict(d) | Object::Stream(d, _) => {
+            d.values().for_each(|i| refs_in(i, role, push, depth + 1))
+        }
         _ => {}
     }
 }
@@ -458,7 +526,9 @@ fn key_roles(role: Role, key: &[u8]) -> Option<(Role, Role)> {
     let same = |r: Role| Some((r, r));
     match (role, key) {
         (_, b"Parent") => None,
-        (PageNode | Annotation | Field | StructTree, b"P" | b"Pg" | b"Obj" | b"IRT" | b"Popup") => None,
+        (PageNode | Annotation | Field | StructTree, b"P" | b"Pg" | b"Obj" | b"IRT" | b"Popup") => {
+            None
+        }
         (Catalog, b"Pages") => same(PageNode),
         (Catalog, b"AcroForm") => same(AcroForm),
         (Catalog, b"DSS") => same(Dss),
@@ -472,7 +542,9 @@ fn key_roles(role: Role, key: &[u8]) -> Option<(Role, Role)> {
         (Field, b"Kids") => Some((FieldsArray, Field)),
         (Field, b"V" | b"Lock" | b"SV") => same(FieldValue),
         (Field | Annotation, b"AP") => same(Appearance),
-        (Info | Dss | Metadata | Extensions | Appearance | FieldValue | StructTree, _) => same(role),
+        (Info | Dss | Metadata | Extensions | Appearance | FieldValue | StructTree, _) => {
+            same(role)
+        }
         _ => same(Other),
     }
 }
@@ -485,14 +557,52 @@ struct Judge<'d, 'a> {
     roles: &'d HashMap<u32, Vec<Role>>,
 }
 
-const CATALOG_KEYS: &[&[u8]] = &[b"AcroForm", b"DSS", b"Extensions", b"Metadata", b"Version", b"StructTreeRoot", b"MarkInfo"];
+const CATALOG_KEYS: &[&[u8]] = &[
+    b"AcroForm",
+    b"DSS",
+    b"Extensions",
+    b"Metadata",
+    b"Version",
+    b"StructTreeRoot",
+    b"MarkInfo",
+];
 const FORM_KEYS: &[&[u8]] = &[b"Fields", b"SigFlags", b"DR", b"DA", b"NeedAppearances"];
 const PAGE_KEYS: &[&[u8]] = &[b"Annots", b"Tabs", b"StructParents", b"Resources"];
 /// Resource categories whose entries must survive a change of a page's /Resources.
-const RESOURCE_KINDS: &[&str] = &["Font", "XObject", "ExtGState", "ColorSpace", "Pattern", "Shading", "Properties"];
-const FIELD_KEYS: &[&[u8]] = &[b"V", b"AS", b"AP", b"MK", b"DA", b"P", b"F", b"StructParent"];
+const RESOURCE_KINDS: &[&str] = &[
+    "Font",
+    "XObject",
+    "ExtGState",
+    "ColorSpace",
+    "Pattern",
+    "Shading",
+    "Properties",
+];
+const FIELD_KEYS: &[&[u8]] = &[
+    b"V",
+    b"AS",
+    b"AP",
+    b"MK",
+    b"DA",
+    b"P",
+    b"F",
+    b"StructParent",
+];
 const ANNOT_KEYS: &[&[u8]] = &[
-    b"AP", b"AS", b"Contents", b"M", b"Popup", b"RC", b"T", b"NM", b"F", b"C", b"CA", b"Open", b"State", b"StateModel",
+    b"AP",
+    b"AS",
+    b"Contents",
+    b"M",
+    b"Popup",
+    b"RC",
+    b"T",
+    b"NM",
+    b"F",
+    b"C",
+    b"CA",
+    b"Open",
+    b"State",
+    b"StateModel",
 ];
 
 impl Judge<'_, '_> {
@@ -506,7 +616,10 @@ impl Judge<'_, '_> {
             Role::Catalog => {
                 let (old, new) = dicts(before, after, "the document catalog")?;
                 only_keys(old, new, CATALOG_KEYS, "the document catalog")?;
-                self.form_field_list(old.get(b"AcroForm".as_slice()), new.get(b"AcroForm".as_slice()))
+                self.form_field_list(
+                    old.get(b"AcroForm".as_slice()),
+                    new.get(b"AcroForm".as_slice()),
+                )
             }
             Role::AcroForm => {
                 let (old, new) = dicts(before, after, "the interactive form")?;
@@ -520,7 +633,10 @@ impl Judge<'_, '_> {
                     return Err("the page tree changes (pages added, removed or moved)".into());
                 }
                 only_keys(old, new, PAGE_KEYS, "a page")?;
-                self.resources_superset(old.get(b"Resources".as_slice()), new.get(b"Resources".as_slice()))?;
+                self.resources_superset(
+                    old.get(b"Resources".as_slice()),
+                    new.get(b"Resources".as_slice()),
+                )?;
                 self.annots_superset(old.get(b"Annots".as_slice()), new.get(b"Annots".as_slice()))
             }
             Role::AnnotsArray => self.annots_superset(as_object(before), as_object(after)),
@@ -531,7 +647,9 @@ impl Judge<'_, '_> {
                     return self.field(old, new);
                 }
                 if self.permissions() < 3 {
-                    return Err("an annotation changes, which the certification does not permit".into());
+                    return Err(
+                        "an annotation changes, which the certification does not permit".into(),
+                    );
                 }
                 only_keys(old, new, ANNOT_KEYS, "an annotation")
             }
@@ -546,8 +664,12 @@ impl Judge<'_, '_> {
                     Ok(())
                 }
             }
-            Role::FieldValue => Err("the value of a filled field or a signature dictionary changes".into()),
-            Role::Other => Err("changes what the document shows (content, resources or other structure)".into()),
+            Role::FieldValue => {
+                Err("the value of a filled field or a signature dictionary changes".into())
+            }
+            Role::Other => Err(
+                "changes what the document shows (content, resources or other structure)".into(),
+            ),
         }
     }
 
@@ -561,13 +683,18 @@ impl Judge<'_, '_> {
         if old_v.is_none() && new_v.is_some() {
             let is_signature = self.is_signature_field(new) || self.is_signature_value(new_v);
             if self.permissions() < 2 && !(is_signature && self.is_doc_timestamp(new_v)) {
-                return Err("a field is filled, which the certification (no changes) does not permit".into());
+                return Err(
+                    "a field is filled, which the certification (no changes) does not permit"
+                        .into(),
+                );
             }
         }
         let old_ap = old.get(b"AP".as_slice());
         if old_ap != new.get(b"AP".as_slice()) {
             if self.permissions() < 2 {
-                return Err("a widget's appearance changes, which the certification does not permit".into());
+                return Err(
+                    "a widget's appearance changes, which the certification does not permit".into(),
+                );
             }
             self.appearance_owned(old_ap)?;
         }
@@ -607,13 +734,21 @@ impl Judge<'_, '_> {
         if old == new {
             return Ok(());
         }
-        let old = old.and_then(|o| self.old.resolve(o).ok()).unwrap_or(Object::Null);
-        let new = new.and_then(|o| self.new.resolve(o).ok()).unwrap_or(Object::Null);
+        let old = old
+            .and_then(|o| self.old.resolve(o).ok())
+            .unwrap_or(Object::Null);
+        let new = new
+            .and_then(|o| self.new.resolve(o).ok())
+            .unwrap_or(Object::Null);
         for kind in RESOURCE_KINDS {
-            let Some(old_kind) = old.get(kind).and_then(|o| self.old.resolve(o).ok()) else { continue };
+            let Some(old_kind) = old.get(kind).and_then(|o| self.old.resolve(o).ok()) else {
+                continue;
+            };
             let new_kind = new.get(kind).and_then(|o| self.new.resolve(o).ok());
-            let (Some(old_entries), Some(new_entries)) = (old_kind.as_dict(), new_kind.as_ref().and_then(Object::as_dict))
-            else {
+            let (Some(old_entries), Some(new_entries)) = (
+                old_kind.as_dict(),
+                new_kind.as_ref().and_then(Object::as_dict),
+            ) else {
                 return Err(format!("a page's /{kind} resources are removed"));
             };
             for (name, value) in old_entries {
@@ -650,10 +785,12 @@ impl Judge<'_, '_> {
     }
 
     fn is_doc_timestamp(&self, value: Option<&Object>) -> bool {
-        value.and_then(|v| self.new.resolve(v).ok()).is_some_and(|v| {
-            v.get("Type").and_then(Object::as_name) == Some(b"DocTimeStamp")
-                || v.get("SubFilter").and_then(Object::as_name) == Some(b"ETSI.RFC3161")
-        })
+        value
+            .and_then(|v| self.new.resolve(v).ok())
+            .is_some_and(|v| {
+                v.get("Type").and_then(Object::as_name) == Some(b"DocTimeStamp")
+                    || v.get("SubFilter").and_then(Object::as_name) == Some(b"ETSI.RFC3161")
+            })
     }
 
     /// The catalog's /AcroForm may be added or replaced only if the old fields survive.
@@ -679,13 +816,24 @@ impl Judge<'_, '_> {
             return Err("form fields are removed".into());
         }
         for added in new_refs.iter().filter(|r| !old_refs.contains(r)) {
-            let dict = self.new.get(*added).ok().and_then(|o| o.as_dict().cloned()).unwrap_or_default();
+            let dict = self
+                .new
+                .get(*added)
+                .ok()
+                .and_then(|o| o.as_dict().cloned())
+                .unwrap_or_default();
             if !self.is_signature_field(&dict) {
-                return Err(format!("a form field other than a signature field is added (object {})", added.num));
+                return Err(format!(
+                    "a form field other than a signature field is added (object {})",
+                    added.num
+                ));
             }
             let value = dict.get(b"V".as_slice());
             if self.permissions() < 2 && value.is_some() && !self.is_doc_timestamp(value) {
-                return Err("a signature is added, which the certification (no changes) does not permit".into());
+                return Err(
+                    "a signature is added, which the certification (no changes) does not permit"
+                        .into(),
+                );
             }
         }
         Ok(())
@@ -699,7 +847,12 @@ impl Judge<'_, '_> {
             return Err("annotations are removed from a page".into());
         }
         for added in new_refs.iter().filter(|r| !old_refs.contains(r)) {
-            let dict = self.new.get(*added).ok().and_then(|o| o.as_dict().cloned()).unwrap_or_default();
+            let dict = self
+                .new
+                .get(*added)
+                .ok()
+                .and_then(|o| o.as_dict().cloned())
+                .unwrap_or_default();
             let signature_widget = is_widget(&dict) && self.is_signature_field(&dict);
             if !signature_widget && self.permissions() < 3 {
                 return Err(format!(
@@ -733,7 +886,11 @@ fn is_widget(dict: &Dict) -> bool {
     dict.get(b"Subtype".as_slice()).and_then(Object::as_name) == Some(b"Widget")
 }
 
-fn dicts<'l>(before: &'l Loaded<'_>, after: &'l Loaded<'_>, what: &str) -> Result<(&'l Dict, &'l Dict), String> {
+fn dicts<'l>(
+    before: &'l Loaded<'_>,
+    after: &'l Loaded<'_>,
+    what: &str,
+) -> Result<(&'l Dict, &'l Dict), String> {
     match (before.dict(), after.dict()) {
         (Some(old), Some(new)) => Ok((old, new)),
         (Some(_), None) => Err(format!("{what} is deleted or replaced by a non-dictionary")),
@@ -748,7 +905,10 @@ fn only_keys(old: &Dict, new: &Dict, allowed: &[&[u8]], what: &str) -> Result<()
         .chain(new.keys())
         .find(|k| !allowed.contains(&k.0.as_slice()) && old.get(*k) != new.get(*k));
     match changed {
-        Some(key) => Err(format!("{what}'s /{} changes", String::from_utf8_lossy(&key.0))),
+        Some(key) => Err(format!(
+            "{what}'s /{} changes",
+            String::from_utf8_lossy(&key.0)
+        )),
         None => Ok(()),
     }
 }
@@ -769,8 +929,14 @@ pub(crate) fn signature_certification(doc: &Document<'_>, sig: &Dict) -> Option<
         if reference.get("TransformMethod").and_then(Object::as_name) != Some(b"DocMDP") {
             continue;
         }
-        let params = reference.get("TransformParams").and_then(|p| doc.resolve(p).ok());
-        let p = params.as_ref().and_then(|p| p.get("P")).and_then(Object::as_int).unwrap_or(2);
+        let params = reference
+            .get("TransformParams")
+            .and_then(|p| doc.resolve(p).ok());
+        let p = params
+            .as_ref()
+            .and_then(|p| p.get("P"))
+            .and_then(Object::as_int)
+            .unwrap_or(2);
         return Some(Certification {
             permissions: u8::try_from(p.clamp(1, 3)).unwrap_or(2),
         });

@@ -1,0 +1,322 @@
+//! `kyso verify`: round trips with pyHanko signatures, the attacks a verifier must catch
+//! (a flipped covered byte, an appended content revision, a replaced page), batches and the
+//! JSON interface, and the PDF corpus score.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::fixtures::{pki, sample};
+use crate::peers::{pyhanko, pyhanko_sign};
+use crate::util::{repo_root, require_path, shared_dir, Dir};
+
+/// The JSON interface documented in `kyso verify --help`: unknown fields fail the test, so a
+/// change to the wire format is a deliberate one.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileJson {
+    file: String,
+    format: String,
+    signatures: Vec<SignatureJson>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignatureJson {
+    id: String,
+    kind: String,
+    indication: String,
+    sub_indication: Option<String>,
+    level: String,
+    signer: Option<String>,
+    organization: Option<String>,
+    issuer: Option<String>,
+    certificate_not_before: Option<String>,
+    certificate_not_after: Option<String>,
+    signing_time: Option<String>,
+    timestamp: Option<String>,
+    format: String,
+    coverage: serde_json::Value,
+    reasons: Vec<ReasonJson>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReasonJson {
+    code: String,
+    message: String,
+}
+
+/// A PDF signed by pyHanko with the test PKI's RSA key, or `None` (skip) without pyHanko.
+fn pyhanko_signed(dir: &Dir, name: &str) -> Option<PathBuf> {
+    if pyhanko().is_none() {
+        assert!(!crate::util::in_ci(), "pyHanko missing in CI");
+        eprintln!("SKIP: pyHanko is not installed");
+        return None;
+    }
+    let pki = pki();
+    let out = dir.join(name);
+    pyhanko_sign(
+        &sample("cong-van.pdf"),
+        &out,
+        &pki.path("rsa2048.key.pem"),
+        &pki.path("rsa2048.pem"),
+        &pki.chain(),
+        "Sig1",
+    );
+    Some(out)
+}
+
+/// Runs `kyso verify --json --offline --trust ROOT file` and parses the report.
+fn verify_json(dir: &Dir, pdf: &Path) -> (Option<i32>, FileJson) {
+    let out = dir
+        .kyso()
+        .args(["verify", "--json", "--offline", "--trust"])
+        .arg(pki().root())
+        .arg(pdf)
+        .output();
+    let report: FileJson = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a JSON report ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), report)
+}
+
+fn codes(report: &FileJson) -> Vec<String> {
+    report
+        .signatures
+        .iter()
+        .flat_map(|s| s.reasons.iter().map(|r| r.code.clone()))
+        .collect()
+}
+
+/// Appends an incremental update (classic xref table) that defines `objects`.
+fn append_update(pdf: &[u8], objects: &[(u32, Vec<u8>)], size: Option<u32>) -> Vec<u8> {
+    let doc = kyso_pdf::Document::open(pdf).expect("open signed PDF");
+    let root = doc
+        .trailer()
+        .get(b"Root".as_slice())
+        .and_then(kyso_pdf::object::Object::as_ref)
+        .expect("trailer /Root");
+    let size = size.unwrap_or_else(|| doc.size());
+    let prev = doc.startxref();
+    let mut out = pdf.to_vec();
+    if !out.ends_with(b"\n") {
+        out.push(b'\n');
+    }
+    let mut offsets = Vec::new();
+    for (num, body) in objects {
+        offsets.push((*num, out.len()));
+        write!(out, "{num} 0 obj\n").expect("write");
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref_at = out.len();
+    out.extend_from_slice(b"xref\n");
+    for (num, offset) in offsets {
+        write!(out, "{num} 1\n{offset:010} 00000 n \n").expect("write");
+    }
+    write!(
+        out,
+        "trailer\n<< /Size {size} /Root {} {} R /Prev {prev} >>\nstartxref\n{xref_at}\n%%EOF\n",
+        root.num, root.gen
+    )
+    .expect("write");
+    out
+}
+
+fn stream(content: &[u8]) -> Vec<u8> {
+    let mut body = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(b"\nendstream");
+    body
+}
+
+/// Page 1's object and its content stream's object.
+fn first_page(pdf: &[u8]) -> (u32, u32) {
+    let doc = kyso_pdf::Document::open(pdf).expect("open");
+    let page = doc.page(0).expect("page 1");
+    let contents = page
+        .dict
+        .get(b"Contents".as_slice())
+        .and_then(kyso_pdf::object::Object::as_ref)
+        .expect("page 1 has one content stream");
+    (page.reference.num, contents.num)
+}
+
+#[test]
+fn pyhanko_signature_passes_with_its_root() {
+    let dir = Dir::new("verify-pyhanko");
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let (code, report) = verify_json(&dir, &pdf);
+    assert_eq!(code, Some(0), "{report:?}");
+    assert_eq!(report.format, "pdf");
+    let [sig] = report.signatures.as_slice() else { panic!("one signature expected: {report:?}") };
+    assert_eq!(sig.indication, "PASSED", "{sig:?}");
+    assert_eq!(sig.coverage, serde_json::json!("entire_file"));
+    assert!(sig.signer.as_deref().is_some_and(|s| s.contains("Trần Thị Bình")), "{sig:?}");
+}
+
+#[test]
+fn pyhanko_signature_without_its_root_is_indeterminate_not_passed() {
+    let dir = Dir::new("verify-no-root");
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let out = dir.kyso().args(["verify", "--jsonl", "--offline"]).arg(&pdf).assert_code(3);
+    let report: FileJson = serde_json::from_slice(&out.stdout).expect("JSON line");
+    assert_eq!(report.signatures[0].indication, "INDETERMINATE");
+    assert_eq!(report.signatures[0].sub_indication.as_deref(), Some("NO_CERTIFICATE_CHAIN_FOUND"));
+}
+
+#[test]
+fn flipped_covered_byte_fails_with_hash_failure() {
+    let dir = Dir::new("verify-flip");
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let mut bytes = std::fs::read(&pdf).expect("read");
+    // A byte of page content, well inside the first signed range.
+    let at = bytes.windows(2).position(|w| w == b"BT").expect("page content");
+    bytes[at + 3] ^= 0x01;
+    let flipped = dir.create_bytes("flipped.pdf", &bytes);
+    let (code, report) = verify_json(&dir, &flipped);
+    assert_eq!(code, Some(1));
+    assert_eq!(report.signatures[0].indication, "FAILED");
+    assert_eq!(report.signatures[0].sub_indication.as_deref(), Some("HASH_FAILURE"));
+    assert!(codes(&report).contains(&"digest-mismatch".to_owned()));
+}
+
+#[test]
+fn appended_content_revision_fails_as_modified_after_signing() {
+    let dir = Dir::new("verify-append");
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let bytes = std::fs::read(&pdf).expect("read");
+    let (_, contents) = first_page(&bytes);
+    let forged = append_update(
+        &bytes,
+        &[(contents, stream(b"BT /F1 24 Tf 72 700 Td (So tien: 999.000.000 VND) Tj ET"))],
+        None,
+    );
+    let forged = dir.create_bytes("forged.pdf", &forged);
+    let (code, report) = verify_json(&dir, &forged);
+    assert_eq!(code, Some(1), "{report:?}");
+    let sig = &report.signatures[0];
+    assert_eq!(sig.indication, "FAILED", "{sig:?}");
+    assert_eq!(sig.coverage, serde_json::json!("partial"));
+    assert!(codes(&report).contains(&"modified-after-signing".to_owned()), "{report:?}");
+}
+
+#[test]
+fn replaced_page_fails_as_modified_after_signing() {
+    let dir = Dir::new("verify-replace-page");
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let bytes = std::fs::read(&pdf).expect("read");
+    let doc = kyso_pdf::Document::open(&bytes).expect("open");
+    let page = doc.page(0).expect("page 1");
+    let size = doc.size();
+    let parent = page.dict.get(b"Parent".as_slice()).and_then(kyso_pdf::object::Object::as_ref).expect("parent");
+    let new_page = format!(
+        "<< /Type /Page /Parent {} {} R /MediaBox [0 0 595 842] /Contents {size} 0 R >>",
+        parent.num, parent.gen
+    );
+    let forged = append_update(
+        &bytes,
+        &[
+            (page.reference.num, new_page.into_bytes()),
+            (size, stream(b"0 0 1 rg 0 0 595 842 re f")),
+        ],
+        Some(size + 1),
+    );
+    let forged = dir.create_bytes("forged.pdf", &forged);
+    let (code, report) = verify_json(&dir, &forged);
+    assert_eq!(code, Some(1), "{report:?}");
+    assert_eq!(report.signatures[0].indication, "FAILED");
+    assert!(codes(&report).contains(&"modified-after-signing".to_owned()), "{report:?}");
+}
+
+#[test]
+fn second_signature_in_a_later_revision_is_an_allowed_change() {
+    let dir = Dir::new("verify-two-sigs");
+    let Some(first) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let pki = pki();
+    let second = dir.join("signed-twice.pdf");
+    pyhanko_sign(
+        &first,
+        &second,
+        &pki.path("agency.key.pem"),
+        &pki.path("agency.pem"),
+        &pki.chain(),
+        "Sig2",
+    );
+    let (code, report) = verify_json(&dir, &second);
+    assert_eq!(code, Some(0), "{report:?}");
+    assert_eq!(report.signatures.len(), 2);
+    assert!(report.signatures.iter().all(|s| s.indication == "PASSED"), "{report:?}");
+    assert_eq!(report.signatures[0].coverage, serde_json::json!("entire_revision"));
+    assert!(report.signatures[1].organization.as_deref().is_some_and(|o| o.contains("Hà Tĩnh")));
+}
+
+#[test]
+fn unsigned_pdf_is_reported_unsigned_and_fails_only_when_required() {
+    let dir = Dir::new("verify-unsigned");
+    let input = sample("cong-van.pdf");
+    let out = dir.kyso().args(["verify", "--jsonl", "--offline"]).arg(&input).assert_code(0);
+    let report: FileJson = serde_json::from_slice(&out.stdout).expect("JSON line");
+    assert!(report.signatures.is_empty() && report.error.is_none(), "{report:?}");
+    dir.kyso()
+        .args(["verify", "--jsonl", "--offline", "--require-signature"])
+        .arg(&input)
+        .assert_code(1);
+}
+
+#[test]
+fn a_bad_file_gets_its_own_error_and_the_batch_goes_on() {
+    let dir = Dir::new("verify-batch");
+    dir.create_bytes("in/a-truncated.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog");
+    dir.create_bytes("in/b-text.txt", b"not a document");
+    dir.create_bytes("in/sub/c.xml", b"<?xml version=\"1.0\"?><a/>");
+    std::fs::copy(sample("cong-van.pdf"), dir.join("in/sub/d.pdf")).expect("copy sample");
+    let out = dir.kyso().args(["verify", "--jsonl", "--offline", "-j", "2", "in"]).assert_code(1);
+    let reports: Vec<FileJson> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let files: Vec<&str> = reports.iter().map(|r| r.file.as_str()).collect();
+    assert_eq!(files, ["in/a-truncated.pdf", "in/b-text.txt", "in/sub/c.xml", "in/sub/d.pdf"]);
+    assert!(reports[0].error.is_some());
+    assert!(reports[1].error.as_deref().is_some_and(|e| e.contains("unsupported format")));
+    assert_eq!(reports[2].format, "xml");
+    assert!(reports[3].error.is_none() && reports[3].signatures.is_empty());
+}
+
+#[test]
+fn files_from_standard_input_are_verified_and_a_missing_file_is_an_io_error() {
+    let dir = Dir::new("verify-files-from");
+    std::fs::copy(sample("cong-van.pdf"), dir.join("a.pdf")).expect("copy sample");
+    let mut cmd = dir.kyso();
+    cmd.args(["verify", "--csv", "--offline", "--files-from", "-"]);
+    cmd.cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+    let mut child = cmd.cmd.spawn().expect("spawn kyso");
+    child.stdin.take().expect("stdin").write_all(b"a.pdf\nmissing.pdf\n").expect("write list");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(2));
+    let csv = String::from_utf8_lossy(&out.stdout);
+    assert!(csv.lines().any(|l| l.starts_with("a.pdf,pdf,") && l.contains("UNSIGNED")), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("missing.pdf,") && l.contains("ERROR")), "{csv}");
+}
+
+/// The acceptance bar of issue 4 on ../shared/corpora/pdf (scripts/score-pdf-corpus.sh).
+#[test]
+fn pdf_corpus_meets_the_bar() {
+    let Some(_) = require_path(&shared_dir().join("corpora/pdf/manifest.tsv")) else { return };
+    let out = std::process::Command::new("bash")
+        .arg(repo_root().join("scripts/score-pdf-corpus.sh"))
+        .arg(crate::util::kyso_bin())
+        .output()
+        .expect("run the scorer");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "corpus bar not met:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("attack 9/9"), "{stdout}");
+}
