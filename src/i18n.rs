@@ -85,6 +85,7 @@ messages! {
     TrustListNone => "(none)", "(không có)";
     TrustUnpinnedTag => "UNPINNED", "KHÔNG GHIM";
     TrustExpiredTag => "expired", "hết hạn";
+    TrustValidUntil => "valid until {date}", "có hiệu lực đến {date}";
 }
 
 /// The text of `key` in `lang`, placeholders unfilled.

@@ -629,3 +629,26 @@ fn a_file_that_is_neither_pdf_nor_xml_is_refused_by_name() {
         "{stdout}"
     );
 }
+
+#[test]
+fn an_explicit_key_file_wins_over_the_token_in_the_environment() {
+    let dir = Dir::new("env-module");
+    let output = dir.join("out.pdf");
+    let mut cmd = dir.kyso();
+    cmd.env("KYSO_PKCS11_MODULE", "/nonexistent/module.so");
+    cmd.arg("sign").arg(sample("cong-van.pdf")).arg("-o").arg(&output);
+    KeySource::P12.apply(&mut cmd);
+    cmd.stdout();
+    assert_prefix(&sample("cong-van.pdf"), &output);
+
+    // Without a key file, the environment's module is used (and its absence reported).
+    let out = dir
+        .kyso()
+        .env("KYSO_PKCS11_MODULE", "/nonexistent/module.so")
+        .args(["sign", "--pin-env", "X"])
+        .arg(sample("cong-van.pdf"))
+        .arg("-o")
+        .arg(dir.join("out2.pdf"))
+        .assert_code(2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/module.so"));
+}

@@ -24,6 +24,7 @@ struct FileJson {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)] // every field is read by serde: the struct pins the wire format
 struct SignatureJson {
     id: String,
     kind: String,
@@ -44,6 +45,7 @@ struct SignatureJson {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)] // see SignatureJson
 struct ReasonJson {
     code: String,
     message: String,
@@ -152,51 +154,82 @@ fn first_page(pdf: &[u8]) -> (u32, u32) {
 #[test]
 fn pyhanko_signature_passes_with_its_root() {
     let dir = Dir::new("verify-pyhanko");
-    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else {
+        return;
+    };
     let (code, report) = verify_json(&dir, &pdf);
     assert_eq!(code, Some(0), "{report:?}");
     assert_eq!(report.format, "pdf");
-    let [sig] = report.signatures.as_slice() else { panic!("one signature expected: {report:?}") };
+    let [sig] = report.signatures.as_slice() else {
+        panic!("one signature expected: {report:?}")
+    };
     assert_eq!(sig.indication, "PASSED", "{sig:?}");
     assert_eq!(sig.coverage, serde_json::json!("entire_file"));
-    assert!(sig.signer.as_deref().is_some_and(|s| s.contains("Trần Thị Bình")), "{sig:?}");
+    assert!(
+        sig.signer
+            .as_deref()
+            .is_some_and(|s| s.contains("Trần Thị Bình")),
+        "{sig:?}"
+    );
 }
 
 #[test]
 fn pyhanko_signature_without_its_root_is_indeterminate_not_passed() {
     let dir = Dir::new("verify-no-root");
-    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
-    let out = dir.kyso().args(["verify", "--jsonl", "--offline"]).arg(&pdf).assert_code(3);
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else {
+        return;
+    };
+    let out = dir
+        .kyso()
+        .args(["verify", "--jsonl", "--offline"])
+        .arg(&pdf)
+        .assert_code(3);
     let report: FileJson = serde_json::from_slice(&out.stdout).expect("JSON line");
     assert_eq!(report.signatures[0].indication, "INDETERMINATE");
-    assert_eq!(report.signatures[0].sub_indication.as_deref(), Some("NO_CERTIFICATE_CHAIN_FOUND"));
+    assert_eq!(
+        report.signatures[0].sub_indication.as_deref(),
+        Some("NO_CERTIFICATE_CHAIN_FOUND")
+    );
 }
 
 #[test]
 fn flipped_covered_byte_fails_with_hash_failure() {
     let dir = Dir::new("verify-flip");
-    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else {
+        return;
+    };
     let mut bytes = std::fs::read(&pdf).expect("read");
-    // A byte of page content, well inside the first signed range.
-    let at = bytes.windows(2).position(|w| w == b"BT").expect("page content");
-    bytes[at + 3] ^= 0x01;
+    // A byte of the first stream's data, well inside the first signed range.
+    let at = bytes
+        .windows(7)
+        .position(|w| w == b"stream\n")
+        .expect("a stream");
+    bytes[at + 10] ^= 0x01;
     let flipped = dir.create_bytes("flipped.pdf", &bytes);
     let (code, report) = verify_json(&dir, &flipped);
     assert_eq!(code, Some(1));
     assert_eq!(report.signatures[0].indication, "FAILED");
-    assert_eq!(report.signatures[0].sub_indication.as_deref(), Some("HASH_FAILURE"));
+    assert_eq!(
+        report.signatures[0].sub_indication.as_deref(),
+        Some("HASH_FAILURE")
+    );
     assert!(codes(&report).contains(&"digest-mismatch".to_owned()));
 }
 
 #[test]
 fn appended_content_revision_fails_as_modified_after_signing() {
     let dir = Dir::new("verify-append");
-    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else {
+        return;
+    };
     let bytes = std::fs::read(&pdf).expect("read");
     let (_, contents) = first_page(&bytes);
     let forged = append_update(
         &bytes,
-        &[(contents, stream(b"BT /F1 24 Tf 72 700 Td (So tien: 999.000.000 VND) Tj ET"))],
+        &[(
+            contents,
+            stream(b"BT /F1 24 Tf 72 700 Td (So tien: 999.000.000 VND) Tj ET"),
+        )],
         None,
     );
     let forged = dir.create_bytes("forged.pdf", &forged);
@@ -205,18 +238,27 @@ fn appended_content_revision_fails_as_modified_after_signing() {
     let sig = &report.signatures[0];
     assert_eq!(sig.indication, "FAILED", "{sig:?}");
     assert_eq!(sig.coverage, serde_json::json!("partial"));
-    assert!(codes(&report).contains(&"modified-after-signing".to_owned()), "{report:?}");
+    assert!(
+        codes(&report).contains(&"modified-after-signing".to_owned()),
+        "{report:?}"
+    );
 }
 
 #[test]
 fn replaced_page_fails_as_modified_after_signing() {
     let dir = Dir::new("verify-replace-page");
-    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else {
+        return;
+    };
     let bytes = std::fs::read(&pdf).expect("read");
     let doc = kyso_pdf::Document::open(&bytes).expect("open");
     let page = doc.page(0).expect("page 1");
     let size = doc.size();
-    let parent = page.dict.get(b"Parent".as_slice()).and_then(kyso_pdf::object::Object::as_ref).expect("parent");
+    let parent = page
+        .dict
+        .get(b"Parent".as_slice())
+        .and_then(kyso_pdf::object::Object::as_ref)
+        .expect("parent");
     let new_page = format!(
         "<< /Type /Page /Parent {} {} R /MediaBox [0 0 595 842] /Contents {size} 0 R >>",
         parent.num, parent.gen
@@ -233,13 +275,36 @@ fn replaced_page_fails_as_modified_after_signing() {
     let (code, report) = verify_json(&dir, &forged);
     assert_eq!(code, Some(1), "{report:?}");
     assert_eq!(report.signatures[0].indication, "FAILED");
-    assert!(codes(&report).contains(&"modified-after-signing".to_owned()), "{report:?}");
+    assert!(
+        codes(&report).contains(&"modified-after-signing".to_owned()),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn revision_dropping_the_signature_field_is_caught_not_reported_unsigned() {
+    let dir = Dir::new("verify-removed");
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let bytes = std::fs::read(&pdf).expect("read");
+    let doc = kyso_pdf::Document::open(&bytes).expect("open");
+    let root = doc.catalog_ref().expect("catalog");
+    let mut catalog = doc.catalog().expect("catalog");
+    catalog.remove(b"AcroForm".as_slice());
+    let forged = append_update(&bytes, &[(root.num, kyso_pdf::object::Object::Dict(catalog).to_bytes())], None);
+    let forged = dir.create_bytes("forged.pdf", &forged);
+    let (code, report) = verify_json(&dir, &forged);
+    assert_eq!(code, Some(1), "{report:?}");
+    assert_eq!(report.signatures.len(), 1, "{report:?}");
+    assert_eq!(report.signatures[0].indication, "FAILED");
+    assert!(codes(&report).contains(&"signature-removed".to_owned()), "{report:?}");
 }
 
 #[test]
 fn second_signature_in_a_later_revision_is_an_allowed_change() {
     let dir = Dir::new("verify-two-sigs");
-    let Some(first) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let Some(first) = pyhanko_signed(&dir, "signed.pdf") else {
+        return;
+    };
     let pki = pki();
     let second = dir.join("signed-twice.pdf");
     pyhanko_sign(
@@ -253,18 +318,34 @@ fn second_signature_in_a_later_revision_is_an_allowed_change() {
     let (code, report) = verify_json(&dir, &second);
     assert_eq!(code, Some(0), "{report:?}");
     assert_eq!(report.signatures.len(), 2);
-    assert!(report.signatures.iter().all(|s| s.indication == "PASSED"), "{report:?}");
-    assert_eq!(report.signatures[0].coverage, serde_json::json!("entire_revision"));
-    assert!(report.signatures[1].organization.as_deref().is_some_and(|o| o.contains("Hà Tĩnh")));
+    assert!(
+        report.signatures.iter().all(|s| s.indication == "PASSED"),
+        "{report:?}"
+    );
+    assert_eq!(
+        report.signatures[0].coverage,
+        serde_json::json!("entire_revision")
+    );
+    assert!(report.signatures[1]
+        .organization
+        .as_deref()
+        .is_some_and(|o| o.contains("Hà Tĩnh")));
 }
 
 #[test]
 fn unsigned_pdf_is_reported_unsigned_and_fails_only_when_required() {
     let dir = Dir::new("verify-unsigned");
     let input = sample("cong-van.pdf");
-    let out = dir.kyso().args(["verify", "--jsonl", "--offline"]).arg(&input).assert_code(0);
+    let out = dir
+        .kyso()
+        .args(["verify", "--jsonl", "--offline"])
+        .arg(&input)
+        .assert_code(0);
     let report: FileJson = serde_json::from_slice(&out.stdout).expect("JSON line");
-    assert!(report.signatures.is_empty() && report.error.is_none(), "{report:?}");
+    assert!(
+        report.signatures.is_empty() && report.error.is_none(),
+        "{report:?}"
+    );
     dir.kyso()
         .args(["verify", "--jsonl", "--offline", "--require-signature"])
         .arg(&input)
@@ -278,15 +359,29 @@ fn a_bad_file_gets_its_own_error_and_the_batch_goes_on() {
     dir.create_bytes("in/b-text.txt", b"not a document");
     dir.create_bytes("in/sub/c.xml", b"<?xml version=\"1.0\"?><a/>");
     std::fs::copy(sample("cong-van.pdf"), dir.join("in/sub/d.pdf")).expect("copy sample");
-    let out = dir.kyso().args(["verify", "--jsonl", "--offline", "-j", "2", "in"]).assert_code(1);
+    let out = dir
+        .kyso()
+        .args(["verify", "--jsonl", "--offline", "-j", "2", "in"])
+        .assert_code(1);
     let reports: Vec<FileJson> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
     let files: Vec<&str> = reports.iter().map(|r| r.file.as_str()).collect();
-    assert_eq!(files, ["in/a-truncated.pdf", "in/b-text.txt", "in/sub/c.xml", "in/sub/d.pdf"]);
+    assert_eq!(
+        files,
+        [
+            "in/a-truncated.pdf",
+            "in/b-text.txt",
+            "in/sub/c.xml",
+            "in/sub/d.pdf"
+        ]
+    );
     assert!(reports[0].error.is_some());
-    assert!(reports[1].error.as_deref().is_some_and(|e| e.contains("unsupported format")));
+    assert!(reports[1]
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("unsupported format")));
     assert_eq!(reports[2].format, "xml");
     assert!(reports[3].error.is_none() && reports[3].signatures.is_empty());
 }
@@ -297,26 +392,47 @@ fn files_from_standard_input_are_verified_and_a_missing_file_is_an_io_error() {
     std::fs::copy(sample("cong-van.pdf"), dir.join("a.pdf")).expect("copy sample");
     let mut cmd = dir.kyso();
     cmd.args(["verify", "--csv", "--offline", "--files-from", "-"]);
-    cmd.cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped());
+    cmd.cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
     let mut child = cmd.cmd.spawn().expect("spawn kyso");
-    child.stdin.take().expect("stdin").write_all(b"a.pdf\nmissing.pdf\n").expect("write list");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"a.pdf\nmissing.pdf\n")
+        .expect("write list");
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(2));
     let csv = String::from_utf8_lossy(&out.stdout);
-    assert!(csv.lines().any(|l| l.starts_with("a.pdf,pdf,") && l.contains("UNSIGNED")), "{csv}");
-    assert!(csv.lines().any(|l| l.starts_with("missing.pdf,") && l.contains("ERROR")), "{csv}");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("a.pdf,pdf,") && l.contains("UNSIGNED")),
+        "{csv}"
+    );
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("missing.pdf,") && l.contains("ERROR")),
+        "{csv}"
+    );
 }
 
 /// The acceptance bar of issue 4 on ../shared/corpora/pdf (scripts/score-pdf-corpus.sh).
 #[test]
 fn pdf_corpus_meets_the_bar() {
-    let Some(_) = require_path(&shared_dir().join("corpora/pdf/manifest.tsv")) else { return };
+    let Some(_) = require_path(&shared_dir().join("corpora/pdf/manifest.tsv")) else {
+        return;
+    };
     let out = std::process::Command::new("bash")
         .arg(repo_root().join("scripts/score-pdf-corpus.sh"))
         .arg(crate::util::kyso_bin())
         .output()
         .expect("run the scorer");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "corpus bar not met:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "corpus bar not met:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("attack 9/9"), "{stdout}");
 }

@@ -9,9 +9,9 @@ use clap::Args;
 #[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Key source")]
 pub struct KeySourceArgs {
-    /// PKCS#11 module of the USB token (e.g. /usr/lib/softhsm/libsofthsm2.so)
-    #[arg(long, env = "KYSO_PKCS11_MODULE", value_name = "MODULE",
-          conflicts_with_all = ["p12", "key"])]
+    /// PKCS#11 module of the USB token (e.g. /usr/lib/softhsm/libsofthsm2.so); without it, and
+    /// without --p12 or --key, the module named by KYSO_PKCS11_MODULE is used
+    #[arg(long, value_name = "MODULE", conflicts_with_all = ["p12", "key"])]
     pub pkcs11: Option<PathBuf>,
 
     /// Token to use, by label (default: the only token present)

@@ -95,6 +95,10 @@ pub(crate) fn open_signer(args: &KeySourceArgs) -> anyhow::Result<Box<dyn Signer
     if let (Some(key), Some(cert)) = (&args.key, &args.cert) {
         return open_pem(key, cert, args);
     }
+    // The environment's token is a default, not a choice: an explicit key file wins over it.
+    if let Some(module) = std::env::var_os("KYSO_PKCS11_MODULE").filter(|m| !m.is_empty()) {
+        return open_token_key(Path::new(&module), args);
+    }
     bail!(
         "no signing key given: use --pkcs11 MODULE (or KYSO_PKCS11_MODULE) for a token, \
          --p12 FILE, or --key FILE --cert FILE"

@@ -209,11 +209,12 @@ fn list(args: TrustListArgs) -> anyhow::Result<ExitCode> {
             } else {
                 String::new()
             };
-            println!(
-                "  {tag:<16} {}  until {}{expired}",
-                i.cert.subject(),
-                i.cert.not_after().format("%Y-%m-%d")
+            let until = i18n::format(
+                Key::TrustValidUntil,
+                lang,
+                &[("date", &i.cert.not_after().format("%Y-%m-%d").to_string())],
             );
+            println!("  {tag:<16} {}  {until}{expired}", i.cert.subject());
         }
         println!("{}", i18n::text(Key::TrustListMissing, lang));
         if missing.is_empty() {

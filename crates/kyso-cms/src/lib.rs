@@ -63,6 +63,7 @@ pub mod oids;
 mod parse;
 mod sign;
 mod time;
+pub mod tsa;
 pub mod tsp;
 mod verify;
 

@@ -33,6 +33,7 @@ pub mod filter;
 pub mod object;
 mod parse;
 pub mod sign;
+pub mod text;
 pub mod verify;
 pub mod writer;
 

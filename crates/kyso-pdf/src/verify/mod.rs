@@ -82,6 +82,8 @@ pub enum FindingKind {
     LegacyFormat,
     /// Changes after signing that the certification (DocMDP) or field locks do not permit.
     PermissionViolated,
+    /// A signature present in an earlier revision was removed by a later one.
+    SignatureRemoved,
     /// Allowed changes were made after signing (form filling, signatures, DSS, timestamps).
     AllowedChanges,
 }
@@ -104,6 +106,7 @@ impl FindingKind {
             Self::AnalysisLimit => "analysis-limit",
             Self::LegacyFormat => "legacy-format",
             Self::PermissionViolated => "permission-violated",
+            Self::SignatureRemoved => "signature-removed",
             Self::AllowedChanges => "allowed-changes-after-signing",
         }
     }
@@ -238,9 +241,21 @@ pub fn inspect(data: &[u8]) -> Result<DocumentFacts, Error> {
     let certification = revisions::document_certification(&doc);
     let mut analysis = revisions::Analysis::new(&doc, certification, gaps);
     let mut signatures = Vec::with_capacity(signed.len());
-    for field in signed {
+    for field in &signed {
         let Some(value) = &field.value else { continue };
         signatures.push(inspect_signature(&doc, field, value, &mut analysis));
+    }
+    for (field, revision) in removed_signatures(&doc, &signed) {
+        let Some(value) = &field.value else { continue };
+        let mut facts = inspect_signature(&doc, &field, value, &mut analysis);
+        facts.findings.insert(
+            0,
+            Finding::fail(
+                FindingKind::SignatureRemoved,
+                format!("this signature of revision {revision} is no longer in the document's form: a later revision removed it"),
+            ),
+        );
+        signatures.push(facts);
     }
     Ok(DocumentFacts {
         signatures,
@@ -248,6 +263,38 @@ pub fn inspect(data: &[u8]) -> Result<DocumentFacts, Error> {
         empty_fields,
         damaged,
     })
+}
+
+/// Most earlier revisions searched for signatures a later revision removed.
+const MAX_REVISIONS_SEARCHED: usize = 64;
+
+/// Signatures present in an earlier revision but gone from the newest one (a later revision
+/// dropped the field or its value: the document would otherwise look unsigned), with the
+/// one-based revision they were found in.
+fn removed_signatures(doc: &Document<'_>, current: &[&SignatureField]) -> Vec<(SignatureField, usize)> {
+    let data = doc.data();
+    let ends = doc.revisions();
+    let known: Vec<Vec<u8>> = current
+        .iter()
+        .filter_map(|f| f.value.as_ref())
+        .map(|v| v.contents.clone())
+        .collect();
+    let mut removed: Vec<(SignatureField, usize)> = Vec::new();
+    let earlier = ends.len().saturating_sub(1).min(MAX_REVISIONS_SEARCHED);
+    for (index, &end) in ends.iter().enumerate().take(earlier) {
+        let Some(prefix) = usize::try_from(end).ok().and_then(|end| data.get(..end)) else { continue };
+        let Ok(old) = Document::open(prefix) else { continue };
+        let Ok(fields) = signature_fields(&old) else { continue };
+        for field in fields {
+            let Some(value) = &field.value else { continue };
+            let seen = known.contains(&value.contents)
+                || removed.iter().any(|(f, _)| f.value.as_ref().map(|v| &v.contents) == Some(&value.contents));
+            if !seen {
+                removed.push((field, index + 1));
+            }
+        }
+    }
+    removed
 }
 
 fn inspect_signature(
@@ -299,7 +346,7 @@ fn inspect_signature(
         }
         _ => CoverageFacts::NonStandard,
     };
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     SignatureFacts {
         field_name: field.name.clone(),
         kind,
