@@ -8,11 +8,11 @@ import sys
 import time
 
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import signers
+from pyhanko.sign import fields, signers
 
 key, cert, chain, in_dir, out_dir = sys.argv[1:6]
 signer = signers.SimpleSigner.load(key, cert, ca_chain_files=(chain,), key_passphrase=None)
-meta = signers.PdfSignatureMetadata(field_name="Signature1", subfilter=signers.fields.SigSeedSubFilter.PADES)
+meta = signers.PdfSignatureMetadata(field_name="Signature1", subfilter=fields.SigSeedSubFilter.PADES)
 os.makedirs(out_dir, exist_ok=True)
 names = sorted(n for n in os.listdir(in_dir) if n.endswith(".pdf"))
 start = time.perf_counter()

@@ -22,7 +22,7 @@ eval "$(bash scripts/softhsm-setup.sh "$work/pki" "$work/hsm")"
 python3 benches/make-pdfs.py "$work/in" "$count" 200
 size_kb=$(du -sk "$work/in" | cut -f1)
 
-rate() { python3 -c "import sys; n,t=float(sys.argv[1]),float(sys.argv[2]); print(f'{n/t:,.0f}')" "$1" "$2"; }
+rate() { python3 -c "import sys; n,t=float(sys.argv[1]),float(sys.argv[2]); r=n/t; print(f'{r:,.0f}' if r >= 10 else f'{r:.1f}')" "$1" "$2"; }
 now() { date +%s.%N; }
 elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2])-float(sys.argv[1]):.3f}')" "$1" "$2"; }
 
@@ -55,6 +55,7 @@ huge_mb=$(( $(stat -c %s "$work/huge.pdf") / 1048576 ))
   --p12 "$work/pki/rsa2048.p12" --pass-env KYSO_BENCH_PASS >/dev/null
 read -r huge_kb huge_s < "$work/huge.time"
 
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 cat <<MD
 ### Signing (issue 2) — $(date -u +%Y-%m-%d), $(nproc) cores
 
@@ -68,4 +69,6 @@ $count PDFs of about 200 KB ($((size_kb / 1024)) MB in all), PAdES B-B, RSA-2048
 | pyHanko API, loop in one Python process | $loop_n | $loop_s | $(rate "$loop_n" "$loop_s") |
 
 One ${huge_mb} MB PDF signed by kyso (PKCS#12 key): $huge_s s, peak resident memory $((huge_kb / 1024)) MB.
+
+Load average at the end of the run: $load (other work on the machine slows every column alike).
 MD

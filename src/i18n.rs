@@ -86,6 +86,41 @@ messages! {
     TrustUnpinnedTag => "UNPINNED", "KHÔNG GHIM";
     TrustExpiredTag => "expired", "hết hạn";
     TrustValidUntil => "valid until {date}", "có hiệu lực đến {date}";
+    // kyso sign: result lines
+    SignSigned => "signed {input} -> {output} (field {field})", "đã ký {input} -> {output} (trường chữ ký {field})";
+    SignFailed => "error: {input}: {detail}", "lỗi: {input}: {detail}";
+    // kyso sign --profile: placing the signature (approve, issue, attach, copy)
+    ProfileAnchorNotFound => "the text \"{anchor}\" is not on {pages}; nothing was signed (check the text, or place the image with --page and --rect)", "không tìm thấy dòng chữ \"{anchor}\" trên {pages}; chưa ký (kiểm tra lại dòng chữ, hoặc chỉ định vị trí bằng --page và --rect)";
+    ProfileAnchorNoText => "{pages} has no text layer (a scan?), so --anchor cannot find \"{anchor}\"; place the image with --page and --rect", "{pages} không có lớp chữ (bản quét?) nên --anchor không tìm được \"{anchor}\"; hãy chỉ định vị trí bằng --page và --rect";
+    ProfileAnyPage => "any page of the document", "bất kỳ trang nào của văn bản";
+    ProfilePage => "page {page}", "trang {page}";
+    ProfileApproveNeedsImage => "--profile approve needs --image with the leader's signature (blue PNG, transparent)", "--profile approve cần --image là ảnh chữ ký của lãnh đạo (PNG màu xanh, nền trong suốt)";
+    ProfileIssueNeedsImage => "--profile issue needs --image with the agency's seal (red PNG, transparent)", "--profile issue cần --image là ảnh con dấu của cơ quan (PNG màu đỏ, nền trong suốt)";
+    ProfileApproveNeedsPlace => "--profile approve needs --anchor TEXT (the signer's printed name), --page with --rect, or --field NAME", "--profile approve cần --anchor TEXT (họ tên người ký in trên văn bản), --page kèm --rect, hoặc --field NAME";
+    ProfileNoApproveSignature => "no earlier signature with a visible image was found to put the seal on: sign with --profile approve first, or place the seal with --page and --rect", "không tìm thấy chữ ký có hình ảnh trước đó để đóng dấu lên: hãy ký --profile approve trước, hoặc chỉ định vị trí dấu bằng --page và --rect";
+    ProfileSealSizeUnknown => "the seal's true size is unknown (the PNG states no DPI): pass --seal-mm, e.g. --seal-mm 36", "không biết kích thước thật của con dấu (tệp PNG không ghi DPI): hãy dùng --seal-mm, ví dụ --seal-mm 36";
+    ProfileSealSizeInvalid => "--seal-mm {mm}: a seal is between 10 and 100 mm wide", "--seal-mm {mm}: con dấu rộng từ 10 đến 100 mm";
+    ProfileAttachNeedsNumber => "--profile attach needs --doc-number (the number and symbol of the document, e.g. 1247/QĐ-UBND)", "--profile attach cần --doc-number (số và ký hiệu văn bản, ví dụ 1247/QĐ-UBND)";
+    ProfileCopyNoAgency => "the certificate names no agency (no O or OU): pass --agency NAME", "chứng thư số không ghi tên cơ quan (không có O hay OU): hãy dùng --agency NAME";
+    ProfileRotatedPage => "page 1 is rotated ({degrees} degrees): place the corner stamp with --page and --rect", "trang 1 bị xoay ({degrees} độ): hãy chỉ định vị trí dấu góc bằng --page và --rect";
+    ProfileStampFontMissing => "no Times New Roman-compatible font found (install fonts-liberation2), or pass --font FILE.ttf", "không tìm thấy phông chữ tương thích Times New Roman (cài fonts-liberation2), hoặc dùng --font FILE.ttf";
+    ProfileOptionNeedsProfile => "{option} is used only with --profile {profile}", "{option} chỉ dùng với --profile {profile}";
+    ProfileTimeFormatInvalid => "--time-format \"{pattern}\": {detail}", "--time-format \"{pattern}\": {detail}";
+    ProfileRoleMismatch => "warning: --profile {profile} is for {expected} certificates, but {subject} looks like {actual}", "cảnh báo: --profile {profile} dành cho chứng thư số {expected}, nhưng {subject} có vẻ là chứng thư số {actual}";
+    ProfileHolderPersonal => "personal", "cá nhân";
+    ProfileHolderOrganization => "organization", "tổ chức";
+    ProfileReasonApprove => "Approved", "Phê duyệt";
+    ProfileReasonIssue => "Issued", "Ban hành";
+    ProfileReasonAttach => "Attachment", "Tài liệu kèm theo";
+    ProfileReasonCopy => "Copy", "Bản sao";
+    ProfileReasonNumber => "document {number}", "văn bản số {number}";
+    ProfileReasonDate => "dated {date}", "ngày {date}";
+    // kyso sign --as / --config: the configuration file
+    ConfigUnreadable => "{path}: cannot read the configuration file", "{path}: không đọc được tệp cấu hình";
+    ConfigInvalid => "{path}: not a valid configuration: {detail}", "{path}: tệp cấu hình không hợp lệ: {detail}";
+    ConfigSetupUnknown => "no setup named \"{name}\" in {files} (known: {known})", "không có cấu hình \"{name}\" trong {files} (hiện có: {known})";
+    ConfigNoFile => "--as {name}: no configuration file (looked for {files})", "--as {name}: không có tệp cấu hình (đã tìm {files})";
+    ConfigBadValue => "setup \"{name}\": {key} = \"{value}\" is not one of {choices}", "cấu hình \"{name}\": {key} = \"{value}\" không thuộc {choices}";
 }
 
 /// The text of `key` in `lang`, placeholders unfilled.

@@ -11,6 +11,7 @@ use clap::Parser;
 
 mod cli;
 mod cmd;
+mod config;
 mod i18n;
 mod input;
 mod lang;

@@ -42,7 +42,33 @@ pub enum Behaviour {
     ServerError,
     /// Serves files from a directory by name (GET), for CRLs.
     Files(PathBuf),
+    /// pyHanko's `DummyTimeStamper` signing with this certificate and key: a TSA that, unlike
+    /// `openssl ts -reply`, signs with any certificate (e.g. one whose EKU is not critical).
+    PyHanko {
+        /// Python with pyHanko.
+        python: PathBuf,
+        /// TSA certificate (PEM).
+        cert: PathBuf,
+        /// TSA key (PEM).
+        key: PathBuf,
+        /// Certificates to embed (PEM).
+        chain: PathBuf,
+    },
 }
+
+/// The pyHanko TSA: `python - CERT KEY CHAIN QUERY OUT`.
+const PYHANKO_TSA: &str = r#"
+import sys
+from asn1crypto import tsp
+from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder, load_certs_from_pemder
+from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+cert = load_cert_from_pemder(sys.argv[1])
+key = load_private_key_from_pemder(sys.argv[2], None)
+chain = list(load_certs_from_pemder([sys.argv[3]]))
+ts = DummyTimeStamper(tsa_cert=cert, tsa_key=key, certs_to_embed=chain)
+req = tsp.TimeStampReq.load(open(sys.argv[4], 'rb').read())
+open(sys.argv[5], 'wb').write(ts.request_tsa_response(req).dump())
+"#;
 
 /// A running server; stops when dropped.
 pub struct Server {
@@ -238,6 +264,26 @@ fn serve(
         }
         Behaviour::Reply(section) => {
             reply_with_openssl(&mut stream, dir, config, section, &body, n)
+        }
+        Behaviour::PyHanko {
+            python,
+            cert,
+            key,
+            chain,
+        } => {
+            let tsq = dir.join(format!("req-{n}.tsq"));
+            let tsr = dir.join(format!("req-{n}.tsr"));
+            std::fs::write(&tsq, &body)?;
+            let out = Command::new(python)
+                .args(["-c", PYHANKO_TSA])
+                .args([cert, key, chain, &tsq, &tsr])
+                .output();
+            match (out, std::fs::read(&tsr)) {
+                (Ok(o), Ok(bytes)) if o.status.success() => {
+                    respond(&mut stream, "200 OK", "application/timestamp-reply", &bytes)
+                }
+                _ => respond(&mut stream, "500 Internal Server Error", "text/plain", b"py"),
+            }
         }
     }
     Ok(())

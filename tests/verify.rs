@@ -53,6 +53,11 @@ struct ReasonJson {
 
 /// A PDF signed by pyHanko with the test PKI's RSA key, or `None` (skip) without pyHanko.
 fn pyhanko_signed(dir: &Dir, name: &str) -> Option<PathBuf> {
+    pyhanko_signed_in_field(dir, name, "Sig1")
+}
+
+/// Like [`pyhanko_signed`], with a pyHanko field spec (`PAGE/X1,Y1,X2,Y2/NAME` is visible).
+fn pyhanko_signed_in_field(dir: &Dir, name: &str, field: &str) -> Option<PathBuf> {
     if pyhanko().is_none() {
         assert!(!crate::util::in_ci(), "pyHanko missing in CI");
         eprintln!("SKIP: pyHanko is not installed");
@@ -66,7 +71,7 @@ fn pyhanko_signed(dir: &Dir, name: &str) -> Option<PathBuf> {
         &pki.path("rsa2048.key.pem"),
         &pki.path("rsa2048.pem"),
         &pki.chain(),
-        "Sig1",
+        field,
     );
     Some(out)
 }
@@ -279,6 +284,29 @@ fn replaced_page_fails_as_modified_after_signing() {
         codes(&report).contains(&"modified-after-signing".to_owned()),
         "{report:?}"
     );
+}
+
+#[test]
+fn repainting_a_signed_widget_appearance_is_caught_as_a_shadow_attack() {
+    let dir = Dir::new("verify-shadow-replace");
+    let Some(pdf) = pyhanko_signed_in_field(&dir, "signed.pdf", "1/100,100,300,160/Sig1") else { return };
+    let bytes = std::fs::read(&pdf).expect("read");
+    let doc = kyso_pdf::Document::open(&bytes).expect("open");
+    let fields = kyso_pdf::sign::signature_fields(&doc).expect("fields");
+    let widget = fields[0].widget.expect("the signature has a widget");
+    let widget = doc.get(widget).expect("widget");
+    let normal = doc
+        .resolve(widget.get("AP").expect("an appearance"))
+        .expect("AP")
+        .get("N")
+        .and_then(kyso_pdf::object::Object::as_ref)
+        .expect("an indirect normal appearance");
+    let painted = b"<< /Type /XObject /Subtype /Form /BBox [0 0 200 50] /Length 24 >>\nstream\n1 0 0 rg 0 0 200 50 re f\nendstream";
+    let forged = append_update(&bytes, &[(normal.num, painted.to_vec())], None);
+    let forged = dir.create_bytes("forged.pdf", &forged);
+    let (code, report) = verify_json(&dir, &forged);
+    assert_eq!(code, Some(1), "{report:?}");
+    assert_eq!(report.signatures[0].indication, "FAILED", "{report:?}");
 }
 
 #[test]

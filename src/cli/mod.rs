@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod chain;
 pub mod keys;
+pub mod profile;
 pub mod sign;
+pub mod timestamp;
 pub mod token;
 pub mod trust;
 pub mod verify;
@@ -52,6 +54,8 @@ pub enum Command {
     Sign(sign::SignArgs),
     /// Verify signed documents: files, folders, whole archives
     Verify(verify::VerifyArgs),
+    /// Time-stamp files (RFC 3161) and PDFs (document time-stamps), or check time-stamps
+    Timestamp(timestamp::TimestampArgs),
     /// Inspect PKCS#11 tokens: modules, slots, certificates
     #[command(subcommand)]
     Token(token::TokenCommand),

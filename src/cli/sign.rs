@@ -47,6 +47,12 @@ pub struct SignArgs {
 
     #[command(flatten)]
     pub xml: XmlSignArgs,
+
+    #[command(flatten)]
+    pub profile: super::profile::ProfileArgs,
+
+    #[command(flatten)]
+    pub tsa: super::timestamp::TsaArgs,
 }
 
 /// The XML signature's shape (XMLDSig, XAdES). The format is recognised from the content.

@@ -4,10 +4,15 @@ use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
 
+mod anchor;
+mod cert_role;
 mod chain;
 mod generate;
 mod key_source;
+mod profile;
 mod sign;
+mod time_pattern;
+mod timestamp;
 mod token;
 mod trust;
 mod verify;
@@ -18,6 +23,7 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Sign(args) => sign::run(args, lang),
         Command::Verify(args) => verify::run(args, lang),
+        Command::Timestamp(args) => timestamp::run(args),
         Command::Token(command) => token::run(command),
         Command::Chain(command) => chain::run(command),
         Command::Trust(command) => trust::run(command),

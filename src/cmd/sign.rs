@@ -37,12 +37,17 @@ impl Job {
     }
 }
 
-pub(crate) fn run(args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(mut args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
+    crate::config::apply(&mut args, lang)?;
     let jobs = plan_jobs(&args)?;
     let signer = key_source::open_signer(&args.key)?;
     let algorithm = key_source::signature_algorithm(signer.as_ref(), args.key.pss)?;
     let cms = kyso_cms::SignerContext::new(signer.as_ref())?;
-    let template = SignTemplate::new(&args.pdf, signer.as_ref(), &cms, algorithm, lang)?;
+    let mut template =
+        SignTemplate::new(&args.pdf, &args.profile, signer.as_ref(), &cms, algorithm, lang)?;
+    if let Some(client) = crate::cmd::timestamp::tsa_client(&args.tsa)? {
+        template.enable_tsa(client, &cms)?;
+    }
     let xml = XmlTemplate::new(&args.xml, algorithm);
     let context = BatchContext {
         template: &template,
@@ -77,7 +82,7 @@ pub(crate) fn run(args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
             failed += 1;
         }
         // When the PDF itself goes to stdout, reports go to stderr.
-        let line = report_line(job, result, args.json);
+        let line = report_line(job, result, args.json, lang);
         if to_stdout {
             eprintln!("{line}");
         } else {
@@ -91,7 +96,12 @@ pub(crate) fn run(args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     }))
 }
 
-fn report_line(job: &Job, result: &anyhow::Result<SignedSummary>, json: bool) -> String {
+fn report_line(
+    job: &Job,
+    result: &anyhow::Result<SignedSummary>,
+    json: bool,
+    lang: Lang,
+) -> String {
     let output = match &job.target {
         Target::File(p) => p.display().to_string(),
         Target::Stdout => "-".to_owned(),
@@ -112,15 +122,20 @@ fn report_line(job: &Job, result: &anyhow::Result<SignedSummary>, json: bool) ->
             "error": format!("{err:#}"),
         })
         .to_string(),
-        (Ok(summary), false) => {
-            format!(
-                "signed {} -> {} (field {})",
-                job.input_name(),
-                output,
-                summary.field
-            )
-        }
-        (Err(err), false) => format!("error: {}: {err:#}", job.input_name()),
+        (Ok(summary), false) => crate::i18n::format(
+            crate::i18n::Key::SignSigned,
+            lang,
+            &[
+                ("input", &job.input_name()),
+                ("output", &output),
+                ("field", &summary.field),
+            ],
+        ),
+        (Err(err), false) => crate::i18n::format(
+            crate::i18n::Key::SignFailed,
+            lang,
+            &[("input", &job.input_name()), ("detail", &format!("{err:#}"))],
+        ),
     }
 }
 
@@ -369,11 +384,16 @@ struct SignTemplate {
     cms_options: kyso_cms::SignOptions,
     request: kyso_pdf::sign::SignatureRequest,
     visible: Option<VisibleAt>,
+    /// `--profile`: the records role's appearance and per-document placement.
+    profile: Option<crate::cmd::profile::ProfilePlan>,
+    /// PAdES B-T: the TSA stamping each signature value.
+    tsa: Option<kyso_cms::tsa::TsaClient>,
 }
 
 impl SignTemplate {
     fn new(
         args: &PdfSignArgs,
+        profile_args: &crate::cli::profile::ProfileArgs,
         signer: &dyn kyso_keys::Signer,
         cms: &kyso_cms::SignerContext<'_>,
         algorithm: kyso_keys::SignatureAlgorithm,
@@ -389,7 +409,17 @@ impl SignTemplate {
             .with_signing_time(std::time::SystemTime::from(now));
         let info = kyso_keys::CertificateInfo::from_der(signer.certificate())
             .context("reading the signer's certificate")?;
-        let visible = visible_at(args)?;
+        let profile = crate::cmd::profile::ProfilePlan::new(
+            profile_args,
+            args,
+            signer.certificate(),
+            &vn_time.fixed_offset(),
+            lang,
+        )?;
+        let visible = match profile {
+            Some(_) => None,
+            None => visible_at(args)?,
+        };
         let appearance = match visible {
             None => None,
             Some(_) => Some(appearance(args, &info, &vn_time, lang)?),
@@ -407,12 +437,31 @@ impl SignTemplate {
         request.contact_info = args.contact.clone();
         request.signing_time = Some(vn_time.fixed_offset());
         request.certify = args.certify;
+        if let Some(plan) = &profile {
+            plan.configure(&mut request);
+        }
         Ok(Self {
             algorithm,
             cms_options,
             request,
             visible,
+            profile,
+            tsa: None,
         })
+    }
+
+    /// Makes every signature B-T: reserves room for a token (sized by one probe request, which
+    /// also fails the batch early when the TSA is unusable) and stamps each signature value.
+    fn enable_tsa(
+        &mut self,
+        client: kyso_cms::tsa::TsaClient,
+        cms: &kyso_cms::SignerContext<'_>,
+    ) -> anyhow::Result<()> {
+        let token_len = crate::cmd::timestamp::probe_token_len(&client)?;
+        self.cms_options = self.cms_options.clone().with_reserve_unsigned(token_len);
+        self.request.contents_len = cms.estimated_len(&self.cms_options);
+        self.tsa = Some(client);
+        Ok(())
     }
 
     /// Signs one document: prepare the update, digest input ‖ update, sign, embed.
@@ -431,6 +480,9 @@ impl SignTemplate {
                 rect: at.rect,
             };
         }
+        if let Some(plan) = &self.profile {
+            plan.place(&doc, &mut request)?;
+        }
         // The reservation comes from the real signature size; should a token return something
         // longer than predicted, grow it once to what was needed and sign again.
         for attempt in 0..2 {
@@ -446,7 +498,10 @@ impl SignTemplate {
                 }
                 None => update.digest(input, self.algorithm.hash())?,
             };
-            let signature = cms.sign_detached(&digest, &self.cms_options)?;
+            let mut signature = cms.sign_detached(&digest, &self.cms_options)?;
+            if let Some(client) = &self.tsa {
+                signature = crate::cmd::timestamp::add_signature_timestamp(&signature, client)?;
+            }
             match update.embed(&signature) {
                 Ok(()) => {
                     return Ok(SignedUpdate {

@@ -1,5 +1,6 @@
 //! `kyso trust install|list`: the user's trust directory against the pinned manifest.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -57,6 +58,8 @@ pub(crate) fn installed_anchors_and_pool() -> anyhow::Result<(CertPool, CertPool
 
 fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
     let lang = i18n::lang_from_env();
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
     let manifest = manifest()?;
     let store = TrustStore::new(trust_dir()?);
     let mut files = Vec::new();
@@ -101,10 +104,11 @@ fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
                     } else {
                         installed += 1;
                     }
-                    println!(
+                    writeln!(
+                        out,
                         "{}",
                         i18n::format(key, lang, &[("slug", &slug), ("subject", &subject)])
-                    );
+                    )?;
                 }
                 Ok(Installed::Unpinned { file, already: was }) => {
                     if was {
@@ -112,7 +116,8 @@ fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
                     } else {
                         installed += 1;
                     }
-                    eprintln!(
+                    writeln!(
+                        err,
                         "kyso: {}",
                         i18n::format(
                             Key::TrustUnpinnedInstalled,
@@ -123,24 +128,26 @@ fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
                                 ("file", &file.display().to_string())
                             ]
                         )
-                    );
+                    )?;
                 }
                 Err(TrustError::NotPinned { .. }) => {
                     refused += 1;
-                    eprintln!(
+                    writeln!(
+                        err,
                         "kyso: {}",
                         i18n::format(
                             Key::TrustNotPinned,
                             lang,
                             &[("subject", &subject), ("fingerprint", &fingerprint)]
                         )
-                    );
+                    )?;
                 }
                 Err(e) => return Err(e.into()),
             }
         }
     }
-    println!(
+    writeln!(
+        out,
         "{}",
         i18n::format(
             Key::TrustSummary,
@@ -152,7 +159,7 @@ fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
                 ("dir", &store.dir().display().to_string()),
             ]
         )
-    );
+    )?;
     Ok(ExitCode::from(if refused > 0 {
         exit::FAILED
     } else {
@@ -162,6 +169,7 @@ fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
 
 fn list(args: TrustListArgs) -> anyhow::Result<ExitCode> {
     let lang = i18n::lang_from_env();
+    let mut out = std::io::stdout().lock();
     let manifest = manifest()?;
     let store = TrustStore::new(trust_dir()?);
     let (installed, unreadable) = store.list(&manifest)?;
@@ -193,11 +201,11 @@ fn list(args: TrustListArgs) -> anyhow::Result<ExitCode> {
             })).collect::<Vec<_>>(),
             "unreadable": unreadable.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         });
-        println!("{value}");
+        writeln!(out, "{value}")?;
     } else {
-        println!("{}", i18n::text(Key::TrustListInstalled, lang));
+        writeln!(out, "{}", i18n::text(Key::TrustListInstalled, lang))?;
         if installed.is_empty() {
-            println!("  {}", i18n::text(Key::TrustListNone, lang));
+            writeln!(out, "  {}", i18n::text(Key::TrustListNone, lang))?;
         }
         for i in &installed {
             let tag = match &i.pinned {
@@ -214,22 +222,23 @@ fn list(args: TrustListArgs) -> anyhow::Result<ExitCode> {
                 lang,
                 &[("date", &i.cert.not_after().format("%Y-%m-%d").to_string())],
             );
-            println!("  {tag:<16} {}  {until}{expired}", i.cert.subject());
+            writeln!(out, "  {tag:<16} {}  {until}{expired}", i.cert.subject())?;
         }
-        println!("{}", i18n::text(Key::TrustListMissing, lang));
+        writeln!(out, "{}", i18n::text(Key::TrustListMissing, lang))?;
         if missing.is_empty() {
-            println!("  {}", i18n::text(Key::TrustListNone, lang));
+            writeln!(out, "  {}", i18n::text(Key::TrustListNone, lang))?;
         }
         for p in &missing {
-            println!(
+            writeln!(
+                out,
                 "  {:<16} {}  SHA-256 {}",
                 p.slug,
                 p.subject,
                 hex::encode_upper(p.sha256)
-            );
+            )?;
         }
         for p in &unreadable {
-            println!("  ? {}", p.display());
+            writeln!(out, "  ? {}", p.display())?;
         }
     }
     Ok(ExitCode::from(exit::OK))

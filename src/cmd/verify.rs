@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use kyso_chain::{CertPool, Certificate, Fetcher};
-use kyso_pdf::verify::{CryptoOutcome, DocumentFacts, SignatureKind};
+use kyso_pdf::verify::{CryptoOutcome, DocumentFacts, SignatureKind, SignedBytes};
 use kyso_verdict::FileReport;
 
 use crate::cli::verify::{Format, VerifyArgs};
@@ -29,6 +29,10 @@ use verdict::Context;
 /// How far into a file the `%PDF-` header may be (ISO 32000-2 tolerates leading junk; real
 /// files from some scanners carry a few hundred bytes).
 const HEADER_WINDOW: usize = 1024;
+/// Files above this size are hashed with positioned reads instead of through the map.
+const LARGE_FILE: usize = 64 * 1024 * 1024;
+/// Read size for hashing large files.
+const READ_CHUNK: usize = 1024 * 1024;
 
 pub(crate) fn run(args: VerifyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let format = output_format(&args);
@@ -296,9 +300,35 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
         };
         return (error_report(kind, message), false);
     }
+    // Large files are hashed with positioned reads rather than through the map, so their
+    // pages do not all stay resident (bounded memory for 1 GB documents).
+    let file = (bytes.len() > LARGE_FILE)
+        .then(|| std::fs::File::open(path).ok())
+        .flatten();
+    let read_range = |offset: u64, len: u64, sink: &mut dyn FnMut(&[u8])| -> io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        let Some(file) = &file else {
+            return Err(io::Error::other("file not open"));
+        };
+        let mut buf = vec![0u8; READ_CHUNK];
+        let (mut at, end) = (offset, offset.saturating_add(len));
+        while at < end {
+            let want = usize::try_from((end - at).min(READ_CHUNK as u64)).unwrap_or(READ_CHUNK);
+            let chunk = buf.get_mut(..want).unwrap_or_default();
+            file.read_exact_at(chunk, at)?;
+            sink(chunk);
+            at += want as u64;
+        }
+        Ok(())
+    };
+    let source = if file.is_some() {
+        SignedBytes::Reader(&read_range)
+    } else {
+        SignedBytes::Mapped
+    };
     // A bug in a library must not take the batch down: it becomes this file's error.
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        kyso_pdf::verify::inspect(&bytes)
+        kyso_pdf::verify::inspect_with(&bytes, source)
     }));
     let facts = match outcome {
         Ok(Ok(facts)) => facts,

@@ -29,7 +29,7 @@ mod oids {
 ///
 /// Invariant: the CRL decoded, carries a non-critical cRLNumber (RFC 5280 §5.2.3 makes it
 /// mandatory), and has no repeated extension. Whether it is *usable* for a certificate
-/// (signature, scope, freshness) is decided by [`Crl::lookup`]'s caller.
+/// (signature, scope, freshness) is decided when a validation consults it.
 #[derive(Clone, Debug)]
 pub struct Crl {
     der: Vec<u8>,

@@ -291,7 +291,7 @@ pub(crate) fn verify_raw(
 /// chain into hash lookups.
 ///
 /// Invariant: an entry maps SHA-256(key ‖ algorithm ‖ signature ‖ message) to the result of
-/// [`verify_raw`] under the same minimum RSA size; the key includes every input.
+/// verifying that signature under the same minimum RSA size; the key covers every input.
 #[derive(Default)]
 pub struct SignatureCache {
     results: Mutex<HashMap<[u8; 32], Result<(), SigError>>>,

@@ -28,6 +28,7 @@
 
 pub mod appearance;
 pub mod document;
+pub mod dss;
 mod error;
 pub mod filter;
 pub mod object;

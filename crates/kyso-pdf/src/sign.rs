@@ -746,7 +746,7 @@ fn appearance_form(
 /// cross-reference section in the input's style; then fills in the ByteRange.
 fn write_update(
     doc: &Document<'_>,
-    mut objects: NewObjects,
+    objects: NewObjects,
     sig_ref: ObjRef,
     sig_dict: &Dict,
     contents_len: usize,
@@ -782,6 +782,39 @@ fn write_update(
         out.extend_from_slice(b"\nendobj\n");
     }
 
+    finish_update(doc, objects, &mut out, offsets, base)?;
+
+    let gap_start = base + contents_at as u64;
+    let gap_end = gap_start + 2 * contents_len as u64 + 2;
+    let total = base + out.len() as u64;
+    let byte_range = [0, gap_start, gap_end, total - gap_end];
+    let text = format!("[0 {} {} {}]", byte_range[1], byte_range[2], byte_range[3]);
+    if text.len() > placeholder_len {
+        return Err(Error::DocumentTooLarge);
+    }
+    if let Some(slot) = out.get_mut(byte_range_at..byte_range_at + text.len()) {
+        slot.copy_from_slice(text.as_bytes());
+    }
+    Ok(PreparedUpdate {
+        bytes: out,
+        input_len: base,
+        byte_range,
+        contents_at,
+        contents_len,
+        field_name,
+    })
+}
+
+/// Appends the cross-reference section (in the style of the input's newest one, or an xref
+/// stream for a reconstructed input), the trailer and `%%EOF` to an update whose objects are
+/// already in `out` at the file offsets listed in `offsets`; `base` is the input's length.
+pub(crate) fn finish_update(
+    doc: &Document<'_>,
+    mut objects: NewObjects,
+    out: &mut Vec<u8>,
+    mut offsets: Vec<(ObjRef, u64)>,
+    base: u64,
+) -> Result<(), Error> {
     let newest = doc.sections().first().ok_or(Error::BadXref {
         offset: 0,
         reason: "no section",
@@ -815,9 +848,9 @@ fn write_update(
             if doc.is_reconstructed() {
                 out.extend_from_slice(b"0 1\n0000000000 65535 f\r\n");
             }
-            write_xref_rows(&mut out, &mut offsets);
+            write_xref_rows(out, &mut offsets);
             out.extend_from_slice(b"trailer\n");
-            let _ = Object::Dict(trailer).write_to(&mut out);
+            let _ = Object::Dict(trailer).write_to(out);
             out.push(b'\n');
             xref_offset
         }
@@ -831,32 +864,13 @@ fn write_update(
             );
             let stream = xref_stream(trailer, &offsets, &compressed, doc.is_reconstructed());
             out.extend_from_slice(format!("{} {} obj\n", xref_ref.num, xref_ref.gen).as_bytes());
-            let _ = stream.write_to(&mut out);
+            let _ = stream.write_to(out);
             out.extend_from_slice(b"\nendobj\n");
             xref_offset
         }
     };
     out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
-
-    let gap_start = base + contents_at as u64;
-    let gap_end = gap_start + 2 * contents_len as u64 + 2;
-    let total = base + out.len() as u64;
-    let byte_range = [0, gap_start, gap_end, total - gap_end];
-    let text = format!("[0 {} {} {}]", byte_range[1], byte_range[2], byte_range[3]);
-    if text.len() > placeholder_len {
-        return Err(Error::DocumentTooLarge);
-    }
-    if let Some(slot) = out.get_mut(byte_range_at..byte_range_at + text.len()) {
-        slot.copy_from_slice(text.as_bytes());
-    }
-    Ok(PreparedUpdate {
-        bytes: out,
-        input_len: base,
-        byte_range,
-        contents_at,
-        contents_len,
-        field_name,
-    })
+    Ok(())
 }
 
 /// Consecutive runs of object numbers: `(first, count)`.

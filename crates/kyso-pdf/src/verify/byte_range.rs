@@ -25,6 +25,14 @@ impl SignedRanges {
         ]
     }
 
+    /// The signed ranges as `(offset, length)`.
+    pub fn spans(&self) -> [(u64, u64); 2] {
+        [
+            (0, self.first_end as u64),
+            (self.second_start as u64, (self.second_end - self.second_start) as u64),
+        ]
+    }
+
     /// Offset where the signed bytes end.
     pub fn end(&self) -> u64 {
         self.second_end as u64

@@ -34,6 +34,9 @@ pub enum CryptoFailure {
     /// An EdDSA signature with a digest algorithm RFC 8419 forbids for it.
     #[error("EdDSA signature with a digest algorithm RFC 8419 does not allow")]
     EddsaDigestMismatch,
+    /// The signed bytes could not be read.
+    #[error("cannot read the signed bytes")]
+    Read(#[source] std::io::Error),
     /// The signed content is too large to verify a signature that needs all of it.
     #[error("the signed content is too large for a signature without signed attributes")]
     ContentTooLarge,
@@ -48,6 +51,7 @@ impl CryptoFailure {
             Self::Cms(kyso_cms::Error::UnsupportedAlgorithm { .. })
                 | Self::UnsupportedSubFilter(_)
                 | Self::ContentTooLarge
+                | Self::Read(_)
         )
     }
 }
@@ -92,6 +96,46 @@ pub struct TimestampFacts {
 
 type Checked = (CryptoOutcome, Option<TimestampFacts>, RevocationMaterial);
 
+/// Reads `len` bytes at `offset` of the document, handing them to the sink chunk by chunk.
+pub type RangeReader<'r> = &'r (dyn Fn(u64, u64, &mut dyn FnMut(&[u8])) -> std::io::Result<()> + Sync);
+
+/// Where the signed bytes are read from when they are hashed.
+#[derive(Clone, Copy)]
+pub enum SignedBytes<'r> {
+    /// The slice the document was opened from.
+    Mapped,
+    /// A reader over the same bytes (e.g. positioned reads of the file), so hashing a huge
+    /// document does not leave all of its pages resident the way touching a memory map does.
+    Reader(RangeReader<'r>),
+}
+
+impl std::fmt::Debug for SignedBytes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Mapped => "Mapped",
+            Self::Reader(_) => "Reader",
+        })
+    }
+}
+
+/// Feeds the signed bytes to `sink`, from the map or the reader.
+fn feed(data: &[u8], ranges: &SignedRanges, source: SignedBytes<'_>, sink: &mut dyn FnMut(&[u8])) -> Result<(), CryptoFailure> {
+    match source {
+        SignedBytes::Mapped => {
+            for slice in ranges.slices(data) {
+                sink(slice);
+            }
+            Ok(())
+        }
+        SignedBytes::Reader(read) => {
+            for (offset, len) in ranges.spans() {
+                read(offset, len, sink).map_err(CryptoFailure::Read)?;
+            }
+            Ok(())
+        }
+    }
+}
+
 /// Checks the signature whose DER (zero-padded) is `contents` over `ranges` of `data`.
 pub(crate) fn check(
     data: &[u8],
@@ -99,13 +143,14 @@ pub(crate) fn check(
     contents: &[u8],
     kind: SignatureKind,
     sub_filter: Option<&str>,
+    source: SignedBytes<'_>,
 ) -> Checked {
     let der = match kyso_cms::ber_to_der(contents) {
         Ok(der) => der,
         Err(e) => return failed(e.into(), RevocationMaterial::default()),
     };
     if kind == SignatureKind::DocumentTimestamp {
-        return check_document_timestamp(data, ranges, &der);
+        return check_document_timestamp(data, ranges, &der, source);
     }
     let info = match kyso_cms::parse(&der) {
         Ok(info) => info,
@@ -151,8 +196,8 @@ pub(crate) fn check(
     };
     let verified = if legacy_sha1 {
         let mut sha1 = DigestAlgorithm::Sha1.hasher();
-        for slice in ranges.slices(data) {
-            sha1.update(slice);
+        if let Err(e) = feed(data, ranges, source, &mut |chunk| sha1.update(chunk)) {
+            return fail(e, embedded);
         }
         if info.content != Some(sha1.finalize().as_slice()) {
             return fail(CryptoFailure::Sha1ContentMismatch, embedded);
@@ -165,8 +210,8 @@ pub(crate) fn check(
         .map_err(CryptoFailure::from)
     } else {
         let mut hasher = algorithm.hasher();
-        for slice in ranges.slices(data) {
-            hasher.update(slice);
+        if let Err(e) = feed(data, ranges, source, &mut |chunk| hasher.update(chunk)) {
+            return fail(e, embedded);
         }
         match kyso_cms::verify_signer(&info, 0, &hasher.finalize()) {
             Err(kyso_cms::Error::ContentRequired) => verify_whole(&info, data, ranges),
@@ -231,7 +276,7 @@ fn verify_whole<'a>(
     Ok(kyso_cms::verify_signer_content(info, 0, &content)?)
 }
 
-fn check_document_timestamp(data: &[u8], ranges: &SignedRanges, der: &[u8]) -> Checked {
+fn check_document_timestamp(data: &[u8], ranges: &SignedRanges, der: &[u8], source: SignedBytes<'_>) -> Checked {
     let token = match TimeStampToken::parse(der) {
         Ok(token) => token,
         Err(e) => return failed(e.into(), RevocationMaterial::default()),
@@ -243,8 +288,8 @@ fn check_document_timestamp(data: &[u8], ranges: &SignedRanges, der: &[u8]) -> C
             let imprint = &t.tst_info.message_imprint;
             let alg = DigestAlgorithm::from_oid(&imprint.hash_algorithm.oid)?;
             let mut hasher = alg.hasher();
-            for slice in ranges.slices(data) {
-                hasher.update(slice);
+            if feed(data, ranges, source, &mut |chunk| hasher.update(chunk)).is_err() {
+                return Err(kyso_cms::Error::DigestMismatch);
             }
             if hasher.finalize() == imprint.hashed_message.as_bytes() {
                 Ok(())

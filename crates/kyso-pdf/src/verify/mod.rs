@@ -24,7 +24,7 @@ use crate::sign::{signature_fields, SignatureField};
 use crate::{Document, Error};
 
 pub use byte_range::SignedRanges;
-pub use crypto::{CryptoFailure, CryptoOutcome, TimestampFacts};
+pub use crypto::{CryptoFailure, CryptoOutcome, RangeReader, SignedBytes, TimestampFacts};
 pub use dss::RevocationMaterial;
 
 /// Most signatures looked at in one document (bounds the work a hostile file can cause).
@@ -217,6 +217,13 @@ pub struct DocumentFacts {
 /// unreadable cross-reference data, a broken form-field tree); a signature that is broken,
 /// or a later revision that tampers with a signed one, is a fact in the result.
 pub fn inspect(data: &[u8]) -> Result<DocumentFacts, Error> {
+    inspect_with(data, SignedBytes::Mapped)
+}
+
+/// Like [`inspect`], hashing the signed bytes from `source` (which must yield exactly the
+/// bytes of `data`): the CLI reads huge files with positioned reads so that verifying a 1 GB
+/// document keeps its memory bounded.
+pub fn inspect_with(data: &[u8], source: SignedBytes<'_>) -> Result<DocumentFacts, Error> {
     let doc = Document::open(data)?;
     let fields = signature_fields(&doc)?;
     let damaged = doc.is_reconstructed() || doc.repaired_objects() > 0;
@@ -243,11 +250,11 @@ pub fn inspect(data: &[u8]) -> Result<DocumentFacts, Error> {
     let mut signatures = Vec::with_capacity(signed.len());
     for field in &signed {
         let Some(value) = &field.value else { continue };
-        signatures.push(inspect_signature(&doc, field, value, &mut analysis));
+        signatures.push(inspect_signature(&doc, field, value, &mut analysis, source));
     }
     for (field, revision) in removed_signatures(&doc, &signed) {
         let Some(value) = &field.value else { continue };
-        let mut facts = inspect_signature(&doc, &field, value, &mut analysis);
+        let mut facts = inspect_signature(&doc, &field, value, &mut analysis, source);
         facts.findings.insert(
             0,
             Finding::fail(
@@ -302,6 +309,7 @@ fn inspect_signature(
     field: &SignatureField,
     value: &crate::sign::SignatureValue,
     analysis: &mut revisions::Analysis<'_, '_>,
+    source: SignedBytes<'_>,
 ) -> SignatureFacts {
     let data = doc.data();
     let dict = &value.dict;
@@ -323,6 +331,7 @@ fn inspect_signature(
             &value.contents,
             kind,
             value.sub_filter.as_deref(),
+            source,
         ),
         None => (
             CryptoOutcome::Unchecked,

@@ -42,7 +42,9 @@ enum Role {
     AcroForm,
     FieldsArray,
     Field,
-    Appearance,
+    /// Part of the appearance of the widget or annotation with this object number (0: the
+    /// form's default resources).
+    Appearance(u32),
     FieldValue,
     Dss,
     Metadata,
@@ -194,6 +196,14 @@ impl<'d, 'a> Analysis<'d, 'a> {
             new: &new,
             certification: self.certification,
             roles: &roles,
+            updated: changed
+                .iter()
+                .filter(|(_, before, after)| {
+                    let key = |l: &Loaded<'_>, k: &[u8]| l.dict().and_then(|d| d.get(k)).cloned();
+                    [b"V".as_slice(), b"AP", b"AS"].iter().any(|k| key(before, k) != key(after, k))
+                })
+                .map(|(num, _, _)| *num)
+                .collect(),
         };
         let mut problems = Vec::new();
         for (num, before, after) in &changed {
@@ -453,7 +463,7 @@ fn walk(doc: &Document<'_>) -> Option<HashMap<u32, Vec<Role>>> {
         if !entry.contains(&role) {
             entry.push(role);
         }
-        children(role, &value, &mut |child, child_role| {
+        children(role, r.num, &value, &mut |child, child_role| {
             queue.push_back((child, child_role))
         });
     }
@@ -471,7 +481,7 @@ fn is_structural(value: &Object) -> bool {
 }
 
 /// Calls `push` for every reference inside `value` with the role its target plays.
-fn children(role: Role, value: &Object, push: &mut dyn FnMut(ObjRef, Role)) {
+fn children(role: Role, owner: u32, value: &Object, push: &mut dyn FnMut(ObjRef, Role)) {
     match value {
         Object::Array(items) => {
             let element_role = match role {
@@ -486,7 +496,7 @@ fn children(role: Role, value: &Object, push: &mut dyn FnMut(ObjRef, Role)) {
         }
         Object::Dict(dict) | Object::Stream(dict, _) => {
             for (key, item) in dict {
-                let Some((direct, element)) = key_roles(role, &key.0) else {
+                let Some((direct, element)) = key_roles(role, owner, &key.0) else {
                     continue;
                 };
                 match item {
@@ -521,7 +531,7 @@ fn refs_in(value: &Object, role: Role, push: &mut dyn FnMut(ObjRef, Role), depth
 
 /// For `key` of an object playing `role`: the role of a reference that is the key's value,
 /// and of references nested in a direct value. `None` for back-references (/Parent, /P).
-fn key_roles(role: Role, key: &[u8]) -> Option<(Role, Role)> {
+fn key_roles(role: Role, owner: u32, key: &[u8]) -> Option<(Role, Role)> {
     use Role::*;
     let same = |r: Role| Some((r, r));
     match (role, key) {
@@ -538,11 +548,11 @@ fn key_roles(role: Role, key: &[u8]) -> Option<(Role, Role)> {
         (PageNode, b"Kids") => Some((PageKids, PageNode)),
         (PageNode, b"Annots") => Some((AnnotsArray, Annotation)),
         (AcroForm, b"Fields") => Some((FieldsArray, Field)),
-        (AcroForm, b"DR" | b"DA") => same(Appearance),
+        (AcroForm, b"DR" | b"DA") => same(Appearance(0)),
         (Field, b"Kids") => Some((FieldsArray, Field)),
         (Field, b"V" | b"Lock" | b"SV") => same(FieldValue),
-        (Field | Annotation, b"AP") => same(Appearance),
-        (Info | Dss | Metadata | Extensions | Appearance | FieldValue | StructTree, _) => {
+        (Field | Annotation, b"AP") => same(Appearance(owner)),
+        (Info | Dss | Metadata | Extensions | Appearance(_) | FieldValue | StructTree, _) => {
             same(role)
         }
         _ => same(Other),
@@ -555,6 +565,8 @@ struct Judge<'d, 'a> {
     new: &'d Document<'a>,
     certification: Option<Certification>,
     roles: &'d HashMap<u32, Vec<Role>>,
+    /// Widgets and annotations whose value or appearance entries this revision changes.
+    updated: HashSet<u32>,
 }
 
 const CATALOG_KEYS: &[&[u8]] = &[
@@ -657,9 +669,15 @@ impl Judge<'_, '_> {
                 let (old, new) = dicts(before, after, "a form field")?;
                 self.field(old, new)
             }
-            Role::Appearance => {
+            Role::Appearance(owner) => {
                 if self.permissions() < 2 {
                     Err("an appearance changes, which the certification (no changes) does not permit".into())
+                } else if owner != 0 && !self.updated.contains(&owner) {
+                    // Repainting a widget that is not being filled or signed in this revision
+                    // is how shadow attacks replace what a filled field or a seal shows.
+                    Err(format!(
+                        "the appearance of object {owner} is repainted while that field is not being filled or signed"
+                    ))
                 } else {
                     Ok(())
                 }
@@ -691,6 +709,12 @@ impl Judge<'_, '_> {
         }
         let old_ap = old.get(b"AP".as_slice());
         if old_ap != new.get(b"AP".as_slice()) {
+            let value_changes = old_v != new_v.filter(|v| **v != Object::Null)
+                || old.get(b"AS".as_slice()) != new.get(b"AS".as_slice())
+                || self.parent_value_changes(old, new);
+            if !value_changes {
+                return Err("a widget's appearance is replaced while its value stays the same".into());
+            }
             if self.permissions() < 2 {
                 return Err(
                     "a widget's appearance changes, which the certification does not permit".into(),
@@ -706,10 +730,10 @@ impl Judge<'_, '_> {
     fn appearance_owned(&self, old_ap: Option<&Object>) -> Result<(), String> {
         let mut refs = Vec::new();
         if let Some(ap) = old_ap {
-            refs_in(ap, Role::Appearance, &mut |r, _| refs.push(r), 30);
+            refs_in(ap, Role::Other, &mut |r, _| refs.push(r), 30);
             if let Some(Object::Ref(r)) = old_ap {
                 if let Ok(dict) = self.old.get(*r) {
-                    refs_in(&dict, Role::Appearance, &mut |r, _| refs.push(r), 30);
+                    refs_in(&dict, Role::Other, &mut |r, _| refs.push(r), 30);
                 }
             }
         }
@@ -717,7 +741,7 @@ impl Judge<'_, '_> {
             let shared = self
                 .roles
                 .get(&r.num)
-                .is_some_and(|roles| roles.iter().any(|role| *role != Role::Appearance));
+                .is_some_and(|roles| roles.iter().any(|role| !matches!(role, Role::Appearance(_))));
             if shared {
                 return Err(format!(
                     "a widget's appearance is replaced while the old appearance object {} is also used elsewhere",
@@ -761,6 +785,16 @@ impl Judge<'_, '_> {
             }
         }
         Ok(())
+    }
+
+    /// For a widget that is a kid of its field: whether the field's /V changes.
+    fn parent_value_changes(&self, old: &Dict, new: &Dict) -> bool {
+        let value = |doc: &Document<'_>, d: &Dict| {
+            d.get(b"Parent".as_slice())
+                .and_then(|p| doc.resolve(p).ok())
+                .and_then(|p| p.get("V").cloned())
+        };
+        value(self.old, old) != value(self.new, new)
     }
 
     fn is_signature_field(&self, field: &Dict) -> bool {

@@ -1,0 +1,586 @@
+//! `kyso sign --profile`: the records roles of Decree 30/2020/NĐ-CP, Annex I.
+//!
+//! | role | appearance | where |
+//! |---|---|---|
+//! | approve | the leader's signature image | centred between the title and the printed name (`--anchor`), or `--page/--rect`, or an existing field |
+//! | issue | the agency's seal at its true size | over the left third of the latest signature with a visible widget (the approve one), or `--page/--rect` |
+//! | attach | number and symbol, signing time; serif 10 pt black | top-right corner of page 1 |
+//! | copy | SAO Y / SAO LỤC / TRÍCH SAO, the agency, signing time | top-right corner of page 1 |
+//!
+//! A [`ProfilePlan`] is made once per batch from the options (images and fonts loaded, texts
+//! formatted) and places the signature in each document: placement is the only per-document
+//! step, and it never guesses — text not found, or no earlier signature to seal, is an error.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset};
+use kyso_pdf::appearance::{Align, AppearanceSpec, Font, Image};
+use kyso_pdf::sign::{Placement, SignatureRequest};
+
+use crate::cli::profile::{CopyType, Profile, ProfileArgs};
+use crate::cli::sign::PdfSignArgs;
+use crate::cli::Lang;
+use crate::cmd::anchor::{self, AnchorMiss};
+use crate::cmd::cert_role::{HolderKind, Subject};
+use crate::cmd::time_pattern::{TimePattern, DEFAULT_PATTERN};
+use crate::i18n::{self, Key};
+
+/// Size of the corner stamps' text (Decree 30/2020, Annex I: size 10, upright, black).
+pub(crate) const STAMP_FONT_SIZE: f64 = 10.0;
+/// Distance of a corner stamp from the page's right edge: the 15 mm right margin.
+const STAMP_RIGHT_MM: f64 = 15.0;
+/// Distance of a corner stamp from the page's top edge, inside the 20 mm top margin (scans
+/// often have text from about 20 mm down).
+const STAMP_TOP_MM: f64 = 5.0;
+/// Share of the signature image's width the seal covers, on its left.
+const SEAL_OVERLAP: f64 = 1.0 / 3.0;
+
+/// Serif fonts with Times New Roman's metrics, tried in order for the corner stamps.
+const STAMP_FONTS: &[&str] = &[
+    "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/liberation/LiberationSerif-Regular.ttf",
+    "/usr/share/fonts/TTF/LiberationSerif-Regular.ttf",
+];
+
+/// Points per millimetre.
+const PT_PER_MM: f64 = 72.0 / 25.4;
+
+/// How one role's signature is drawn and placed, ready for every document of a batch.
+pub(crate) struct ProfilePlan {
+    lang: Lang,
+    appearance: AppearanceSpec,
+    /// The appearance's size in points (the image's natural size, or the stamp's text box).
+    size: (f64, f64),
+    placement: Where,
+    reason: String,
+}
+
+/// Where the signature goes, decided per document.
+enum Where {
+    /// Fill the existing field named by `--field` (its widget gives the place).
+    ExistingField,
+    /// `--page N --rect …`.
+    Explicit { page: i64, rect: [f64; 4] },
+    /// Search the anchor text (on one page, or from the last page backwards).
+    Anchor { text: String, page: Option<i64> },
+    /// Over the left third of the latest visible signature.
+    OverApproval,
+    /// The top-right corner of page 1.
+    Corner,
+}
+
+impl ProfilePlan {
+    /// The plan for `args`, or `None` without `--profile` (after checking that no
+    /// profile-only option was given alone).
+    pub(crate) fn new(
+        args: &ProfileArgs,
+        pdf: &PdfSignArgs,
+        certificate: &[u8],
+        time: &DateTime<FixedOffset>,
+        lang: Lang,
+    ) -> anyhow::Result<Option<Self>> {
+        check_options_fit(args, lang)?;
+        let Some(profile) = args.profile else {
+            return Ok(None);
+        };
+        warn_on_role_mismatch(profile, certificate, lang);
+        let explicit = explicit_place(pdf)?;
+        let (appearance, size, placement) = match profile {
+            Profile::Approve => {
+                let image = load_image(pdf.image.as_ref(), Key::ProfileApproveNeedsImage, lang)?;
+                let size = image_size(&image);
+                let placement = match (&pdf.field, explicit, &args.anchor) {
+                    (Some(_), _, _) => Where::ExistingField,
+                    (None, _, Some(text)) => Where::Anchor {
+                        text: text.clone(),
+                        page: pdf.page,
+                    },
+                    (None, Some((page, rect)), None) => Where::Explicit { page, rect },
+                    (None, None, None) => {
+                        anyhow::bail!(i18n::text(Key::ProfileApproveNeedsPlace, lang))
+                    }
+                };
+                (image_only(image), size, placement)
+            }
+            Profile::Issue => {
+                let image = load_image(pdf.image.as_ref(), Key::ProfileIssueNeedsImage, lang)?;
+                let size = seal_size(&image, args.seal_mm, lang)?;
+                let placement = match (&pdf.field, explicit) {
+                    (Some(_), _) => Where::ExistingField,
+                    (None, Some((page, rect))) => Where::Explicit { page, rect },
+                    (None, None) => Where::OverApproval,
+                };
+                (image_only(image), size, placement)
+            }
+            Profile::Attach | Profile::Copy => {
+                let lines = stamp_lines(profile, args, certificate, time, lang)?;
+                let spec = stamp_appearance(lines, pdf.font.as_ref(), lang)?;
+                let size = spec.natural_size()?;
+                let placement = match (&pdf.field, explicit) {
+                    (Some(_), _) => Where::ExistingField,
+                    (None, Some((page, rect))) => Where::Explicit { page, rect },
+                    (None, None) => Where::Corner,
+                };
+                (spec, size, placement)
+            }
+        };
+        Ok(Some(Self {
+            lang,
+            appearance,
+            size,
+            placement,
+            reason: reason(profile, args, lang),
+        }))
+    }
+
+    /// Sets what is the same for every document: the appearance and, unless `--reason` gave
+    /// one, the reason naming the role, the document number and date.
+    pub(crate) fn configure(&self, request: &mut SignatureRequest) {
+        request.appearance = Some(self.appearance.clone());
+        if request.reason.is_none() {
+            request.reason = Some(self.reason.clone());
+        }
+    }
+
+    /// Places the signature in `doc`.
+    pub(crate) fn place(
+        &self,
+        doc: &kyso_pdf::Document<'_>,
+        request: &mut SignatureRequest,
+    ) -> anyhow::Result<()> {
+        let lang = self.lang;
+        request.placement = match &self.placement {
+            Where::ExistingField => return Ok(()),
+            Where::Explicit { page, rect } => Placement::Visible {
+                page_index: page_index(*page, doc.page_count()?)?,
+                rect: *rect,
+            },
+            Where::Anchor { text, page } => {
+                let page = match page {
+                    Some(p) => Some(page_index(*p, doc.page_count()?)?),
+                    None => None,
+                };
+                let pages = match page {
+                    Some(p) => i18n::format(Key::ProfilePage, lang, &[("page", &(p + 1).to_string())]),
+                    None => i18n::text(Key::ProfileAnyPage, lang).to_owned(),
+                };
+                let args = [("anchor", text.as_str()), ("pages", pages.as_str())];
+                match anchor::find(doc, text, page)? {
+                    Ok(hit) => {
+                        let aspect = self.size.0 / self.size.1.max(f64::MIN_POSITIVE);
+                        Placement::Visible {
+                            page_index: hit.page_index,
+                            rect: anchor::signature_box(&hit, self.size, aspect),
+                        }
+                    }
+                    Err(AnchorMiss::NotFound) => {
+                        anyhow::bail!(i18n::format(Key::ProfileAnchorNotFound, lang, &args))
+                    }
+                    Err(AnchorMiss::NoText) => {
+                        anyhow::bail!(i18n::format(Key::ProfileAnchorNoText, lang, &args))
+                    }
+                }
+            }
+            Where::OverApproval => {
+                let (page_index, widget) = latest_visible_signature(doc)?
+                    .with_context(|| i18n::text(Key::ProfileNoApproveSignature, lang))?;
+                Placement::Visible {
+                    page_index,
+                    rect: seal_box(widget, self.size),
+                }
+            }
+            Where::Corner => {
+                let page = doc.page(0)?;
+                let rotate = page.rotate.rem_euclid(360);
+                if rotate != 0 {
+                    anyhow::bail!(i18n::format(
+                        Key::ProfileRotatedPage,
+                        lang,
+                        &[("degrees", &rotate.to_string())]
+                    ));
+                }
+                let frame = page
+                    .crop_box
+                    .or(page.media_box)
+                    .unwrap_or([0.0, 0.0, 595.0, 842.0]);
+                Placement::Visible {
+                    page_index: 0,
+                    rect: corner_box(frame, self.size),
+                }
+            }
+        };
+        Ok(())
+    }
+}
+
+/// Refuses role-specific options given without their role.
+fn check_options_fit(args: &ProfileArgs, lang: Lang) -> anyhow::Result<()> {
+    let role = args.profile;
+    let checks: [(&str, bool, &[Profile]); 7] = [
+        ("--anchor", args.anchor.is_some(), &[Profile::Approve]),
+        ("--seal-mm", args.seal_mm.is_some(), &[Profile::Issue]),
+        ("--copy-type", args.copy_type.is_some(), &[Profile::Copy]),
+        ("--agency", args.agency.is_some(), &[Profile::Copy]),
+        (
+            "--time-format",
+            args.time_format.is_some(),
+            &[Profile::Attach, Profile::Copy],
+        ),
+        ("--doc-number", args.doc_number.is_some(), ALL_PROFILES),
+        ("--doc-date", args.doc_date.is_some(), ALL_PROFILES),
+    ];
+    for (option, given, allowed) in checks {
+        if given && !role.is_some_and(|r| allowed.contains(&r)) {
+            let names: Vec<&str> = allowed.iter().map(|p| profile_name(*p)).collect();
+            anyhow::bail!(i18n::format(
+                Key::ProfileOptionNeedsProfile,
+                lang,
+                &[("option", option), ("profile", &names.join("|"))]
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Warns (on standard error) when the certificate's holder does not fit the role: approve is
+/// signed by a person, the other roles by the agency. A warning, not an error: some agencies
+/// hold certificates whose subject says neither clearly.
+fn warn_on_role_mismatch(profile: Profile, certificate: &[u8], lang: Lang) {
+    let Ok(subject) = Subject::from_certificate(certificate) else {
+        return;
+    };
+    let expected = match profile {
+        Profile::Approve => HolderKind::Personal,
+        _ => HolderKind::Organization,
+    };
+    let actual = subject.holder_kind();
+    if actual == HolderKind::Unknown || actual == expected {
+        return;
+    }
+    let kind = |k: HolderKind| match k {
+        HolderKind::Personal => i18n::text(Key::ProfileHolderPersonal, lang),
+        _ => i18n::text(Key::ProfileHolderOrganization, lang),
+    };
+    let name = subject
+        .common_name
+        .clone()
+        .or_else(|| subject.agency().map(str::to_owned))
+        .unwrap_or_default();
+    eprintln!(
+        "{}",
+        i18n::format(
+            Key::ProfileRoleMismatch,
+            lang,
+            &[
+                ("profile", profile_name(profile)),
+                ("expected", kind(expected)),
+                ("subject", &name),
+                ("actual", kind(actual)),
+            ]
+        )
+    );
+}
+
+const ALL_PROFILES: &[Profile] = &[
+    Profile::Approve,
+    Profile::Issue,
+    Profile::Attach,
+    Profile::Copy,
+];
+
+fn profile_name(profile: Profile) -> &'static str {
+    match profile {
+        Profile::Approve => "approve",
+        Profile::Issue => "issue",
+        Profile::Attach => "attach",
+        Profile::Copy => "copy",
+    }
+}
+
+/// `--page N --rect …` when `--rect` is given.
+fn explicit_place(pdf: &PdfSignArgs) -> anyhow::Result<Option<(i64, [f64; 4])>> {
+    let Some(text) = &pdf.rect else {
+        return Ok(None);
+    };
+    let values: Vec<f64> = text
+        .split(',')
+        .map(|v| v.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("--rect {text:?}: x1,y1,x2,y2"))?;
+    let rect = <[f64; 4]>::try_from(values)
+        .map_err(|_| anyhow::anyhow!("--rect {text:?}: x1,y1,x2,y2"))?;
+    let [x1, y1, x2, y2] = rect;
+    if !rect.iter().all(|v| v.is_finite()) || x2 <= x1 || y2 <= y1 {
+        anyhow::bail!("--rect {text:?}: x2 > x1, y2 > y1");
+    }
+    Ok(Some((pdf.page.unwrap_or(1), rect)))
+}
+
+/// `N` (1-based, negative from the end) → a page index.
+fn page_index(page: i64, pages: usize) -> anyhow::Result<usize> {
+    let count = i64::try_from(pages).unwrap_or(i64::MAX);
+    let index = if page < 0 { count + page } else { page - 1 };
+    if page == 0 || index < 0 || index >= count {
+        anyhow::bail!("page {page} does not exist (the document has {pages} pages)");
+    }
+    Ok(usize::try_from(index)?)
+}
+
+fn load_image(path: Option<&PathBuf>, missing: Key, lang: Lang) -> anyhow::Result<Arc<Image>> {
+    let path = path.with_context(|| i18n::text(missing, lang))?;
+    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
+    let image =
+        Image::from_png(&bytes).with_context(|| format!("{}: PNG", path.display()))?;
+    Ok(Arc::new(image))
+}
+
+/// An image's printed size: from its DPI, else one point per pixel (it is then shrunk to fit
+/// the space between title and name).
+fn image_size(image: &Image) -> (f64, f64) {
+    image
+        .natural_size_pt()
+        .unwrap_or((f64::from(image.width()), f64::from(image.height())))
+}
+
+/// The seal's true size: `--seal-mm` wide, else the PNG's DPI. Never guessed.
+fn seal_size(image: &Image, seal_mm: Option<f64>, lang: Lang) -> anyhow::Result<(f64, f64)> {
+    match seal_mm {
+        Some(mm) if !(10.0..=100.0).contains(&mm) => anyhow::bail!(i18n::format(
+            Key::ProfileSealSizeInvalid,
+            lang,
+            &[("mm", &mm.to_string())]
+        )),
+        Some(mm) => {
+            let width = mm * PT_PER_MM;
+            Ok((width, width / image.aspect_ratio().max(f64::MIN_POSITIVE)))
+        }
+        None => image
+            .natural_size_pt()
+            .with_context(|| i18n::text(Key::ProfileSealSizeUnknown, lang)),
+    }
+}
+
+fn image_only(image: Arc<Image>) -> AppearanceSpec {
+    AppearanceSpec {
+        image: Some(image),
+        ..AppearanceSpec::default()
+    }
+}
+
+/// The corner stamp's lines: attach = number and symbol, time; copy = copy type, agency, time.
+fn stamp_lines(
+    profile: Profile,
+    args: &ProfileArgs,
+    certificate: &[u8],
+    time: &DateTime<FixedOffset>,
+    lang: Lang,
+) -> anyhow::Result<Vec<String>> {
+    let pattern_text = args.time_format.as_deref().unwrap_or(DEFAULT_PATTERN);
+    let pattern = TimePattern::parse(pattern_text).map_err(|err| {
+        anyhow::anyhow!(i18n::format(
+            Key::ProfileTimeFormatInvalid,
+            lang,
+            &[("pattern", pattern_text), ("detail", &err.to_string())]
+        ))
+    })?;
+    let when = pattern.format(time);
+    match profile {
+        Profile::Attach => {
+            let number = args
+                .doc_number
+                .as_deref()
+                .filter(|n| !n.trim().is_empty())
+                .with_context(|| i18n::text(Key::ProfileAttachNeedsNumber, lang))?;
+            Ok(vec![number.to_owned(), when])
+        }
+        _ => {
+            let agency = match &args.agency {
+                Some(a) => a.clone(),
+                None => Subject::from_certificate(certificate)?
+                    .agency()
+                    .map(str::to_owned)
+                    .with_context(|| i18n::text(Key::ProfileCopyNoAgency, lang))?,
+            };
+            let kind = match args.copy_type.unwrap_or(CopyType::SaoY) {
+                CopyType::SaoY => "SAO Y",
+                CopyType::SaoLuc => "SAO LỤC",
+                CopyType::TrichSao => "TRÍCH SAO",
+            };
+            Ok(vec![kind.to_owned(), agency, when])
+        }
+    }
+}
+
+/// Serif 10 pt black text, left-aligned, no image.
+fn stamp_appearance(
+    lines: Vec<String>,
+    font: Option<&PathBuf>,
+    lang: Lang,
+) -> anyhow::Result<AppearanceSpec> {
+    let path = match font {
+        Some(path) => path.clone(),
+        None => STAMP_FONTS
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+            .with_context(|| i18n::text(Key::ProfileStampFontMissing, lang))?,
+    };
+    let data = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
+    let font = Font::from_bytes(Arc::from(data))
+        .with_context(|| format!("{}: TrueType", path.display()))?;
+    Ok(AppearanceSpec {
+        lines,
+        font: Some(Arc::new(font)),
+        font_size: Some(STAMP_FONT_SIZE),
+        text_color: [0.0, 0.0, 0.0],
+        align: Align::Left,
+        ..AppearanceSpec::default()
+    })
+}
+
+/// "Ban hành: văn bản số 12/QĐ-UBND, ngày 06/03/2026" (the role, then number and date).
+fn reason(profile: Profile, args: &ProfileArgs, lang: Lang) -> String {
+    let role = i18n::text(
+        match profile {
+            Profile::Approve => Key::ProfileReasonApprove,
+            Profile::Issue => Key::ProfileReasonIssue,
+            Profile::Attach => Key::ProfileReasonAttach,
+            Profile::Copy => Key::ProfileReasonCopy,
+        },
+        lang,
+    );
+    let mut details = Vec::new();
+    if let Some(number) = &args.doc_number {
+        details.push(i18n::format(Key::ProfileReasonNumber, lang, &[("number", number)]));
+    }
+    if let Some(date) = &args.doc_date {
+        details.push(i18n::format(Key::ProfileReasonDate, lang, &[("date", date)]));
+    }
+    if details.is_empty() {
+        role.to_owned()
+    } else {
+        format!("{role}: {}", details.join(", "))
+    }
+}
+
+/// The latest signed field with a visible widget (by where its signed bytes end): its page
+/// and widget rectangle.
+fn latest_visible_signature(
+    doc: &kyso_pdf::Document<'_>,
+) -> anyhow::Result<Option<(usize, [f64; 4])>> {
+    let fields = kyso_pdf::sign::signature_fields(doc)?;
+    let latest = fields
+        .iter()
+        .filter_map(|f| {
+            let value = f.value.as_ref()?;
+            let page = f.page_index?;
+            let [x1, y1, x2, y2] = f.rect?;
+            let rect = [x1.min(x2), y1.min(y2), x1.max(x2), y1.max(y2)];
+            let visible = rect[2] - rect[0] > 1.0 && rect[3] - rect[1] > 1.0;
+            let end = match value.byte_range.as_slice() {
+                [_, _, start, len] => start.saturating_add(*len),
+                _ => 0,
+            };
+            visible.then_some((end, page, rect))
+        })
+        .max_by_key(|(end, _, _)| *end);
+    Ok(latest.map(|(_, page, rect)| (page, rect)))
+}
+
+/// The seal's box: `size`, vertically centred on the signature widget, its right edge a third
+/// of the way into the widget so it covers the left third of the signature image.
+pub(crate) fn seal_box(widget: [f64; 4], size: (f64, f64)) -> [f64; 4] {
+    let [x1, y1, x2, y2] = widget;
+    let right = x1 + (x2 - x1) * SEAL_OVERLAP;
+    let cy = (y1 + y2) / 2.0;
+    [right - size.0, cy - size.1 / 2.0, right, cy + size.1 / 2.0]
+}
+
+/// The stamp's box in the top-right corner of `frame` (the page's crop or media box).
+pub(crate) fn corner_box(frame: [f64; 4], size: (f64, f64)) -> [f64; 4] {
+    let right = frame[2] - STAMP_RIGHT_MM * PT_PER_MM;
+    let top = frame[3] - STAMP_TOP_MM * PT_PER_MM;
+    [right - size.0, top - size.1, right, top]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seal_covers_the_left_third_of_the_signature() {
+        let widget = [300.0, 500.0, 450.0, 575.0];
+        let [x1, y1, x2, y2] = seal_box(widget, (102.0, 102.0));
+        assert!((x2 - 350.0).abs() < 1e-9, "right edge a third into the widget");
+        assert!((x2 - x1 - 102.0).abs() < 1e-9 && (y2 - y1 - 102.0).abs() < 1e-9);
+        assert!(((y1 + y2) / 2.0 - 537.5).abs() < 1e-9, "vertically centred");
+        assert!(x1 < widget[0], "the seal starts left of the signature");
+    }
+
+    #[test]
+    fn corner_stamp_sits_top_right_inside_the_margins_of_landscape_pages_too() {
+        for frame in [[0.0, 0.0, 595.0, 842.0], [0.0, 0.0, 842.0, 595.0]] {
+            let [x1, y1, x2, y2] = corner_box(frame, (120.0, 30.0));
+            assert!(x2 < frame[2] && x2 > frame[2] - 50.0);
+            assert!(y2 < frame[3] && y2 > frame[3] - 30.0);
+            assert!(x1 > frame[2] / 2.0 && y1 > frame[3] / 2.0);
+        }
+    }
+
+    #[test]
+    fn seal_size_comes_from_millimetres_and_refuses_absurd_sizes() {
+        let png = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpora/vn-docs/seal-red.png"
+        ));
+        let Ok(png) = png else {
+            eprintln!("SKIP: seal-red.png not found");
+            return;
+        };
+        let image = Image::from_png(&png).expect("seal PNG decodes");
+        let (w, _) = seal_size(&image, Some(36.0), Lang::En).expect("36 mm");
+        assert!((w - 102.05).abs() < 0.1);
+        let (w, _) = seal_size(&image, None, Lang::En).expect("from the PNG's DPI");
+        assert!((w - 102.0).abs() < 0.5);
+        assert!(seal_size(&image, Some(0.5), Lang::En).is_err());
+        assert!(seal_size(&image, Some(f64::NAN), Lang::En).is_err());
+    }
+
+    #[test]
+    fn role_options_without_their_role_are_refused() {
+        let args = ProfileArgs {
+            anchor: Some("Lê An".into()),
+            ..ProfileArgs::default()
+        };
+        assert!(check_options_fit(&args, Lang::En).is_err());
+        let args = ProfileArgs {
+            profile: Some(Profile::Approve),
+            anchor: Some("Lê An".into()),
+            ..ProfileArgs::default()
+        };
+        assert!(check_options_fit(&args, Lang::En).is_ok());
+        let args = ProfileArgs {
+            profile: Some(Profile::Approve),
+            seal_mm: Some(36.0),
+            ..ProfileArgs::default()
+        };
+        assert!(check_options_fit(&args, Lang::Vi).is_err());
+    }
+
+    #[test]
+    fn reason_names_the_role_number_and_date_in_the_chosen_language() {
+        let args = ProfileArgs {
+            doc_number: Some("12/QĐ-UBND".into()),
+            doc_date: Some("06/03/2026".into()),
+            ..ProfileArgs::default()
+        };
+        assert_eq!(
+            reason(Profile::Issue, &args, Lang::Vi),
+            "Ban hành: văn bản số 12/QĐ-UBND, ngày 06/03/2026"
+        );
+        assert_eq!(reason(Profile::Approve, &ProfileArgs::default(), Lang::En), "Approved");
+    }
+}

@@ -1,0 +1,484 @@
+//! Time-stamps (issue 5): `kyso timestamp` against a real TSA on loopback (`openssl ts -reply`
+//! behind a small HTTP server), `kyso sign --tsa` (PAdES B-T) and PDF document time-stamps,
+//! checked by openssl, pyHanko and pdfsig; and the TSA failures that must leave inputs alone.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::fixtures::{pki, sample};
+use crate::peers::{pyhanko, require_peers};
+use crate::util::{require_tool, Dir};
+
+#[path = "tsa_server.rs"]
+mod tsa_server;
+
+use tsa_server::{start, ts_config, Behaviour, Server};
+
+/// A TSA signing with `name`.pem / `name`.key.pem from the test PKI (or a certificate made
+/// for the test), with the intermediate and root as extra certificates.
+fn tsa_with(dir: &Dir, cert: &Path, key: &Path, behaviour: Behaviour) -> Server {
+    let work = dir.join(&format!("tsa-{}", std::process::id()));
+    std::fs::create_dir_all(&work).expect("tsa dir");
+    let config = ts_config(&work, cert, key, &pki().chain());
+    start(&work, &config, behaviour)
+}
+
+fn tsa(dir: &Dir, behaviour: Behaviour) -> Server {
+    let pki = pki();
+    tsa_with(dir, &pki.path("tsa.pem"), &pki.path("tsa.key.pem"), behaviour)
+}
+
+/// The test venv's Python (with pyHanko), or a skip.
+fn venv_python() -> Option<PathBuf> {
+    let python = pyhanko()?.with_file_name("python");
+    if python.exists() {
+        Some(python)
+    } else {
+        assert!(!crate::util::in_ci(), "the test venv's python is missing");
+        eprintln!("SKIP: no python beside pyhanko");
+        None
+    }
+}
+
+/// Validates every document time-stamp of a PDF with pyHanko's API (its CLI validates only
+/// signatures): prints `SUMMARY field intact|broken valid|invalid trusted|untrusted`, exits 0
+/// when there is at least one and all are intact, valid and trusted.
+const PYHANKO_DOC_TIMESTAMPS: &str = r#"
+import sys
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_timestamp
+from pyhanko_certvalidator import ValidationContext
+from pyhanko.keys import load_cert_from_pemder
+vc = ValidationContext(trust_roots=[load_cert_from_pemder(sys.argv[2])])
+with open(sys.argv[1], 'rb') as f:
+    r = PdfFileReader(f)
+    ts = r.embedded_timestamp_signatures
+    ok = len(ts) > 0
+    for t in ts:
+        st = validate_pdf_timestamp(t, validation_context=vc)
+        print("SUMMARY", t.field_name, "intact" if st.intact else "broken",
+              "valid" if st.valid else "invalid", "trusted" if st.trusted else "untrusted",
+              st.coverage.name, st.timestamp.isoformat())
+        ok = ok and st.intact and st.valid and st.trusted
+sys.exit(0 if ok else 1)
+"#;
+
+fn pyhanko_doc_timestamps(pdf: &Path) -> (bool, String) {
+    let python = venv_python().expect("python");
+    let out = Command::new(python)
+        .args(["-c", PYHANKO_DOC_TIMESTAMPS])
+        .arg(pdf)
+        .arg(pki().root())
+        .output()
+        .expect("run python");
+    (out.status.success(), text(&out))
+}
+
+fn openssl_ts_verify(data: &Path, tsr: &Path) -> std::process::Output {
+    let pki = pki();
+    Command::new("openssl")
+        .args(["ts", "-verify", "-data"])
+        .arg(data)
+        .arg("-in")
+        .arg(tsr)
+        .arg("-CAfile")
+        .arg(pki.root())
+        .arg("-untrusted")
+        .arg(pki.path("intermediate.pem"))
+        .output()
+        .expect("run openssl ts -verify")
+}
+
+fn timestamp(dir: &Dir, url: &str, files: &[&Path], extra: &[&str]) -> std::process::Output {
+    dir.kyso()
+        .arg("timestamp")
+        .arg("--tsa")
+        .arg(url)
+        .args(extra)
+        .args(files)
+        .output()
+}
+
+fn verify(dir: &Dir, file: &Path) -> std::process::Output {
+    dir.kyso()
+        .arg("timestamp")
+        .arg("--verify")
+        .arg("--trust")
+        .arg(pki().root())
+        .arg(file)
+        .output()
+}
+
+fn text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn detached_tsr_is_accepted_by_openssl_ts_verify_and_by_kyso() {
+    if !require_tool("openssl") {
+        return;
+    }
+    let dir = Dir::new("ts-detached");
+    let server = tsa(&dir, Behaviour::Reply("plain"));
+    let a = dir.create_bytes("a.zip", b"first file");
+    let b = dir.create_bytes("b.xml", b"<b/>");
+    let out = timestamp(&dir, &server.url, &[&a, &b], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 2, "one line per file: {stdout}");
+    for file in [&a, &b] {
+        let tsr = PathBuf::from(format!("{}.tsr", file.display()));
+        let check = openssl_ts_verify(file, &tsr);
+        assert!(
+            String::from_utf8_lossy(&check.stdout).contains("Verification: OK"),
+            "openssl ts -verify: {}",
+            text(&check)
+        );
+        let out = verify(&dir, file);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(text(&out).contains("valid"), "{}", text(&out));
+    }
+}
+
+#[test]
+fn a_tsr_for_other_data_is_rejected_by_kyso_and_openssl() {
+    let dir = Dir::new("ts-other-data");
+    let server = tsa(&dir, Behaviour::Reply("plain"));
+    let a = dir.create_bytes("a.txt", b"original");
+    let out = timestamp(&dir, &server.url, &[&a], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    std::fs::write(&a, b"tampered").expect("tamper");
+    let out = verify(&dir, &a);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("imprint mismatch"), "{}", text(&out));
+    let tsr = dir.join("a.txt.tsr");
+    assert!(!String::from_utf8_lossy(&openssl_ts_verify(&a, &tsr).stdout).contains("OK"));
+}
+
+#[test]
+fn fractional_gen_time_fine_accuracy_and_sha1_imprints_verify() {
+    let dir = Dir::new("ts-variants");
+    for (section, hash) in [("fine", "sha256"), ("millis", "sha512"), ("plain", "sha1")] {
+        let server = tsa(&dir, Behaviour::Reply(section));
+        let file = dir.create_bytes(&format!("{section}-{hash}.bin"), section.as_bytes());
+        let out = timestamp(&dir, &server.url, &[&file], &["--tsa-hash", hash]);
+        assert_eq!(out.status.code(), Some(0), "{section}: {}", text(&out));
+        let tsr = PathBuf::from(format!("{}.tsr", file.display()));
+        let reply = Command::new("openssl")
+            .args(["ts", "-reply", "-text", "-in"])
+            .arg(&tsr)
+            .output()
+            .expect("openssl ts -reply -text");
+        let shown = String::from_utf8_lossy(&reply.stdout).into_owned();
+        match section {
+            "fine" => {
+                assert!(shown.contains("Accuracy: 0x01 seconds, 0x01F4 millis, 0x64 micros"), "{shown}");
+                assert!(
+                    shown.lines().any(|l| l.starts_with("Time stamp:") && l.contains('.')),
+                    "fractional genTime expected: {shown}"
+                );
+            }
+            "millis" => assert!(shown.contains("0xFA millis"), "{shown}"),
+            _ => assert!(shown.contains("Hash Algorithm: sha1"), "{shown}"),
+        }
+        let out = verify(&dir, &file);
+        assert_eq!(out.status.code(), Some(0), "{section}: {}", text(&out));
+        assert!(openssl_ts_verify(&file, &tsr).status.success());
+    }
+}
+
+#[test]
+fn a_tsa_certificate_without_the_critical_eku_is_rejected() {
+    let dir = Dir::new("ts-noncrit");
+    let Some(python) = venv_python() else {
+        return;
+    };
+    let pki = pki();
+    // `openssl ts -reply` refuses such a certificate, pyHanko's test TSA does not.
+    let behaviour = |name: &str| Behaviour::PyHanko {
+        python: python.clone(),
+        cert: pki.path(&format!("{name}.pem")),
+        key: pki.path(&format!("{name}.key.pem")),
+        chain: pki.chain(),
+    };
+    let twin = tsa(&dir, behaviour("tsa"));
+    let file = dir.create_bytes("twin.txt", b"data");
+    let out = timestamp(&dir, &twin.url, &[&file], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = verify(&dir, &file);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    let server = tsa(&dir, behaviour("tsa-noncrit"));
+    let file = dir.create_bytes("doc.txt", b"data");
+    let out = timestamp(&dir, &server.url, &[&file], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = verify(&dir, &file);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("not valid for time-stamping"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// A TSA certificate that expired years ago, issued from a private copy of the intermediate's
+/// `openssl ca` directory (so the shared PKI's index is never touched).
+fn expired_tsa_cert(dir: &Dir) -> (PathBuf, PathBuf) {
+    let pki = pki();
+    let ca = dir.join("ca-copy");
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(pki.path("ca/intermediate"))
+        .arg(&ca)
+        .status()
+        .expect("copy CA dir");
+    assert!(status.success());
+    let csr = dir.join("old-tsa.csr");
+    let cert = dir.join("old-tsa.pem");
+    let key = pki.path("tsa.key.pem");
+    let run = |cmd: &mut Command| {
+        let out = cmd.output().expect("run openssl");
+        assert!(out.status.success(), "{}", text(&out));
+    };
+    run(Command::new("openssl")
+        .args(["req", "-new", "-subj", "/CN=kyso Expired TSA", "-key"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&csr));
+    run(Command::new("openssl")
+        .env("CADIR", &ca)
+        .args(["ca", "-batch", "-notext", "-config"])
+        .arg(pki.path("openssl.cnf"))
+        .args([
+            "-extensions",
+            "ext_tsa",
+            "-startdate",
+            "20200101000000Z",
+            "-enddate",
+            "20210101000000Z",
+            "-in",
+        ])
+        .arg(&csr)
+        .arg("-out")
+        .arg(&cert));
+    (cert, key)
+}
+
+#[test]
+fn a_token_dated_outside_the_tsa_certificate_validity_is_rejected() {
+    let dir = Dir::new("ts-expired");
+    let (cert, key) = expired_tsa_cert(&dir);
+    let server = tsa_with(&dir, &cert, &key, Behaviour::Reply("plain"));
+    let file = dir.create_bytes("doc.txt", b"data");
+    let out = timestamp(&dir, &server.url, &[&file], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = verify(&dir, &file);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("outside the TSA certificate's validity"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_tsa_that_is_down_slow_or_broken_fails_clearly_and_leaves_inputs_untouched() {
+    let dir = Dir::new("ts-failures");
+    let pdf_bytes = std::fs::read(sample("cong-van.pdf")).expect("sample");
+    let cases: Vec<(String, Option<Server>, &str)> = vec![
+        (tsa_server::down_url(), None, "cannot reach"),
+        {
+            let s = tsa(&dir, Behaviour::Slow);
+            (s.url.clone(), Some(s), "did not answer within")
+        },
+        {
+            let s = tsa(&dir, Behaviour::Garbage);
+            (s.url.clone(), Some(s), "not a valid time-stamp")
+        },
+        {
+            let s = tsa(&dir, Behaviour::WrongContentType);
+            (s.url.clone(), Some(s), "content type")
+        },
+        {
+            let s = tsa(&dir, Behaviour::ServerError);
+            (s.url.clone(), Some(s), "HTTP 500")
+        },
+        {
+            let s = tsa(&dir, Behaviour::NoCerts);
+            (s.url.clone(), Some(s), "not a valid time-stamp")
+        },
+    ];
+    for (n, (url, _server, expected)) in cases.iter().enumerate() {
+        let file = dir.create_bytes(&format!("f{n}.txt"), b"payload");
+        let pdf = dir.create_bytes(&format!("d{n}.pdf"), &pdf_bytes);
+        let out = timestamp(&dir, url, &[&file, &pdf], &["--tsa-timeout", "1"]);
+        assert_eq!(out.status.code(), Some(1), "{url}: {}", text(&out));
+        let shown = text(&out);
+        assert_eq!(shown.matches("error:").count(), 2, "{shown}");
+        assert!(shown.contains(expected), "{expected:?} not in {shown}");
+        assert!(!dir.join(&format!("f{n}.txt.tsr")).exists());
+        assert_eq!(std::fs::read(&pdf).expect("pdf"), pdf_bytes, "PDF changed");
+    }
+}
+
+#[test]
+fn fallback_tsa_urls_are_tried_in_order() {
+    let dir = Dir::new("ts-fallback");
+    let good = tsa(&dir, Behaviour::Reply("plain"));
+    let broken = tsa(&dir, Behaviour::Garbage);
+    let file = dir.create_bytes("doc.txt", b"data");
+    let urls = format!("{},{},{}", tsa_server::down_url(), broken.url, good.url);
+    let out = timestamp(&dir, &urls, &[&file], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(broken.requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let out = verify(&dir, &file);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    // And when every one fails, each failure is named.
+    let file = dir.create_bytes("other.txt", b"data");
+    let urls = format!("{},{}", tsa_server::down_url(), broken.url);
+    let out = timestamp(&dir, &urls, &[&file], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = text(&out);
+    assert!(shown.contains("all 2 time-stamp authorities failed"), "{shown}");
+}
+
+#[test]
+fn the_tsa_url_comes_from_the_environment_too() {
+    let dir = Dir::new("ts-env");
+    let server = tsa(&dir, Behaviour::Reply("plain"));
+    let file = dir.create_bytes("doc.txt", b"data");
+    let out = dir
+        .kyso()
+        .env("KYSO_TSA_URL", &server.url)
+        .arg("timestamp")
+        .arg(&file)
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // Without it there is nothing to ask, and kyso says so.
+    let out = dir.kyso().arg("timestamp").arg(&file).output();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out).contains("KYSO_TSA_URL"), "{}", text(&out));
+}
+
+/// pyHanko's validation of a PDF, pretty-printed, with the test root trusted.
+fn pyhanko_pretty(pdf: &Path, extra: &[&str]) -> (bool, String) {
+    let out = Command::new(pyhanko().expect("pyhanko"))
+        .args(["sign", "validate", "--pretty-print", "--trust-replace", "--trust"])
+        .arg(pki().root())
+        .args(extra)
+        .arg(pdf)
+        .output()
+        .expect("run pyhanko");
+    (out.status.success(), text(&out))
+}
+
+#[test]
+fn a_pdf_gets_a_document_timestamp_that_pyhanko_and_pdfsig_accept() {
+    if !require_peers() {
+        return;
+    }
+    let dir = Dir::new("ts-doc");
+    let server = tsa(&dir, Behaviour::Reply("plain"));
+    let original = sample("cong-van.pdf");
+    let pdf = dir.join("doc.pdf");
+    std::fs::copy(&original, &pdf).expect("copy");
+    let out = timestamp(&dir, &server.url, &[&pdf], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    crate::peers::assert_prefix(&original, &pdf);
+    crate::peers::assert_qpdf_clean(&pdf);
+    let (ok, shown) = pyhanko_doc_timestamps(&pdf);
+    assert!(ok, "{shown}");
+    assert!(shown.contains("intact valid trusted ENTIRE_FILE"), "{shown}");
+    // poppler lists document time-stamps but cannot validate them ("Signature Type: unknown").
+    let listed = Command::new("pdfsig").arg(&pdf).output().expect("pdfsig");
+    let listed = text(&listed);
+    assert!(listed.contains("Signer Certificate Common Name: kyso Test TSA"), "{listed}");
+    assert!(listed.contains("Total document signed"), "{listed}");
+
+    // The twin: a byte changed in the time-stamped revision breaks it for pyHanko.
+    let mut bytes = std::fs::read(&pdf).expect("read");
+    let at = bytes
+        .windows(7)
+        .position(|w| w == b"/Author")
+        .or_else(|| bytes.windows(5).position(|w| w == b"/Type"))
+        .expect("a key to alter");
+    bytes[at + 1] ^= 0x20;
+    let broken = dir.create_bytes("broken.pdf", &bytes);
+    let (ok, shown) = pyhanko_doc_timestamps(&broken);
+    assert!(!ok, "{shown}");
+}
+
+#[test]
+fn sign_with_tsa_makes_a_pades_b_t_signature_pyhanko_reports() {
+    if !require_peers() {
+        return;
+    }
+    let dir = Dir::new("ts-sign-bt");
+    let server = tsa(&dir, Behaviour::Reply("fine"));
+    let pki = pki();
+    let out_pdf = dir.join("signed.pdf");
+    let out = dir
+        .kyso()
+        .arg("sign")
+        .arg(sample("cong-van.pdf"))
+        .arg("-o")
+        .arg(&out_pdf)
+        .arg("--p12")
+        .arg(pki.path("rsa2048.p12"))
+        .args(["--pass-env", "KYSO_TEST_PASS", "--tsa", &server.url])
+        .env("KYSO_TEST_PASS", "kyso")
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let (ok, shown) = pyhanko_pretty(&out_pdf, &["--no-revocation-check"]);
+    assert!(ok, "{shown}");
+    assert!(
+        shown.contains("Signature timestamp token:")
+            && shown.contains("The timestamp token is cryptographically sound.")
+            && shown.contains("The TSA certificate is trusted."),
+        "pyHanko reports no good signature time-stamp:\n{shown}"
+    );
+
+    // The twin: without --tsa pyHanko sees no time-stamp.
+    let plain = dir.join("plain.pdf");
+    let out = dir
+        .kyso()
+        .arg("sign")
+        .arg(sample("cong-van.pdf"))
+        .arg("-o")
+        .arg(&plain)
+        .arg("--p12")
+        .arg(pki.path("rsa2048.p12"))
+        .args(["--pass-env", "KYSO_TEST_PASS"])
+        .env("KYSO_TEST_PASS", "kyso")
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let (ok, shown) = pyhanko_pretty(&plain, &["--no-revocation-check"]);
+    assert!(ok, "{shown}");
+    assert!(!shown.contains("Signature timestamp token:"), "{shown}");
+}
+
+#[test]
+fn sign_with_an_unreachable_tsa_writes_nothing() {
+    let dir = Dir::new("ts-sign-down");
+    let pki = pki();
+    let out_pdf = dir.join("signed.pdf");
+    let out = dir
+        .kyso()
+        .arg("sign")
+        .arg(sample("cong-van.pdf"))
+        .arg("-o")
+        .arg(&out_pdf)
+        .arg("--p12")
+        .arg(pki.path("rsa2048.p12"))
+        .args(["--pass-env", "KYSO_TEST_PASS", "--tsa", &tsa_server::down_url()])
+        .env("KYSO_TEST_PASS", "kyso")
+        .output();
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).contains("cannot reach"), "{}", text(&out));
+    assert!(!out_pdf.exists());
+}
