@@ -91,9 +91,32 @@ macro_rules! overlay {
 impl Setup {
     fn overlay(&mut self, over: &Setup) {
         overlay!(
-            self, over, profile, pkcs11, token, slot, key_label, key_id, cert_sha256, pin_env,
-            pin_file, p12, pass_env, pass_file, key, cert, chain, image, font, seal_mm,
-            time_format, agency, copy_type, reason, location, tsa
+            self,
+            over,
+            profile,
+            pkcs11,
+            token,
+            slot,
+            key_label,
+            key_id,
+            cert_sha256,
+            pin_env,
+            pin_file,
+            p12,
+            pass_env,
+            pass_file,
+            key,
+            cert,
+            chain,
+            image,
+            font,
+            seal_mm,
+            time_format,
+            agency,
+            copy_type,
+            reason,
+            location,
+            tsa
         );
     }
 

@@ -11,6 +11,8 @@ mod peers;
 mod cli;
 // Signing PDFs: the interop matrix, batches, safety rules.
 mod sign;
+// Signing roles (approve, issue, attach, copy), --anchor, named setups, Vietnamese output.
+mod profiles;
 // Time-stamps: RFC 3161 files, PAdES B-T, document time-stamps, LTV.
 mod timestamp;
 // Tokens: `kyso token list/certs` against a SoftHSM2 token.

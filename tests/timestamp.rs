@@ -482,3 +482,138 @@ fn sign_with_an_unreachable_tsa_writes_nothing() {
     assert!(text(&out).contains("cannot reach"), "{}", text(&out));
     assert!(!out_pdf.exists());
 }
+
+/// A test PKI whose signer and TSA certificates point at a real OCSP responder and a CRL
+/// server on loopback, with a TSA of that PKI: what B-LT and B-LTA need.
+struct LtvWorld {
+    dir: Dir,
+    ocsp: Option<Server>,
+    crl: Option<Server>,
+    tsa: Server,
+}
+
+impl LtvWorld {
+    fn new(name: &str) -> Self {
+        let dir = Dir::new(name);
+        let pki = dir.join("pki");
+        let ocsp_work = dir.join("ocsp-work");
+        let crl_root = dir.join("crl");
+        std::fs::create_dir_all(&ocsp_work).expect("dir");
+        std::fs::create_dir_all(&crl_root).expect("dir");
+        let ocsp = start(
+            &ocsp_work,
+            &ocsp_work.join("unused"),
+            Behaviour::Ocsp {
+                index: pki.join("ca/intermediate/index.txt"),
+                ca: pki.join("intermediate.pem"),
+                rsigner: pki.join("ocsp.pem"),
+                rkey: pki.join("ocsp.key.pem"),
+            },
+        );
+        let crl = start(&crl_root, &crl_root.join("unused"), Behaviour::Files(crl_root.clone()));
+        let crl_url = crl.url.replace("/tsa", "/intermediate.crl");
+        let out = Command::new("bash")
+            .arg(crate::util::repo_root().join("fixtures/pki/make-test-pki.sh"))
+            .arg(&pki)
+            .env("PKI_OCSP_URL", &ocsp.url)
+            .env("PKI_CRL_URL", &crl_url)
+            .output()
+            .expect("run make-test-pki.sh");
+        assert!(out.status.success(), "{}", text(&out));
+        let status = Command::new("openssl")
+            .args(["crl", "-outform", "DER", "-in"])
+            .arg(pki.join("intermediate.crl.pem"))
+            .arg("-out")
+            .arg(crl_root.join("intermediate.crl"))
+            .status()
+            .expect("openssl crl");
+        assert!(status.success());
+        let ts_work = dir.join("tsa-work");
+        std::fs::create_dir_all(&ts_work).expect("dir");
+        let config = ts_config(
+            &ts_work,
+            &pki.join("tsa.pem"),
+            &pki.join("tsa.key.pem"),
+            &pki.join("chain.pem"),
+        );
+        let tsa = start(&ts_work, &config, Behaviour::Reply("plain"));
+        Self {
+            dir,
+            ocsp: Some(ocsp),
+            crl: Some(crl),
+            tsa,
+        }
+    }
+
+    /// OCSP requests answered so far.
+    fn ocsp_requests(&self) -> usize {
+        self.ocsp
+            .as_ref()
+            .map_or(0, |s| s.requests.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    /// Stops the OCSP responder and the CRL server: what follows can only use the DSS.
+    fn go_offline(&mut self) {
+        self.ocsp = None;
+        self.crl = None;
+    }
+
+    fn pki(&self, name: &str) -> PathBuf {
+        self.dir.join("pki").join(name)
+    }
+
+    /// `kyso sign` with this PKI's RSA signer and the sample document.
+    fn sign(&self, output: &Path, extra: &[&str]) -> std::process::Output {
+        self.dir
+            .kyso()
+            .arg("sign")
+            .arg(sample("cong-van.pdf"))
+            .arg("-o")
+            .arg(output)
+            .arg("--p12")
+            .arg(self.pki("rsa2048.p12"))
+            .args(["--pass-env", "KYSO_TEST_PASS"])
+            .env("KYSO_TEST_PASS", "kyso")
+            .args(extra)
+            .output()
+    }
+
+    /// pyHanko's AdES validation (`adesverify`, revocation information required).
+    fn pyhanko_ltv(&self, pdf: &Path) -> (bool, String) {
+        let out = Command::new(pyhanko().expect("pyhanko"))
+            .args(["sign", "adesverify", "--pretty-print"])
+            .args(["--trust-replace", "--trust"])
+            .arg(self.pki("root.pem"))
+            .arg(pdf)
+            .output()
+            .expect("run pyhanko");
+        (out.status.success(), text(&out))
+    }
+}
+
+#[test]
+fn sign_ltv_with_tsa_makes_b_lt_that_pyhanko_validates_offline() {
+    if !require_peers() {
+        return;
+    }
+    let mut world = LtvWorld::new("ltv-sign");
+    let blt = world.dir.join("blt.pdf");
+    let root_crl = world.pki("root.crl.pem");
+    let root_crl = root_crl.to_str().expect("utf-8 path");
+    let out = world.sign(&blt, &["--tsa", &world.tsa.url, "--ltv", "--ltv-crl", root_crl]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // One OCSP request per certificate with a responder: the signer's and the TSA's.
+    assert_eq!(world.ocsp_requests(), 2);
+    let bt = world.dir.join("bt.pdf");
+    let out = world.sign(&bt, &["--tsa", &world.tsa.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    world.go_offline();
+    let (ok, shown) = world.pyhanko_ltv(&blt);
+    assert!(ok, "{shown}");
+    assert!(shown.contains("The signature is judged VALID."), "{shown}");
+    assert!(shown.contains("The TSA certificate is trusted."), "{shown}");
+    // The twin: B-T without the DSS cannot be validated once the responders are gone.
+    let (ok, shown) = world.pyhanko_ltv(&bt);
+    assert!(!ok, "{shown}");
+}

@@ -42,6 +42,18 @@ pub enum Behaviour {
     ServerError,
     /// Serves files from a directory by name (GET), for CRLs.
     Files(PathBuf),
+    /// An OCSP responder: `openssl ocsp -index` in responder mode on each POSTed request,
+    /// signing with a delegated responder certificate.
+    Ocsp {
+        /// The CA's `index.txt`.
+        index: PathBuf,
+        /// The issuing CA's certificate.
+        ca: PathBuf,
+        /// Responder certificate.
+        rsigner: PathBuf,
+        /// Responder key.
+        rkey: PathBuf,
+    },
     /// pyHanko's `DummyTimeStamper` signing with this certificate and key: a TSA that, unlike
     /// `openssl ts -reply`, signs with any certificate (e.g. one whose EKU is not critical).
     PyHanko {
@@ -264,6 +276,39 @@ fn serve(
         }
         Behaviour::Reply(section) => {
             reply_with_openssl(&mut stream, dir, config, section, &body, n)
+        }
+        Behaviour::Ocsp {
+            index,
+            ca,
+            rsigner,
+            rkey,
+        } => {
+            let req = dir.join(format!("ocsp-{n}.req"));
+            let resp = dir.join(format!("ocsp-{n}.resp"));
+            std::fs::write(&req, &body)?;
+            let out = Command::new("openssl")
+                .arg("ocsp")
+                .arg("-index")
+                .arg(index)
+                .arg("-CA")
+                .arg(ca)
+                .arg("-rsigner")
+                .arg(rsigner)
+                .arg("-rkey")
+                .arg(rkey)
+                .args(["-ndays", "7", "-reqin"])
+                .arg(&req)
+                .arg("-respout")
+                .arg(&resp)
+                .output();
+            match (out, std::fs::read(&resp)) {
+                (Ok(o), Ok(bytes)) if o.status.success() => {
+                    respond(&mut stream, "200 OK", "application/ocsp-response", &bytes)
+                }
+                _ => respond(&mut stream, "500 Internal Server Error", "text/plain", b"ocsp"),
+            }
+            let _ = std::fs::remove_file(&req);
+            let _ = std::fs::remove_file(&resp);
         }
         Behaviour::PyHanko {
             python,

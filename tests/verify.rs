@@ -361,6 +361,28 @@ fn second_signature_in_a_later_revision_is_an_allowed_change() {
 }
 
 #[test]
+fn every_truncation_of_a_signed_pdf_gets_a_report_and_never_crashes() {
+    let dir = Dir::new("verify-truncated");
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let bytes = std::fs::read(&pdf).expect("read");
+    let stride = (bytes.len() / 150).max(1);
+    let mut made = 0;
+    for (i, end) in (1..bytes.len()).step_by(stride).enumerate() {
+        dir.create_bytes(&format!("cut/{i:04}.pdf"), &bytes[..end]);
+        made += 1;
+    }
+    let out = dir.kyso().args(["verify", "--jsonl", "--offline", "-j", "2", "cut"]).output();
+    assert!(matches!(out.status.code(), Some(0 | 1 | 3)), "{:?}", out.status);
+    let reports: Vec<FileJson> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    assert_eq!(reports.len(), made);
+    // A prefix never verifies as a valid signature of the whole.
+    assert!(reports.iter().all(|r| r.signatures.iter().all(|s| s.indication != "PASSED")));
+}
+
+#[test]
 fn unsigned_pdf_is_reported_unsigned_and_fails_only_when_required() {
     let dir = Dir::new("verify-unsigned");
     let input = sample("cong-van.pdf");

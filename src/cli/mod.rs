@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod chain;
 pub mod keys;
+pub mod ltv;
 pub mod profile;
 pub mod sign;
 pub mod timestamp;
@@ -56,6 +57,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Time-stamp files (RFC 3161) and PDFs (document time-stamps), or check time-stamps
     Timestamp(timestamp::TimestampArgs),
+    /// Add long-term validation data and archive time-stamps to signed PDFs (B-LT, B-LTA)
+    Ltv(ltv::LtvArgs),
     /// Inspect PKCS#11 tokens: modules, slots, certificates
     #[command(subcommand)]
     Token(token::TokenCommand),

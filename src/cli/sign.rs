@@ -53,6 +53,9 @@ pub struct SignArgs {
 
     #[command(flatten)]
     pub tsa: super::timestamp::TsaArgs,
+
+    #[command(flatten)]
+    pub ltv: super::ltv::SignLtvArgs,
 }
 
 /// The XML signature's shape (XMLDSig, XAdES). The format is recognised from the content.
@@ -85,7 +88,7 @@ pub struct PdfSignArgs {
     #[arg(long, value_enum, default_value_t = SubFilter::EtsiCadesDetached, value_name = "NAME")]
     pub subfilter: SubFilter,
 
-    /// Name of the signature field: an existing empty field, or a new field to create
+    /// Name of the signature field: an existing empty field, or a new field of that name
     #[arg(long, value_name = "NAME")]
     pub field: Option<String>,
 

@@ -143,7 +143,12 @@ fn last_match(glyphs: &[TextGlyph], needle: &[char]) -> Option<[f64; 4]> {
                 .get(start + len + 1)
                 .is_some_and(|(c, _)| c.is_alphanumeric());
             if same && !before && !after {
-                found = union(window.iter().filter_map(|(_, g)| *g).filter_map(|i| glyphs.get(i)));
+                found = union(
+                    window
+                        .iter()
+                        .filter_map(|(_, g)| *g)
+                        .filter_map(|i| glyphs.get(i)),
+                );
             }
             start += 1;
         }
@@ -156,7 +161,12 @@ fn union<'a>(glyphs: impl Iterator<Item = &'a TextGlyph>) -> Option<[f64; 4]> {
         let b = g.bbox;
         Some(match acc {
             None => b,
-            Some(a) => [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])],
+            Some(a) => [
+                a[0].min(b[0]),
+                a[1].min(b[1]),
+                a[2].max(b[2]),
+                a[3].max(b[3]),
+            ],
         })
     })
 }
@@ -239,7 +249,9 @@ fn nearest_above(glyphs: &[TextGlyph], bbox: [f64; 4]) -> Option<f64> {
         .filter(|g| !g.text.trim().is_empty())
         .filter(|g| g.bbox[2] > x1 && g.bbox[0] < x2 && g.origin[1] > top)
         .map(|g| g.bbox[1])
-        .fold(None, |acc: Option<f64>, y| Some(acc.map_or(y, |a| a.min(y))))
+        .fold(None, |acc: Option<f64>, y| {
+            Some(acc.map_or(y, |a| a.min(y)))
+        })
 }
 
 #[cfg(test)]
@@ -314,8 +326,14 @@ mod tests {
         };
         let [x1, y1, x2, y2] = signature_box(&hit, (240.0, 120.0), 2.0);
         assert!((x1 + x2 - 880.0).abs() < 1e-9, "centred on the name");
-        assert!((y1 + y2 - (518.0 + 598.0)).abs() < 1e-9, "centred in the gap");
-        assert!(y2 - y1 <= 76.0 && y1 > 518.0 && y2 < 598.0, "inside the gap");
+        assert!(
+            (y1 + y2 - (518.0 + 598.0)).abs() < 1e-9,
+            "centred in the gap"
+        );
+        assert!(
+            y2 - y1 <= 76.0 && y1 > 518.0 && y2 < 598.0,
+            "inside the gap"
+        );
         assert!(((x2 - x1) / (y2 - y1) - 2.0).abs() < 1e-9, "aspect kept");
         let small = signature_box(&hit, (40.0, 20.0), 2.0);
         assert!((small[3] - small[1] - 20.0).abs() < 1e-9, "never enlarged");

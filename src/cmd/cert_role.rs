@@ -127,13 +127,21 @@ mod tests {
 
     #[test]
     fn tax_code_uid_makes_an_organization() {
-        let s = subject(Some("Ủy ban nhân dân tỉnh Hà Tĩnh"), None, &["MST:0101234567"]);
+        let s = subject(
+            Some("Ủy ban nhân dân tỉnh Hà Tĩnh"),
+            None,
+            &["MST:0101234567"],
+        );
         assert_eq!(s.holder_kind(), HolderKind::Organization);
     }
 
     #[test]
     fn identity_card_uid_makes_a_person_even_with_an_employer() {
-        let s = subject(Some("Trần Thị Bình"), Some("Sở Nội vụ"), &["CCCD:001190000001"]);
+        let s = subject(
+            Some("Trần Thị Bình"),
+            Some("Sở Nội vụ"),
+            &["CCCD:001190000001"],
+        );
         assert_eq!(s.holder_kind(), HolderKind::Personal);
     }
 

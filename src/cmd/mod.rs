@@ -9,6 +9,7 @@ mod cert_role;
 mod chain;
 mod generate;
 mod key_source;
+mod ltv;
 mod profile;
 mod sign;
 mod time_pattern;
@@ -24,6 +25,7 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sign(args) => sign::run(args, lang),
         Command::Verify(args) => verify::run(args, lang),
         Command::Timestamp(args) => timestamp::run(args),
+        Command::Ltv(args) => ltv::run(args),
         Command::Token(command) => token::run(command),
         Command::Chain(command) => chain::run(command),
         Command::Trust(command) => trust::run(command),

@@ -164,7 +164,9 @@ impl ProfilePlan {
                     None => None,
                 };
                 let pages = match page {
-                    Some(p) => i18n::format(Key::ProfilePage, lang, &[("page", &(p + 1).to_string())]),
+                    Some(p) => {
+                        i18n::format(Key::ProfilePage, lang, &[("page", &(p + 1).to_string())])
+                    }
                     None => i18n::text(Key::ProfileAnyPage, lang).to_owned(),
                 };
                 let args = [("anchor", text.as_str()), ("pages", pages.as_str())];
@@ -332,8 +334,7 @@ fn page_index(page: i64, pages: usize) -> anyhow::Result<usize> {
 fn load_image(path: Option<&PathBuf>, missing: Key, lang: Lang) -> anyhow::Result<Arc<Image>> {
     let path = path.with_context(|| i18n::text(missing, lang))?;
     let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
-    let image =
-        Image::from_png(&bytes).with_context(|| format!("{}: PNG", path.display()))?;
+    let image = Image::from_png(&bytes).with_context(|| format!("{}: PNG", path.display()))?;
     Ok(Arc::new(image))
 }
 
@@ -454,10 +455,18 @@ fn reason(profile: Profile, args: &ProfileArgs, lang: Lang) -> String {
     );
     let mut details = Vec::new();
     if let Some(number) = &args.doc_number {
-        details.push(i18n::format(Key::ProfileReasonNumber, lang, &[("number", number)]));
+        details.push(i18n::format(
+            Key::ProfileReasonNumber,
+            lang,
+            &[("number", number)],
+        ));
     }
     if let Some(date) = &args.doc_date {
-        details.push(i18n::format(Key::ProfileReasonDate, lang, &[("date", date)]));
+        details.push(i18n::format(
+            Key::ProfileReasonDate,
+            lang,
+            &[("date", date)],
+        ));
     }
     if details.is_empty() {
         role.to_owned()
@@ -514,7 +523,10 @@ mod tests {
     fn seal_covers_the_left_third_of_the_signature() {
         let widget = [300.0, 500.0, 450.0, 575.0];
         let [x1, y1, x2, y2] = seal_box(widget, (102.0, 102.0));
-        assert!((x2 - 350.0).abs() < 1e-9, "right edge a third into the widget");
+        assert!(
+            (x2 - 350.0).abs() < 1e-9,
+            "right edge a third into the widget"
+        );
         assert!((x2 - x1 - 102.0).abs() < 1e-9 && (y2 - y1 - 102.0).abs() < 1e-9);
         assert!(((y1 + y2) / 2.0 - 537.5).abs() < 1e-9, "vertically centred");
         assert!(x1 < widget[0], "the seal starts left of the signature");
@@ -581,6 +593,9 @@ mod tests {
             reason(Profile::Issue, &args, Lang::Vi),
             "Ban hành: văn bản số 12/QĐ-UBND, ngày 06/03/2026"
         );
-        assert_eq!(reason(Profile::Approve, &ProfileArgs::default(), Lang::En), "Approved");
+        assert_eq!(
+            reason(Profile::Approve, &ProfileArgs::default(), Lang::En),
+            "Approved"
+        );
     }
 }

@@ -43,18 +43,29 @@ pub(crate) fn run(mut args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let signer = key_source::open_signer(&args.key)?;
     let algorithm = key_source::signature_algorithm(signer.as_ref(), args.key.pss)?;
     let cms = kyso_cms::SignerContext::new(signer.as_ref())?;
-    let mut template =
-        SignTemplate::new(&args.pdf, &args.profile, signer.as_ref(), &cms, algorithm, lang)?;
+    let mut template = SignTemplate::new(
+        &args.pdf,
+        &args.profile,
+        signer.as_ref(),
+        &cms,
+        algorithm,
+        lang,
+    )?;
     if let Some(client) = crate::cmd::timestamp::tsa_client(&args.tsa)? {
         template.enable_tsa(client, &cms)?;
     }
     let xml = XmlTemplate::new(&args.xml, algorithm);
+    let ltv = match args.ltv.ltv {
+        true => Some(crate::cmd::ltv::Collector::new(&args.ltv.evidence)?),
+        false => None,
+    };
     let context = BatchContext {
         template: &template,
         xml: &xml,
         signer: signer.as_ref(),
         cms: &cms,
         force: args.force,
+        ltv: ltv.as_ref(),
     };
 
     let progress = progress_bar(jobs.len(), args.json);
@@ -134,7 +145,10 @@ fn report_line(
         (Err(err), false) => crate::i18n::format(
             crate::i18n::Key::SignFailed,
             lang,
-            &[("input", &job.input_name()), ("detail", &format!("{err:#}"))],
+            &[
+                ("input", &job.input_name()),
+                ("detail", &format!("{err:#}")),
+            ],
         ),
     }
 }
@@ -296,6 +310,8 @@ struct BatchContext<'a> {
     signer: &'a dyn kyso_keys::Signer,
     cms: &'a kyso_cms::SignerContext<'a>,
     force: bool,
+    /// `--ltv`: adds a DSS with the validation data after signing.
+    ltv: Option<&'a crate::cmd::ltv::Collector>,
 }
 
 impl BatchContext<'_> {
@@ -322,7 +338,14 @@ impl BatchContext<'_> {
                     Some(path) => Part::File(path),
                     None => Part::Bytes(&input),
                 };
-                return self.write(job, &[head, Part::Bytes(&signed.update)], signed.field);
+                let Some(ltv) = self.ltv else {
+                    return self.write(job, &[head, Part::Bytes(&signed.update)], signed.field);
+                };
+                let mut whole = input.to_vec();
+                whole.extend_from_slice(&signed.update);
+                let dss = ltv.dss_update(&whole)?.update;
+                let parts = [head, Part::Bytes(&signed.update), Part::Bytes(&dss)];
+                return self.write(job, &parts, signed.field);
             }
             (false, Format::Xml) => (
                 vec![self.xml.sign(&input, self.signer)?],

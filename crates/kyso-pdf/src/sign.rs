@@ -60,9 +60,10 @@ impl SubFilter {
 /// What to sign and how.
 #[derive(Clone, Debug)]
 pub struct SignatureRequest {
-    /// Fill this existing, empty signature field (fully qualified name); `None` creates a new
-    /// field named `SignatureN`. When filling a field, its own widget rectangle is used and
-    /// `placement` is ignored.
+    /// Fill this existing, empty signature field (fully qualified name), or create a new
+    /// top-level field of this name when none has it; `None` creates a new field named
+    /// `SignatureN`. When filling a field, its own widget rectangle is used and `placement` is
+    /// ignored.
     pub field_name: Option<String>,
     /// Where a new field's widget goes.
     pub placement: Placement,
@@ -319,8 +320,18 @@ pub fn prepare(doc: &Document<'_>, request: &SignatureRequest) -> Result<Prepare
     }
 
     let field_name = match &request.field_name {
-        Some(name) => {
+        Some(name) if fields.iter().any(|f| &f.name == name) => {
             fill_existing_field(doc, &fields, name, sig_ref, request, &mut objects)?;
+            name.clone()
+        }
+        // A name no field has yet: a new top-level field of that name. (A dotted name would
+        // need its parent fields; refuse it rather than guess.)
+        Some(name) if name.contains('.') || name.is_empty() => {
+            return Err(Error::FieldNotFound(name.clone()));
+        }
+        Some(name) => {
+            let field_ref = add_new_field(doc, name, sig_ref, request, &mut objects)?;
+            form.fields.push(Object::Ref(field_ref));
             name.clone()
         }
         None => {

@@ -903,7 +903,11 @@ impl<'a> Lexer<'a> {
     fn next_operand_or_operator(&mut self, operands: &mut Vec<Operand>) -> Option<Token> {
         self.skip_space();
         let b = self.peek()?;
-        if b == b']' || b == b')' || b == b'}' || b == b'>' && self.data.get(self.pos + 1) != Some(&b'>') {
+        if b == b']'
+            || b == b')'
+            || b == b'}'
+            || b == b'>' && self.data.get(self.pos + 1) != Some(&b'>')
+        {
             // Stray closing delimiter: skip it.
             self.pos += 1;
             return Some(Token::Operand);
@@ -1141,7 +1145,10 @@ impl<'a> Lexer<'a> {
         while self.pos < self.data.len() {
             let here = self.data.get(self.pos..).unwrap_or_default();
             if let [s, b'E', b'I', rest @ ..] = here {
-                if is_space(*s) && rest.first().is_none_or(|b| is_space(*b) || is_delimiter(*b))
+                if is_space(*s)
+                    && rest
+                        .first()
+                        .is_none_or(|b| is_space(*b) || is_delimiter(*b))
                 {
                     self.pos += 3;
                     return;
@@ -1186,7 +1193,9 @@ mod tests {
 
     #[test]
     fn tounicode_refuses_inverted_and_oversized_ranges() {
-        let map = ToUnicode::parse(b"2 beginbfrange <0022> <0020> <0041> <0000> <FFFFFF> <0041> endbfrange");
+        let map = ToUnicode::parse(
+            b"2 beginbfrange <0022> <0020> <0041> <0000> <FFFFFF> <0041> endbfrange",
+        );
         assert!(map.ranges.is_empty());
         assert_eq!(map.get(0x21), None);
     }
@@ -1199,13 +1208,23 @@ mod tests {
         while let Some(token) = lexer.next_operand_or_operator(&mut operands) {
             if let Token::Operator(op) = token {
                 if op == b"TJ" {
-                    assert!(matches!(operands.as_slice(), [Operand::Array(items)] if items.len() == 3));
+                    assert!(
+                        matches!(operands.as_slice(), [Operand::Array(items)] if items.len() == 3)
+                    );
                 }
                 ops.push(op);
                 operands.clear();
             }
         }
-        assert_eq!(ops, vec![b"BT".to_vec(), b"TJ".to_vec(), b"ET".to_vec(), b"Q".to_vec()]);
+        assert_eq!(
+            ops,
+            vec![
+                b"BT".to_vec(),
+                b"TJ".to_vec(),
+                b"ET".to_vec(),
+                b"Q".to_vec()
+            ]
+        );
     }
 
     #[test]
@@ -1287,7 +1306,9 @@ mod tests {
             pdf.extend_from_slice(b"\nendobj\n");
         }
         let xref = pdf.len();
-        pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+        pdf.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+        );
         for offset in offsets {
             pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
         }
@@ -1312,7 +1333,15 @@ mod tests {
         assert_eq!(texts(&glyphs), "ABNe\u{323}\u{302}");
         let origins: Vec<[f64; 2]> = glyphs.iter().map(|g| g.origin).collect();
         // A at 100; B after A's 5 pt advance and the 10 pt (one em) TJ adjustment.
-        assert_eq!(origins, vec![[100.0, 700.0], [115.0, 700.0], [100.0, 680.0], [112.0, 680.0]]);
+        assert_eq!(
+            origins,
+            vec![
+                [100.0, 700.0],
+                [115.0, 700.0],
+                [100.0, 680.0],
+                [112.0, 680.0]
+            ]
+        );
         assert!(glyphs.iter().take(2).all(|g| (g.size - 10.0).abs() < 1e-9));
         let n = glyphs.get(2).expect("N");
         assert!(n.bbox[1] < 680.0 && n.bbox[3] > 680.0 && (n.bbox[2] - 112.0).abs() < 1e-9);

@@ -173,13 +173,25 @@ fn rejects_filling_a_field_twice() {
 }
 
 #[test]
-fn rejects_unknown_field_name() {
+fn an_unknown_top_level_field_name_creates_that_field() {
     let Some(input) = corpus("minimal-with-field.pdf") else {
         return;
     };
     let doc = Document::open(&input).expect("opens");
     let mut request = request();
-    request.field_name = Some("NoSuchField".into());
+    request.field_name = Some("LanhDao".into());
+    let update = prepare(&doc, &request).expect("creates the field");
+    assert_eq!(update.field_name(), "LanhDao");
+}
+
+#[test]
+fn rejects_an_unknown_dotted_field_name() {
+    let Some(input) = corpus("minimal-with-field.pdf") else {
+        return;
+    };
+    let doc = Document::open(&input).expect("opens");
+    let mut request = request();
+    request.field_name = Some("Form.NoSuchField".into());
     assert!(matches!(
         prepare(&doc, &request),
         Err(Error::FieldNotFound(_))

@@ -27,6 +27,8 @@ use super::{Certification, CoverageFacts, Finding, FindingKind, Severity};
 const MAX_WALK: usize = 400_000;
 /// Most changed objects classified in one revision.
 const MAX_CHANGED: usize = 200_000;
+/// Most revisions after a signed one that are analysed (each costs a walk of the document).
+const MAX_REVISIONS_ANALYSED: usize = 256;
 /// Most findings listed per revision (the rest are summarised).
 const MAX_LISTED: usize = 8;
 
@@ -124,6 +126,17 @@ impl<'d, 'a> Analysis<'d, 'a> {
                     trailing.len()
                 ),
             ));
+        }
+        if ends.len().saturating_sub(k + 1) > MAX_REVISIONS_ANALYSED {
+            findings.push(Finding::new(
+                FindingKind::AnalysisLimit,
+                Severity::Indeterminate,
+                format!(
+                    "{} revisions follow the signed one; at most {MAX_REVISIONS_ANALYSED} are analysed",
+                    ends.len() - k - 1
+                ),
+            ));
+            return (CoverageFacts::Revision(k), findings);
         }
         for j in k + 1..ends.len() {
             if !self.per_revision.contains_key(&j) {

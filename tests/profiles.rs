@@ -1,0 +1,855 @@
+//! `kyso sign --profile approve|issue|attach|copy`: the records roles of Decree 30/2020, judged
+//! on the rendered page (pdftoppm), on the extracted text (pdftotext) and by pyHanko and pdfsig;
+//! `--anchor` over the Vietnamese corpus; the configuration's named setups; Vietnamese output.
+//!
+//! One PNG per role is written to tests/artefacts/profile-*.png for a person to look at.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::fixtures::pki;
+use crate::peers::require_peers;
+use crate::peers::{assert_pdfsig_valid, assert_pyhanko_valid, assert_qpdf_clean, nss_db};
+use crate::util::{repo_root, require_path, require_tool, shared_dir, Dir, TestCommand};
+
+const PASS: &str = "kyso";
+/// Rendering resolution of the pixel checks.
+const DPI: f64 = 72.0;
+
+fn corpus() -> Option<PathBuf> {
+    require_path(&shared_dir().join("corpora/vn-docs"))
+}
+
+/// `kyso sign` with a PKCS#12 key of the test PKI (`rsa2048` personal, `agency` organization).
+fn sign_with(dir: &Dir, key: &str) -> TestCommand {
+    let mut cmd = dir.kyso();
+    cmd.arg("sign")
+        .arg("--p12")
+        .arg(pki().path(&format!("{key}.p12")))
+        .args(["--pass-env", "KYSO_TEST_PASS"])
+        .env("KYSO_TEST_PASS", PASS);
+    cmd
+}
+
+fn run_failing(cmd: &mut TestCommand) -> String {
+    let out = cmd.output();
+    assert!(
+        !out.status.success(),
+        "kyso succeeded where it must fail:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A rendered page: RGB pixels from `pdftoppm` (PPM), with the page height in points to map
+/// PDF coordinates.
+struct Render {
+    width: usize,
+    height: usize,
+    rgb: Vec<u8>,
+}
+
+impl Render {
+    fn page(pdf: &Path, page: usize, dir: &Dir) -> Self {
+        let prefix = dir.join(&format!("render-{page}"));
+        let status = Command::new("pdftoppm")
+            .args(["-r", &DPI.to_string(), "-singlefile"])
+            .args(["-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(pdf)
+            .arg(&prefix)
+            .status()
+            .expect("run pdftoppm");
+        assert!(status.success(), "pdftoppm failed on {}", pdf.display());
+        let data = std::fs::read(prefix.with_extension("ppm")).expect("read ppm");
+        Self::from_ppm(&data)
+    }
+
+    fn from_ppm(data: &[u8]) -> Self {
+        // "P6\n<w> <h>\n255\n" then RGB bytes.
+        let mut fields = Vec::new();
+        let mut pos = 0;
+        while fields.len() < 4 {
+            while data[pos].is_ascii_whitespace() {
+                pos += 1;
+            }
+            let start = pos;
+            while !data[pos].is_ascii_whitespace() {
+                pos += 1;
+            }
+            fields.push(String::from_utf8_lossy(&data[start..pos]).into_owned());
+        }
+        assert_eq!(fields[0], "P6");
+        let width: usize = fields[1].parse().expect("width");
+        let height: usize = fields[2].parse().expect("height");
+        let rgb = data[pos + 1..].to_vec();
+        assert_eq!(rgb.len(), width * height * 3);
+        Self { width, height, rgb }
+    }
+
+    /// Bounding box, in PDF points (origin lower-left), of the pixels `keep` accepts, and
+    /// their count.
+    fn bbox_pt(
+        &self,
+        page_height_pt: f64,
+        keep: impl Fn([u8; 3]) -> bool,
+    ) -> Option<([f64; 4], usize)> {
+        let mut b: Option<[usize; 4]> = None;
+        let mut count = 0;
+        for y in 0..self.height {
+            for x in 0..self.width {
+                let i = (y * self.width + x) * 3;
+                let px = [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]];
+                if keep(px) {
+                    count += 1;
+                    b = Some(match b {
+                        None => [x, y, x, y],
+                        Some([x1, y1, x2, y2]) => [x1.min(x), y1.min(y), x2.max(x), y2.max(y)],
+                    });
+                }
+            }
+        }
+        let [x1, y1, x2, y2] = b?;
+        let pt = 72.0 / DPI;
+        Some((
+            [
+                x1 as f64 * pt,
+                page_height_pt - (y2 + 1) as f64 * pt,
+                (x2 + 1) as f64 * pt,
+                page_height_pt - y1 as f64 * pt,
+            ],
+            count,
+        ))
+    }
+
+    /// Pixels `keep` accepts inside a PDF-point rectangle.
+    fn count_in(
+        &self,
+        page_height_pt: f64,
+        rect: [f64; 4],
+        keep: impl Fn([u8; 3]) -> bool,
+    ) -> usize {
+        let px = DPI / 72.0;
+        let x1 = (rect[0] * px).floor().max(0.0) as usize;
+        let x2 = ((rect[2] * px).ceil() as usize).min(self.width);
+        let y1 = ((page_height_pt - rect[3]) * px).floor().max(0.0) as usize;
+        let y2 = (((page_height_pt - rect[1]) * px).ceil() as usize).min(self.height);
+        let mut n = 0;
+        for y in y1..y2 {
+            for x in x1..x2 {
+                let i = (y * self.width + x) * 3;
+                if keep([self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]) {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+}
+
+/// The signature ink of sig-blue.png (RGB 18,46,168), anti-aliased.
+fn is_blue(p: [u8; 3]) -> bool {
+    let [r, g, b] = p.map(i32::from);
+    b > 110 && b - r > 60 && b - g > 40
+}
+
+/// The seal ink of seal-red.png (RGB 214,28,38), anti-aliased.
+fn is_red(p: [u8; 3]) -> bool {
+    let [r, g, b] = p.map(i32::from);
+    r > 150 && r - g > 80 && r - b > 80
+}
+
+fn is_dark(p: [u8; 3]) -> bool {
+    p.iter().all(|c| *c < 100)
+}
+
+/// Renders page `page` of `pdf` into tests/artefacts/NAME.png for a person to look at.
+fn save_artefact(pdf: &Path, page: usize, name: &str) {
+    let dir = repo_root().join("tests/artefacts");
+    std::fs::create_dir_all(&dir).expect("create artefacts dir");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "100", "-png", "-singlefile"])
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg(dir.join(name))
+        .status()
+        .expect("run pdftoppm");
+    assert!(status.success());
+}
+
+/// `pdftotext` of one page, optionally cropped to a PDF-point rectangle.
+fn page_text(pdf: &Path, page: usize, crop: Option<([f64; 4], f64)>) -> String {
+    let mut cmd = Command::new("pdftotext");
+    cmd.args(["-f", &page.to_string(), "-l", &page.to_string(), "-r", "72"]);
+    if let Some(([x1, y1, x2, y2], height)) = crop {
+        cmd.args([
+            "-x",
+            &(x1.floor() as i64).to_string(),
+            "-y",
+            &((height - y2).floor() as i64).to_string(),
+            "-W",
+            &((x2 - x1).ceil() as i64).to_string(),
+            "-H",
+            &((y2 - y1).ceil() as i64).to_string(),
+        ]);
+    }
+    let out = cmd.arg(pdf).arg("-").output().expect("run pdftotext");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).expect("UTF-8 text")
+}
+
+/// Word boxes of page `page` from `pdftotext -bbox`: (word, [xMin, yMin, xMax, yMax]) with y
+/// measured down from the top.
+fn word_boxes(pdf: &Path, page: usize) -> Vec<(String, [f64; 4])> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox", "-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("run pdftotext -bbox");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let attr = |line: &str, name: &str| -> f64 {
+        let key = format!("{name}=\"");
+        let start = line.find(&key).expect("attribute") + key.len();
+        let rest = &line[start..];
+        rest[..rest.find('"').expect("quote")]
+            .parse()
+            .expect("number")
+    };
+    text.lines()
+        .filter(|l| l.trim_start().starts_with("<word"))
+        .map(|l| {
+            let word =
+                l[l.find('>').expect(">") + 1..l.rfind("</word>").expect("</word>")].to_owned();
+            (
+                word,
+                [
+                    attr(l, "xMin"),
+                    attr(l, "yMin"),
+                    attr(l, "xMax"),
+                    attr(l, "yMax"),
+                ],
+            )
+        })
+        .collect()
+}
+
+/// The corpus manifest: one map of column → value per PDF.
+fn manifest(corpus: &Path) -> Vec<HashMap<String, String>> {
+    let text = std::fs::read_to_string(corpus.join("manifest.tsv")).expect("read manifest");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .zip(l.split('\t'))
+                .map(|(k, v)| ((*k).to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+fn numbers(text: &str) -> Vec<f64> {
+    text.split(',')
+        .map(|v| v.trim().parse().expect("number"))
+        .collect()
+}
+
+const A4_HEIGHT: f64 = 841.89;
+
+/// Signs `file` of the corpus as approve with `--anchor name`, returning the output.
+fn approve(dir: &Dir, corpus: &Path, file: &str, name: &str, out: &str) -> PathBuf {
+    let output = dir.join(out);
+    sign_with(dir, "rsa2048")
+        .args(["--profile", "approve", "--anchor", name, "--image"])
+        .arg(corpus.join("sig-blue.png"))
+        .arg(corpus.join(file))
+        .arg("-o")
+        .arg(&output)
+        .stdout();
+    output
+}
+
+#[test]
+fn approve_places_the_blue_signature_between_title_and_name() {
+    let Some(corpus) = corpus() else { return };
+    if !require_tool("pdftoppm") {
+        return;
+    }
+    let dir = Dir::new("profile-approve");
+    let rows = manifest(&corpus);
+    let row = rows
+        .iter()
+        .find(|r| r["file"].starts_with("01-"))
+        .expect("row 01");
+    let out = approve(
+        &dir,
+        &corpus,
+        &row["file"],
+        &row["signer_name"],
+        "approve.pdf",
+    );
+    let name = numbers(&row["anchor_rect_pdf"]);
+    let title_bottom = A4_HEIGHT - numbers(&row["title_bbox"])[3];
+    let render = Render::page(&out, 2, &dir);
+    let (ink, count) = render
+        .bbox_pt(A4_HEIGHT, is_blue)
+        .expect("blue ink on page 2");
+    assert!(count > 500, "{count} blue pixels");
+    assert!(
+        ink[1] >= name[3] - 1.0,
+        "signature above the name: {ink:?} vs {name:?}"
+    );
+    assert!(
+        ink[3] <= title_bottom + 1.0,
+        "signature below the title: {ink:?}"
+    );
+    let centre = (name[0] + name[2]) / 2.0;
+    assert!(
+        ink[0] < centre && ink[2] > centre,
+        "signature across the name's centre"
+    );
+    assert!(
+        ((ink[0] + ink[2]) / 2.0 - centre).abs() < 25.0,
+        "signature roughly centred on the name: {ink:?}"
+    );
+    // Page 1 carries no signature.
+    assert!(Render::page(&out, 1, &dir)
+        .bbox_pt(A4_HEIGHT, is_blue)
+        .is_none());
+    save_artefact(&out, 2, "profile-approve");
+}
+
+#[test]
+fn approve_refuses_an_anchor_that_is_not_printed_and_writes_nothing() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-approve-missing");
+    let out = dir.join("never.pdf");
+    let message = run_failing(
+        sign_with(&dir, "rsa2048")
+            .args([
+                "--profile",
+                "approve",
+                "--anchor",
+                "Nguyễn Văn Không Có",
+                "--image",
+            ])
+            .arg(corpus.join("sig-blue.png"))
+            .arg(corpus.join("01-quyet-dinh-khen-thuong.pdf"))
+            .arg("-o")
+            .arg(&out),
+    );
+    assert!(message.contains("Nguyễn Văn Không Có"), "{message}");
+    assert!(message.contains("--page and --rect"), "{message}");
+    assert!(
+        !out.exists(),
+        "an output was written for a failed placement"
+    );
+}
+
+#[test]
+fn approve_refuses_to_search_text_on_a_scan_without_a_text_layer() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-approve-scan");
+    let message = run_failing(
+        sign_with(&dir, "rsa2048")
+            .args([
+                "--lang",
+                "vi",
+                "--profile",
+                "approve",
+                "--anchor",
+                "Bùi Thị Hải Yến",
+            ])
+            .arg("--image")
+            .arg(corpus.join("sig-blue.png"))
+            .arg(corpus.join("10-cong-van-ban-quet.pdf"))
+            .arg("-o")
+            .arg(dir.join("out.pdf")),
+    );
+    assert!(message.contains("không có lớp chữ"), "{message}");
+}
+
+#[test]
+fn anchor_finds_every_signer_of_the_corpus_per_its_manifest() {
+    let Some(corpus) = corpus() else { return };
+    if !require_tool("pdftoppm") {
+        return;
+    }
+    let dir = Dir::new("profile-anchor-corpus");
+    let mut checked = 0;
+    for row in manifest(&corpus) {
+        if !row["profile"].contains("approve") {
+            continue;
+        }
+        for (index, name) in row["signer_name"].split(';').enumerate() {
+            let out = approve(
+                &dir,
+                &corpus,
+                &row["file"],
+                name,
+                &format!("{index}-{}", row["file"]),
+            );
+            let pick = |col: &str| row[col].split(';').nth(index).expect("entry").to_owned();
+            let page: usize = pick("anchor_page").parse().expect("page");
+            let rect = numbers(&pick("anchor_rect_pdf"));
+            let title_bottom = A4_HEIGHT - numbers(&pick("title_bbox"))[3];
+            let centre = (rect[0] + rect[2]) / 2.0;
+            // This signer's column: above the name, below the title, around its centre.
+            let column = [
+                centre - 90.0,
+                rect[3] - 1.0,
+                centre + 90.0,
+                title_bottom + 1.0,
+            ];
+            let render = Render::page(&out, page, &dir);
+            let (ink, count) = render
+                .bbox_pt(A4_HEIGHT, is_blue)
+                .unwrap_or_else(|| panic!("{}: no signature on page {page}", row["file"]));
+            let inside = render.count_in(A4_HEIGHT, column, is_blue);
+            assert!(
+                inside > 300,
+                "{} {name}: {inside} blue pixels in the signer block",
+                row["file"]
+            );
+            assert_eq!(
+                inside, count,
+                "{} {name}: blue ink outside the block between title and name ({ink:?}, block {column:?})",
+                row["file"]
+            );
+            checked += 1;
+        }
+    }
+    // 12 signer blocks: files 01-07, 09, 11, 12 and both signers of 13.
+    assert_eq!(checked, 12);
+}
+
+/// The seal's ink covers the left third of the signature and stops short of its middle.
+fn assert_seal_over_left_third(render: &Render, page_height: f64) -> ([f64; 4], [f64; 4]) {
+    let (sig, _) = render.bbox_pt(page_height, is_blue).expect("signature ink");
+    let (seal, red) = render.bbox_pt(page_height, is_red).expect("seal ink");
+    assert!(red > 1000, "{red} red pixels");
+    let third = sig[0] + (sig[2] - sig[0]) / 3.0;
+    let left_third = [sig[0], sig[1], third, sig[3]];
+    let red_in_left_third = render.count_in(page_height, left_third, is_red);
+    assert!(
+        red_in_left_third > 100,
+        "the seal does not cover the signature's left third"
+    );
+    assert!(
+        seal[0] < sig[0],
+        "the seal starts left of the signature: {seal:?} vs {sig:?}"
+    );
+    assert!(
+        seal[2] > sig[0] + 5.0 && seal[2] < (sig[0] + sig[2]) / 2.0,
+        "the seal's right edge {} is not within the signature's left half ({sig:?})",
+        seal[2]
+    );
+    (sig, seal)
+}
+
+#[test]
+fn issue_after_approve_puts_the_true_size_seal_over_the_left_third_and_both_validate() {
+    let Some(corpus) = corpus() else { return };
+    if !require_peers() || !require_tool("pdftoppm") {
+        return;
+    }
+    let dir = Dir::new("profile-issue");
+    let approved = approve(
+        &dir,
+        &corpus,
+        "01-quyet-dinh-khen-thuong.pdf",
+        "Lê Quốc Dũng",
+        "a.pdf",
+    );
+    let issued = dir.join("issued.pdf");
+    let stdout = sign_with(&dir, "agency")
+        .args([
+            "--profile",
+            "issue",
+            "--doc-number",
+            "1247/QĐ-UBND",
+            "--doc-date",
+            "06/03/2026",
+        ])
+        .arg("--image")
+        .arg(corpus.join("seal-red.png"))
+        .arg(&approved)
+        .arg("-o")
+        .arg(&issued)
+        .stdout();
+    assert!(stdout.contains("Signature2"), "{stdout}");
+    let render = Render::page(&issued, 2, &dir);
+    let (_, seal) = assert_seal_over_left_third(&render, A4_HEIGHT);
+    // True size: 36 mm = 102 pt (the PNG's 300 dpi); the ring's ink nearly fills the image.
+    let width = seal[2] - seal[0];
+    assert!(
+        (95.0..=104.0).contains(&width),
+        "seal {width} pt wide, not 36 mm"
+    );
+    save_artefact(&issued, 2, "profile-issue");
+
+    let pki = pki();
+    assert_eq!(assert_pyhanko_valid(&approved, &pki.root()), 1);
+    assert_eq!(assert_pyhanko_valid(&issued, &pki.root()), 2);
+    let nss = nss_db(dir.path(), &pki.root());
+    assert_eq!(assert_pdfsig_valid(&issued, &nss), 2);
+    assert_qpdf_clean(&issued);
+    // The number and date are in the signature's reason.
+    let raw = std::fs::read(&issued).expect("read");
+    let update = &raw[std::fs::metadata(&approved).expect("meta").len() as usize..];
+    let reason_utf16: Vec<u8> = "1247/QĐ-UBND"
+        .encode_utf16()
+        .flat_map(|u| u.to_be_bytes())
+        .collect();
+    assert!(
+        update
+            .windows(reason_utf16.len())
+            .any(|w| w == reason_utf16.as_slice()),
+        "the document number is not in the signature dictionary"
+    );
+}
+
+#[test]
+fn issue_refuses_a_document_without_an_earlier_visible_signature() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-issue-alone");
+    let message = run_failing(
+        sign_with(&dir, "agency")
+            .args(["--profile", "issue", "--image"])
+            .arg(corpus.join("seal-red.png"))
+            .arg(corpus.join("01-quyet-dinh-khen-thuong.pdf"))
+            .arg("-o")
+            .arg(dir.join("out.pdf")),
+    );
+    assert!(message.contains("--profile approve first"), "{message}");
+}
+
+#[test]
+fn issue_refuses_a_seal_of_unknown_size_instead_of_guessing() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-issue-size");
+    // sig-blue.png states no DPI.
+    let message = run_failing(
+        sign_with(&dir, "agency")
+            .args(["--profile", "issue", "--image"])
+            .arg(corpus.join("sig-blue.png"))
+            .arg(corpus.join("01-quyet-dinh-khen-thuong.pdf"))
+            .arg("-o")
+            .arg(dir.join("out.pdf")),
+    );
+    assert!(message.contains("--seal-mm"), "{message}");
+}
+
+/// The corner stamp's words on page 1: every word of pdftotext -bbox in the top-right quarter.
+fn corner_words(pdf: &Path, width: f64, height: f64) -> Vec<(String, [f64; 4])> {
+    word_boxes(pdf, 1)
+        .into_iter()
+        .filter(|(_, b)| b[0] > width / 2.0 && b[3] < height * 0.12)
+        .collect()
+}
+
+#[test]
+fn attach_writes_number_and_time_in_the_top_right_corner_at_10_pt() {
+    let Some(corpus) = corpus() else { return };
+    if !require_peers() || !require_tool("pdftotext") {
+        return;
+    }
+    let dir = Dir::new("profile-attach");
+    let input = corpus.join("08-phu-luc-rieng-tep.pdf");
+    let before = corner_words(&input, 841.89, 595.304);
+    let out = dir.join("attach.pdf");
+    sign_with(&dir, "agency")
+        .args(["--profile", "attach", "--doc-number", "1247/QĐ-UBND"])
+        .args(["--time-format", "dd.MM.yyyy HH:mm:ss zzz"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .stdout();
+    // Landscape page: the corner is computed from the MediaBox (842 × 595).
+    let words: Vec<(String, [f64; 4])> = corner_words(&out, 841.89, 595.304)
+        .into_iter()
+        .filter(|w| !before.contains(w))
+        .collect();
+    let text: Vec<&str> = words.iter().map(|(w, _)| w.as_str()).collect();
+    assert!(text.contains(&"1247/QĐ-UBND"), "{text:?}");
+    assert!(text.contains(&"+07:00"), "{text:?}");
+    let date = text
+        .iter()
+        .find(|w| w.len() == 10 && w.matches('.').count() == 2);
+    assert!(date.is_some(), "no dd.MM.yyyy date in {text:?}");
+    for (word, b) in &words {
+        // Liberation Serif at 10 pt: ascent + descent = 11.1 pt.
+        let size = b[3] - b[1];
+        assert!(
+            (10.0..=12.0).contains(&size),
+            "{word} is {size} pt tall, not 10 pt text"
+        );
+    }
+    // The stamp's block ends at the 15 mm right margin and starts a few mm below the top edge.
+    let right = words.iter().map(|(_, b)| b[2]).fold(0.0, f64::max);
+    let top = words.iter().map(|(_, b)| b[1]).fold(f64::MAX, f64::min);
+    assert!(
+        (841.89 - 60.0..841.89 - 30.0).contains(&right),
+        "stamp's right edge at {right}"
+    );
+    assert!(
+        (5.0..30.0).contains(&top),
+        "stamp's top {top} pt below the page's top edge"
+    );
+    let fonts = Command::new("pdffonts")
+        .arg(&out)
+        .output()
+        .expect("pdffonts");
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(
+        fonts
+            .lines()
+            .any(|l| l.contains("LiberationSerif") && l.contains("yes yes yes")),
+        "no embedded Liberation Serif subset with ToUnicode:\n{fonts}"
+    );
+    let render = Render::page(&out, 1, &dir);
+    let corner = [841.89 - 200.0, 595.304 - 45.0, 841.89, 595.304];
+    assert!(
+        render.count_in(595.304, corner, is_dark) > 100,
+        "no black text in the corner"
+    );
+    save_artefact(&out, 1, "profile-attach");
+    let pki = pki();
+    assert_eq!(assert_pyhanko_valid(&out, &pki.root()), 1);
+    assert_eq!(
+        assert_pdfsig_valid(&out, &nss_db(dir.path(), &pki.root())),
+        1
+    );
+}
+
+#[test]
+fn attach_refuses_to_sign_without_a_document_number() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-attach-no-number");
+    let message = run_failing(
+        sign_with(&dir, "agency")
+            .args(["--profile", "attach"])
+            .arg(corpus.join("08-phu-luc-rieng-tep.pdf"))
+            .arg("-o")
+            .arg(dir.join("out.pdf")),
+    );
+    assert!(message.contains("--doc-number"), "{message}");
+}
+
+#[test]
+fn attach_refuses_a_time_pattern_with_unknown_fields() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-attach-pattern");
+    let message = run_failing(
+        sign_with(&dir, "agency")
+            .args([
+                "--profile",
+                "attach",
+                "--doc-number",
+                "1/QĐ",
+                "--time-format",
+                "DD/MM/YYYY",
+            ])
+            .arg(corpus.join("08-phu-luc-rieng-tep.pdf"))
+            .arg("-o")
+            .arg(dir.join("out.pdf")),
+    );
+    assert!(message.contains("\"DD\""), "{message}");
+}
+
+#[test]
+fn copy_stamps_the_copy_type_agency_from_the_certificate_and_time_on_a_scan() {
+    let Some(corpus) = corpus() else { return };
+    if !require_peers() || !require_tool("pdftotext") {
+        return;
+    }
+    let dir = Dir::new("profile-copy");
+    let out = dir.join("copy.pdf");
+    sign_with(&dir, "agency")
+        .args(["--profile", "copy", "--copy-type", "sao-luc"])
+        .arg(corpus.join("10-cong-van-ban-quet.pdf"))
+        .arg("-o")
+        .arg(&out)
+        .stdout();
+    let (width, height) = (595.44, 842.04);
+    // The scan has no text: everything pdftotext finds is the stamp, in NFC with diacritics.
+    let text = page_text(&out, 1, None);
+    assert!(text.contains("SAO LỤC"), "{text}");
+    assert!(text.contains("Ủy ban nhân dân tỉnh Hà Tĩnh"), "{text}");
+    assert!(text.contains("+07:00"), "{text}");
+    let corner = page_text(
+        &out,
+        1,
+        Some(([width / 2.0, height - 80.0, width, height], height)),
+    );
+    assert_eq!(
+        corner.trim(),
+        text.trim(),
+        "stamp text outside the top-right corner"
+    );
+    for (word, b) in word_boxes(&out, 1) {
+        let size = b[3] - b[1];
+        assert!(
+            (10.0..=12.0).contains(&size),
+            "{word} is {size} pt tall, not 10 pt text"
+        );
+    }
+    save_artefact(&out, 1, "profile-copy");
+    let pki = pki();
+    assert_eq!(assert_pyhanko_valid(&out, &pki.root()), 1);
+    assert_eq!(
+        assert_pdfsig_valid(&out, &nss_db(dir.path(), &pki.root())),
+        1
+    );
+}
+
+#[test]
+fn copy_refuses_a_personal_certificate_without_an_agency_name() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-copy-no-agency");
+    let message = run_failing(
+        sign_with(&dir, "rsa2048")
+            .args(["--profile", "copy"])
+            .arg(corpus.join("10-cong-van-ban-quet.pdf"))
+            .arg("-o")
+            .arg(dir.join("out.pdf")),
+    );
+    assert!(message.contains("--agency"), "{message}");
+}
+
+#[test]
+fn role_options_without_their_role_are_refused() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-option-alone");
+    let message = run_failing(
+        sign_with(&dir, "rsa2048")
+            .args(["--anchor", "Lê Quốc Dũng"])
+            .arg(corpus.join("01-quyet-dinh-khen-thuong.pdf"))
+            .arg("-o")
+            .arg(dir.join("out.pdf")),
+    );
+    assert!(message.contains("--profile approve"), "{message}");
+}
+
+#[test]
+fn messages_and_result_lines_are_vietnamese_with_kyso_lang_vi() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-vi");
+    let stdout = sign_with(&dir, "agency")
+        .env("KYSO_LANG", "vi")
+        .args(["--profile", "attach", "--doc-number", "5/TB-UBND"])
+        .arg(corpus.join("08-phu-luc-rieng-tep.pdf"))
+        .arg("-o")
+        .arg(dir.join("out.pdf"))
+        .stdout();
+    assert!(stdout.starts_with("đã ký "), "{stdout}");
+    assert!(stdout.contains("trường chữ ký"), "{stdout}");
+    let message = run_failing(
+        sign_with(&dir, "rsa2048")
+            .env("KYSO_LANG", "vi")
+            .args([
+                "--profile",
+                "approve",
+                "--anchor",
+                "Không Có Tên",
+                "--image",
+            ])
+            .arg(corpus.join("sig-blue.png"))
+            .arg(corpus.join("01-quyet-dinh-khen-thuong.pdf"))
+            .arg("-o")
+            .arg(dir.join("never.pdf")),
+    );
+    assert!(message.contains("không tìm thấy dòng chữ"), "{message}");
+}
+
+#[test]
+fn messages_stay_english_with_lang_en_even_under_a_vietnamese_locale() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-en");
+    let stdout = sign_with(&dir, "agency")
+        .env("LANG", "vi_VN.UTF-8")
+        .args([
+            "--lang",
+            "en",
+            "--profile",
+            "attach",
+            "--doc-number",
+            "5/TB-UBND",
+        ])
+        .arg(corpus.join("08-phu-luc-rieng-tep.pdf"))
+        .arg("-o")
+        .arg(dir.join("out.pdf"))
+        .stdout();
+    assert!(stdout.starts_with("signed "), "{stdout}");
+}
+
+/// A project kyso.toml with a clerk's setup (agency key, seal) and a leader's.
+fn write_project_config(dir: &Dir, corpus: &Path) {
+    let pki = pki();
+    let config = format!(
+        "default = \"lanhdao\"\n\n\
+         [setup.vanthu]\nprofile = \"issue\"\np12 = \"{agency}\"\npass-env = \"KYSO_TEST_PASS\"\n\
+         image = \"{seal}\"\nseal-mm = 36\n\n\
+         [setup.lanhdao]\nprofile = \"approve\"\np12 = \"{person}\"\npass-env = \"KYSO_TEST_PASS\"\n\
+         image = \"{sig}\"\n",
+        agency = pki.path("agency.p12").display(),
+        person = pki.path("rsa2048.p12").display(),
+        seal = corpus.join("seal-red.png").display(),
+        sig = corpus.join("sig-blue.png").display(),
+    );
+    dir.create_bytes("kyso.toml", config.as_bytes());
+}
+
+#[test]
+fn named_setups_make_the_daily_commands_short() {
+    let Some(corpus) = corpus() else { return };
+    if !require_peers() || !require_tool("pdftoppm") {
+        return;
+    }
+    let dir = Dir::new("profile-config");
+    write_project_config(&dir, &corpus);
+    // The default setup (the leader) with only the anchor; then the clerk's with --as.
+    dir.kyso()
+        .env("KYSO_TEST_PASS", PASS)
+        .args(["sign", "--anchor", "Lê Quốc Dũng"])
+        .arg(corpus.join("01-quyet-dinh-khen-thuong.pdf"))
+        .args(["-o", "approved.pdf"])
+        .stdout();
+    dir.kyso()
+        .env("KYSO_TEST_PASS", PASS)
+        .args(["sign", "--as", "vanthu", "approved.pdf", "-o", "issued.pdf"])
+        .stdout();
+    let issued = dir.join("issued.pdf");
+    assert_seal_over_left_third(&Render::page(&issued, 2, &dir), A4_HEIGHT);
+    assert_eq!(assert_pyhanko_valid(&issued, &pki().root()), 2);
+}
+
+#[test]
+fn an_unknown_setup_is_refused_with_the_known_ones_listed() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-config-unknown");
+    write_project_config(&dir, &corpus);
+    let message = run_failing(
+        dir.kyso()
+            .env("KYSO_TEST_PASS", PASS)
+            .args(["sign", "--as", "ketoan"])
+            .arg(corpus.join("01-quyet-dinh-khen-thuong.pdf"))
+            .args(["-o", "out.pdf"]),
+    );
+    assert!(
+        message.contains("ketoan") && message.contains("lanhdao, vanthu"),
+        "{message}"
+    );
+    let message = run_failing(
+        dir.kyso()
+            .args(["sign", "--config", "missing.toml", "--as", "vanthu"])
+            .arg(corpus.join("01-quyet-dinh-khen-thuong.pdf")),
+    );
+    assert!(message.contains("missing.toml"), "{message}");
+}
