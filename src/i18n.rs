@@ -109,12 +109,38 @@ messages! {
     ProfileRoleMismatch => "warning: --profile {profile} is for {expected} certificates, but {subject} looks like {actual}", "cảnh báo: --profile {profile} dành cho chứng thư số {expected}, nhưng {subject} có vẻ là chứng thư số {actual}";
     ProfileHolderPersonal => "personal", "cá nhân";
     ProfileHolderOrganization => "organization", "tổ chức";
+    ProfileRectInvalid => "--rect {rect}: expected four numbers x1,y1,x2,y2 with x2 > x1 and y2 > y1", "--rect {rect}: cần bốn số x1,y1,x2,y2 với x2 > x1 và y2 > y1";
+    ProfileFieldMissing => "the document has no signature field \"{name}\": give --anchor, or --page and --rect, to place a new one", "văn bản không có trường chữ ký \"{name}\": hãy dùng --anchor, hoặc --page và --rect, để đặt trường mới";
     ProfileReasonApprove => "Approved", "Phê duyệt";
     ProfileReasonIssue => "Issued", "Ban hành";
     ProfileReasonAttach => "Attachment", "Tài liệu kèm theo";
     ProfileReasonCopy => "Copy", "Bản sao";
     ProfileReasonNumber => "document {number}", "văn bản số {number}";
     ProfileReasonDate => "dated {date}", "ngày {date}";
+    // kyso sign: library errors a clerk meets (kyso_pdf::Error, kyso_keys::Error)
+    PdfNotPdf => "not a PDF file (no %PDF- header)", "không phải tệp PDF (thiếu phần đầu %PDF-)";
+    PdfEncrypted => "the document is encrypted; kyso does not sign encrypted documents", "văn bản đã được mã hóa; kyso không ký văn bản mã hóa";
+    PdfTruncated => "the file ends early (truncated? no startxref)", "tệp bị cắt cụt (không có startxref ở cuối tệp)";
+    PdfPageMissing => "page {page} does not exist (the document has {pages} pages)", "trang {page} không tồn tại (văn bản có {pages} trang)";
+    PdfFieldNotFound => "no form field named \"{name}\"", "không có trường biểu mẫu tên \"{name}\"";
+    PdfNotASignatureField => "form field \"{name}\" is not a signature field", "trường \"{name}\" không phải trường chữ ký";
+    PdfFieldAlreadySigned => "signature field \"{name}\" is already signed", "trường chữ ký \"{name}\" đã được ký";
+    PdfRefused => "signing refused: {detail}", "từ chối ký: {detail}";
+    PdfAppearance => "cannot draw the visible signature: {detail}", "không tạo được hình thức hiển thị của chữ ký: {detail}";
+    PdfUnreadable => "cannot read the input: {detail}", "không đọc được tệp đầu vào: {detail}";
+    PdfMalformed => "the PDF is damaged: {detail}", "tệp PDF bị lỗi cấu trúc: {detail}";
+    KeysNoToken => "no token found (is the USB token plugged in?)", "không tìm thấy token (USB token đã được cắm chưa?)";
+    KeysWrongPin => "wrong PIN for token {token}{tries}; kyso never retries a PIN", "Sai mã PIN của token {token}{tries}; kyso không tự thử lại mã PIN";
+    KeysPinCountLow => " (few tries left before the token locks)", " (chỉ còn ít lần thử trước khi token bị khóa)";
+    KeysPinFinalTry => " (FINAL TRY: one more wrong PIN locks the token)", " (LẦN THỬ CUỐI: nhập sai thêm một lần token sẽ bị khóa)";
+    KeysPinNowLocked => " (the PIN is now LOCKED)", " (mã PIN đã BỊ KHÓA)";
+    KeysPinLocked => "the PIN of token {token} is locked after too many wrong PINs; unlock it with the vendor's tool", "mã PIN của token {token} đã bị khóa do nhập sai nhiều lần; hãy mở khóa bằng công cụ của nhà cung cấp";
+    KeysPinRequired => "token {token} needs a PIN (--pin-env, --pin-file or --pin-stdin)", "token {token} cần mã PIN (--pin-env, --pin-file hoặc --pin-stdin)";
+    KeysModuleNotFound => "PKCS#11 module {path} not found", "không tìm thấy thư viện PKCS#11 {path}";
+    KeysModuleArchitecture => "PKCS#11 module {path} is a {module} library but kyso is a {process} program: install the vendor's {process} module", "thư viện PKCS#11 {path} là bản {module} nhưng kyso là chương trình {process}: hãy cài bản {process} của nhà cung cấp";
+    KeysPasswordRequired => "the private key is encrypted: a password is needed (--pass-env or --pass-file)", "khóa bí mật đã được mã hóa: cần mật khẩu (--pass-env hoặc --pass-file)";
+    KeysWrongPassword => "wrong password for the key file", "sai mật khẩu của tệp khóa";
+    KeysOther => "key or token error: {detail}", "lỗi khóa hoặc token: {detail}";
     // kyso sign --as / --config: the configuration file
     ConfigUnreadable => "{path}: cannot read the configuration file", "{path}: không đọc được tệp cấu hình";
     ConfigInvalid => "{path}: not a valid configuration: {detail}", "{path}: tệp cấu hình không hợp lệ: {detail}";
@@ -141,30 +167,6 @@ pub(crate) fn format(key: Key, lang: Lang, args: &[(&str, &str)]) -> String {
     out
 }
 
-/// The message language when `--lang` was not given: `KYSO_LANG`, then the POSIX locale
-/// (`LC_ALL`, `LC_MESSAGES`, `LANG`; `vi*` means Vietnamese). English otherwise.
-pub(crate) fn lang_from_env() -> Lang {
-    if let Ok(value) = std::env::var("KYSO_LANG") {
-        match value.to_ascii_lowercase().as_str() {
-            "vi" => return Lang::Vi,
-            "en" => return Lang::En,
-            _ => {}
-        }
-    }
-    for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-        if let Ok(value) = std::env::var(var) {
-            if value.is_empty() {
-                continue;
-            }
-            return if value.to_ascii_lowercase().starts_with("vi") {
-                Lang::Vi
-            } else {
-                Lang::En
-            };
-        }
-    }
-    Lang::En
-}
 
 #[cfg(test)]
 mod tests {

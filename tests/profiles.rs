@@ -353,6 +353,113 @@ fn approve_refuses_an_anchor_that_is_not_printed_and_writes_nothing() {
 }
 
 #[test]
+fn approve_searches_only_the_page_given_with_page() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-approve-page");
+    // In file 09 the signer block is on page 1 of 30: found there, not on page 2.
+    approve_on_page(&dir, &corpus, "1", "p1.pdf").stdout();
+    let message = run_failing(&mut approve_on_page(&dir, &corpus, "2", "p2.pdf"));
+    assert!(message.contains("page 2"), "{message}");
+}
+
+fn approve_on_page(dir: &Dir, corpus: &Path, page: &str, out: &str) -> TestCommand {
+    let mut cmd = sign_with(dir, "rsa2048");
+    cmd.args([
+        "--profile",
+        "approve",
+        "--anchor",
+        "Trần Quang Huy",
+        "--page",
+        page,
+    ])
+    .arg("--image")
+    .arg(corpus.join("sig-blue.png"))
+    .arg(corpus.join("09-quyet-dinh-quy-che-dai.pdf"))
+    .arg("-o")
+    .arg(dir.join(out));
+    cmd
+}
+
+#[test]
+fn approve_fills_an_existing_signature_field_of_the_template() {
+    let Some(corpus) = corpus() else { return };
+    let Some(pyhanko) = crate::peers::pyhanko() else {
+        assert!(!crate::util::in_ci(), "pyhanko missing in CI");
+        return;
+    };
+    if !require_tool("pdftoppm") {
+        return;
+    }
+    let dir = Dir::new("profile-approve-field");
+    let template = dir.join("template.pdf");
+    let status = Command::new(pyhanko)
+        .args(["sign", "addfields", "--field", "2/360,530,490,595/LanhDao"])
+        .arg(corpus.join("01-quyet-dinh-khen-thuong.pdf"))
+        .arg(&template)
+        .status()
+        .expect("run pyhanko addfields");
+    assert!(status.success());
+    let out = dir.join("out.pdf");
+    let stdout = sign_with(&dir, "rsa2048")
+        .args(["--profile", "approve", "--field", "LanhDao", "--image"])
+        .arg(corpus.join("sig-blue.png"))
+        .arg(&template)
+        .arg("-o")
+        .arg(&out)
+        .stdout();
+    assert!(stdout.contains("LanhDao"), "{stdout}");
+    let render = Render::page(&out, 2, &dir);
+    let (_, total) = render.bbox_pt(A4_HEIGHT, is_blue).expect("blue ink");
+    let inside = render.count_in(A4_HEIGHT, [359.0, 529.0, 491.0, 596.0], is_blue);
+    assert_eq!(inside, total, "signature ink outside the template's field");
+    // The twin: a field the template does not have.
+    let message = run_failing(
+        sign_with(&dir, "rsa2048")
+            .args(["--profile", "approve", "--field", "ChuTich", "--image"])
+            .arg(corpus.join("sig-blue.png"))
+            .arg(&template)
+            .arg("-o")
+            .arg(dir.join("never.pdf")),
+    );
+    assert!(message.contains("ChuTich"), "{message}");
+}
+
+#[test]
+fn approve_with_an_agency_certificate_warns_that_approval_is_personal() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-approve-role");
+    let sign = |key: &str, out: &str| {
+        sign_with(&dir, key)
+            .args([
+                "--profile",
+                "approve",
+                "--anchor",
+                "Lê Quốc Dũng",
+                "--image",
+            ])
+            .arg(corpus.join("sig-blue.png"))
+            .arg(corpus.join("01-quyet-dinh-khen-thuong.pdf"))
+            .arg("-o")
+            .arg(dir.join(out))
+            .output()
+    };
+    let agency = sign("agency", "agency.pdf");
+    assert!(agency.status.success());
+    let warning = String::from_utf8_lossy(&agency.stderr);
+    assert!(
+        warning.contains("personal") && warning.contains("organization"),
+        "{warning}"
+    );
+    let person = sign("rsa2048", "person.pdf");
+    assert!(person.status.success());
+    assert!(
+        person.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&person.stderr)
+    );
+}
+
+#[test]
 fn approve_refuses_to_search_text_on_a_scan_without_a_text_layer() {
     let Some(corpus) = corpus() else { return };
     let dir = Dir::new("profile-approve-scan");

@@ -19,3 +19,5 @@ mod timestamp;
 mod token;
 // Verifying PDFs: round trips, attacks, batches, the corpus.
 mod verify;
+// Chain validation (x509-limbo) and the pinned trust store.
+mod chain;

@@ -25,7 +25,12 @@ fn tsa_with(dir: &Dir, cert: &Path, key: &Path, behaviour: Behaviour) -> Server 
 
 fn tsa(dir: &Dir, behaviour: Behaviour) -> Server {
     let pki = pki();
-    tsa_with(dir, &pki.path("tsa.pem"), &pki.path("tsa.key.pem"), behaviour)
+    tsa_with(
+        dir,
+        &pki.path("tsa.pem"),
+        &pki.path("tsa.key.pem"),
+        behaviour,
+    )
 }
 
 /// The test venv's Python (with pyHanko), or a skip.
@@ -63,12 +68,12 @@ with open(sys.argv[1], 'rb') as f:
 sys.exit(0 if ok else 1)
 "#;
 
-fn pyhanko_doc_timestamps(pdf: &Path) -> (bool, String) {
+fn pyhanko_doc_timestamps(pdf: &Path, root: &Path) -> (bool, String) {
     let python = venv_python().expect("python");
     let out = Command::new(python)
         .args(["-c", PYHANKO_DOC_TIMESTAMPS])
         .arg(pdf)
-        .arg(pki().root())
+        .arg(root)
         .output()
         .expect("run python");
     (out.status.success(), text(&out))
@@ -176,9 +181,14 @@ fn fractional_gen_time_fine_accuracy_and_sha1_imprints_verify() {
         let shown = String::from_utf8_lossy(&reply.stdout).into_owned();
         match section {
             "fine" => {
-                assert!(shown.contains("Accuracy: 0x01 seconds, 0x01F4 millis, 0x64 micros"), "{shown}");
                 assert!(
-                    shown.lines().any(|l| l.starts_with("Time stamp:") && l.contains('.')),
+                    shown.contains("Accuracy: 0x01 seconds, 0x01F4 millis, 0x64 micros"),
+                    "{shown}"
+                );
+                assert!(
+                    shown
+                        .lines()
+                        .any(|l| l.starts_with("Time stamp:") && l.contains('.')),
                     "fractional genTime expected: {shown}"
                 );
             }
@@ -344,7 +354,10 @@ fn fallback_tsa_urls_are_tried_in_order() {
     let out = timestamp(&dir, &urls, &[&file], &[]);
     assert_eq!(out.status.code(), Some(1));
     let shown = text(&out);
-    assert!(shown.contains("all 2 time-stamp authorities failed"), "{shown}");
+    assert!(
+        shown.contains("all 2 time-stamp authorities failed"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -368,7 +381,13 @@ fn the_tsa_url_comes_from_the_environment_too() {
 /// pyHanko's validation of a PDF, pretty-printed, with the test root trusted.
 fn pyhanko_pretty(pdf: &Path, extra: &[&str]) -> (bool, String) {
     let out = Command::new(pyhanko().expect("pyhanko"))
-        .args(["sign", "validate", "--pretty-print", "--trust-replace", "--trust"])
+        .args([
+            "sign",
+            "validate",
+            "--pretty-print",
+            "--trust-replace",
+            "--trust",
+        ])
         .arg(pki().root())
         .args(extra)
         .arg(pdf)
@@ -391,13 +410,19 @@ fn a_pdf_gets_a_document_timestamp_that_pyhanko_and_pdfsig_accept() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     crate::peers::assert_prefix(&original, &pdf);
     crate::peers::assert_qpdf_clean(&pdf);
-    let (ok, shown) = pyhanko_doc_timestamps(&pdf);
+    let (ok, shown) = pyhanko_doc_timestamps(&pdf, &pki().root());
     assert!(ok, "{shown}");
-    assert!(shown.contains("intact valid trusted ENTIRE_FILE"), "{shown}");
+    assert!(
+        shown.contains("intact valid trusted ENTIRE_FILE"),
+        "{shown}"
+    );
     // poppler lists document time-stamps but cannot validate them ("Signature Type: unknown").
     let listed = Command::new("pdfsig").arg(&pdf).output().expect("pdfsig");
     let listed = text(&listed);
-    assert!(listed.contains("Signer Certificate Common Name: kyso Test TSA"), "{listed}");
+    assert!(
+        listed.contains("Signer Certificate Common Name: kyso Test TSA"),
+        "{listed}"
+    );
     assert!(listed.contains("Total document signed"), "{listed}");
 
     // The twin: a byte changed in the time-stamped revision breaks it for pyHanko.
@@ -409,7 +434,7 @@ fn a_pdf_gets_a_document_timestamp_that_pyhanko_and_pdfsig_accept() {
         .expect("a key to alter");
     bytes[at + 1] ^= 0x20;
     let broken = dir.create_bytes("broken.pdf", &bytes);
-    let (ok, shown) = pyhanko_doc_timestamps(&broken);
+    let (ok, shown) = pyhanko_doc_timestamps(&broken, &pki().root());
     assert!(!ok, "{shown}");
 }
 
@@ -475,7 +500,12 @@ fn sign_with_an_unreachable_tsa_writes_nothing() {
         .arg(&out_pdf)
         .arg("--p12")
         .arg(pki.path("rsa2048.p12"))
-        .args(["--pass-env", "KYSO_TEST_PASS", "--tsa", &tsa_server::down_url()])
+        .args([
+            "--pass-env",
+            "KYSO_TEST_PASS",
+            "--tsa",
+            &tsa_server::down_url(),
+        ])
         .env("KYSO_TEST_PASS", "kyso")
         .output();
     assert_ne!(out.status.code(), Some(0), "{}", text(&out));
@@ -510,7 +540,11 @@ impl LtvWorld {
                 rkey: pki.join("ocsp.key.pem"),
             },
         );
-        let crl = start(&crl_root, &crl_root.join("unused"), Behaviour::Files(crl_root.clone()));
+        let crl = start(
+            &crl_root,
+            &crl_root.join("unused"),
+            Behaviour::Files(crl_root.clone()),
+        );
         let crl_url = crl.url.replace("/tsa", "/intermediate.crl");
         let out = Command::new("bash")
             .arg(crate::util::repo_root().join("fixtures/pki/make-test-pki.sh"))
@@ -591,29 +625,161 @@ impl LtvWorld {
     }
 }
 
+fn root_crl(world: &LtvWorld) -> String {
+    world.pki("root.crl.pem").display().to_string()
+}
+
 #[test]
-fn sign_ltv_with_tsa_makes_b_lt_that_pyhanko_validates_offline() {
+fn sign_ltv_with_tsa_makes_b_lt_that_pyhanko_adesverify_judges_valid() {
     if !require_peers() {
         return;
     }
-    let mut world = LtvWorld::new("ltv-sign");
+    let world = LtvWorld::new("ltv-sign");
     let blt = world.dir.join("blt.pdf");
-    let root_crl = world.pki("root.crl.pem");
-    let root_crl = root_crl.to_str().expect("utf-8 path");
-    let out = world.sign(&blt, &["--tsa", &world.tsa.url, "--ltv", "--ltv-crl", root_crl]);
+    let root_crl = root_crl(&world);
+    let out = world.sign(
+        &blt,
+        &["--tsa", &world.tsa.url, "--ltv", "--ltv-crl", &root_crl],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     // One OCSP request per certificate with a responder: the signer's and the TSA's.
     assert_eq!(world.ocsp_requests(), 2);
-    let bt = world.dir.join("bt.pdf");
-    let out = world.sign(&bt, &["--tsa", &world.tsa.url]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
-
-    world.go_offline();
     let (ok, shown) = world.pyhanko_ltv(&blt);
     assert!(ok, "{shown}");
     assert!(shown.contains("The signature is judged VALID."), "{shown}");
     assert!(shown.contains("The TSA certificate is trusted."), "{shown}");
-    // The twin: B-T without the DSS cannot be validated once the responders are gone.
+
+    // The twin: the same B-T signature without the DSS lacks the intermediate's revocation
+    // data, which no responder serves, and pyHanko refuses it.
+    let bt = world.dir.join("bt.pdf");
+    let out = world.sign(&bt, &["--tsa", &world.tsa.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     let (ok, shown) = world.pyhanko_ltv(&bt);
     assert!(!ok, "{shown}");
+    assert!(shown.contains("no revocation information"), "{shown}");
+}
+
+#[test]
+fn ltv_archive_turns_b_t_into_b_lta_and_renew_refreshes_it() {
+    if !require_peers() {
+        return;
+    }
+    let world = LtvWorld::new("ltv-archive");
+    let pdf = world.dir.join("doc.pdf");
+    let out = world.sign(&pdf, &["--tsa", &world.tsa.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let signed = std::fs::read(&pdf).expect("read");
+    let root_crl = root_crl(&world);
+
+    let out = world
+        .dir
+        .kyso()
+        .args([
+            "ltv",
+            "--archive",
+            "--tsa",
+            &world.tsa.url,
+            "--ltv-crl",
+            &root_crl,
+        ])
+        .arg(&pdf)
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let shown = text(&out);
+    assert!(shown.starts_with("archived "), "{shown}");
+    assert!(shown.contains("2 OCSP responses, 1 CRLs"), "{shown}");
+    assert!(std::fs::read(&pdf).expect("read").starts_with(&signed));
+    let (ok, shown) = world.pyhanko_ltv(&pdf);
+    assert!(ok, "{shown}");
+    assert!(shown.contains("The signature is judged VALID."), "{shown}");
+    let (ok, shown) = pyhanko_doc_timestamps(&pdf, &world.pki("root.pem"));
+    assert!(ok, "{shown}");
+    assert_eq!(shown.matches("SUMMARY").count(), 1, "{shown}");
+
+    // --renew --dry-run: due within 100 years, not due within 0 days; nothing changes.
+    let before = std::fs::read(&pdf).expect("read");
+    let renew = |extra: &[&str]| {
+        world
+            .dir
+            .kyso()
+            .args([
+                "ltv",
+                "--renew",
+                "--tsa",
+                &world.tsa.url,
+                "--ltv-crl",
+                &root_crl,
+            ])
+            .args(extra)
+            .arg(&pdf)
+            .output()
+    };
+    let out = renew(&["--dry-run", "--renew-within", "36500"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).starts_with("would-renew "), "{}", text(&out));
+    let out = renew(&["--dry-run", "--renew-within", "0"]);
+    assert!(text(&out).starts_with("up-to-date "), "{}", text(&out));
+    let out = renew(&["--renew-within", "0"]);
+    assert!(text(&out).starts_with("up-to-date "), "{}", text(&out));
+    assert_eq!(std::fs::read(&pdf).expect("read"), before);
+
+    // --renew when due: a new DSS and a second archive time-stamp, still valid.
+    let out = renew(&["--renew-within", "36500"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(text(&out).starts_with("renewed "), "{}", text(&out));
+    assert!(std::fs::read(&pdf).expect("read").starts_with(&before));
+    let (ok, shown) = pyhanko_doc_timestamps(&pdf, &world.pki("root.pem"));
+    assert!(ok, "{shown}");
+    assert_eq!(shown.matches("SUMMARY").count(), 2, "{shown}");
+    let (ok, shown) = world.pyhanko_ltv(&pdf);
+    assert!(ok, "{shown}");
+
+    // A signed PDF without any document time-stamp is not an archive to renew.
+    let plain = world.dir.create_bytes("plain.pdf", &signed);
+    let out = world
+        .dir
+        .kyso()
+        .args(["ltv", "--renew", "--dry-run"])
+        .arg(&plain)
+        .output();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("no document time-stamp"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn ltv_with_the_ocsp_responder_down_fails_and_leaves_the_file_untouched() {
+    let mut world = LtvWorld::new("ltv-down");
+    let pdf = world.dir.join("doc.pdf");
+    let out = world.sign(&pdf, &["--tsa", &world.tsa.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let before = std::fs::read(&pdf).expect("read");
+    world.go_offline();
+    let out = world
+        .dir
+        .kyso()
+        .args(["ltv", "--ltv-timeout", "2"])
+        .arg(&pdf)
+        .output();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("cannot fetch revocation data"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(std::fs::read(&pdf).expect("read"), before);
+    // And an unsigned PDF has nothing to add.
+    let out = world
+        .dir
+        .kyso()
+        .arg("ltv")
+        .arg(sample("cong-van.pdf"))
+        .arg("-o")
+        .arg(world.dir.join("x.pdf"))
+        .output();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("no signature"), "{}", text(&out));
 }

@@ -305,7 +305,12 @@ fn serve(
                 (Ok(o), Ok(bytes)) if o.status.success() => {
                     respond(&mut stream, "200 OK", "application/ocsp-response", &bytes)
                 }
-                _ => respond(&mut stream, "500 Internal Server Error", "text/plain", b"ocsp"),
+                _ => respond(
+                    &mut stream,
+                    "500 Internal Server Error",
+                    "text/plain",
+                    b"ocsp",
+                ),
             }
             let _ = std::fs::remove_file(&req);
             let _ = std::fs::remove_file(&resp);
@@ -327,7 +332,12 @@ fn serve(
                 (Ok(o), Ok(bytes)) if o.status.success() => {
                     respond(&mut stream, "200 OK", "application/timestamp-reply", &bytes)
                 }
-                _ => respond(&mut stream, "500 Internal Server Error", "text/plain", b"py"),
+                _ => respond(
+                    &mut stream,
+                    "500 Internal Server Error",
+                    "text/plain",
+                    b"py",
+                ),
             }
         }
     }
@@ -360,7 +370,12 @@ fn reply_with_openssl(
         (Ok(o), Ok(bytes)) if o.status.success() => {
             respond(stream, "200 OK", "application/timestamp-reply", &bytes)
         }
-        _ => respond(stream, "500 Internal Server Error", "text/plain", b"openssl"),
+        _ => respond(
+            stream,
+            "500 Internal Server Error",
+            "text/plain",
+            b"openssl",
+        ),
     }
     let _ = std::fs::remove_file(&tsq);
     let _ = std::fs::remove_file(&tsr);

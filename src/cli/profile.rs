@@ -45,7 +45,7 @@ pub struct ProfileArgs {
     pub agency: Option<String>,
 
     /// Pattern of the signing time printed by attach and copy, in Vietnam time: dd MM yyyy yy
-    /// HH mm ss zzz (offset, +07:00), text in 'single quotes' kept as is
+    /// HH mm ss and zzz (the offset, +07:00, required), text in 'single quotes' kept as is
     /// [default: dd/MM/yyyy HH:mm:ss zzz]
     #[arg(long, value_name = "PATTERN")]
     pub time_format: Option<String>,

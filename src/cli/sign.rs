@@ -17,6 +17,9 @@ use super::keys::KeySourceArgs;
 /// Examples:
 ///   kyso sign --p12 me.p12 --pass-env P12_PASS in.pdf -o out.pdf
 ///   kyso sign --pkcs11 /usr/lib/softhsm/libsofthsm2.so --pin-env PIN incoming/ --out-dir signed/
+///   kyso sign --profile approve --image chu-ky.png --anchor "Nguyễn Văn A" to-trinh.pdf
+///   kyso sign --profile issue --image con-dau.png --doc-number 12/QĐ-UBND to-trinh.signed.pdf
+///   kyso sign --as vanthu incoming/ --out-dir signed/
 #[derive(Debug, Args)]
 pub struct SignArgs {
     /// Files or folders (searched recursively for *.pdf and *.xml); - reads standard input

@@ -68,7 +68,12 @@ pub struct TimestampArgs {
 #[command(next_help_heading = "Time-stamp authority")]
 pub struct TsaArgs {
     /// RFC 3161 time-stamp authority URL; repeat for fallbacks tried in order
-    #[arg(long = "tsa", value_name = "URL", env = "KYSO_TSA_URL", value_delimiter = ',')]
+    #[arg(
+        long = "tsa",
+        value_name = "URL",
+        env = "KYSO_TSA_URL",
+        value_delimiter = ','
+    )]
     pub tsa_urls: Vec<String>,
 
     /// Hash of the time-stamp's message imprint

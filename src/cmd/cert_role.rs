@@ -92,6 +92,41 @@ impl Subject {
     }
 }
 
+/// What the holders of a document's signatures, in signing order, say about an issued document
+/// (Decree 30/2020, Annex I): the competent person approves with a personal certificate, then
+/// the clerk issues with the agency's. For `kyso verify --expect issued`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(dead_code)] // the verify command's role check reads it (issue 7, item 4)
+pub(crate) enum IssuedRoles {
+    /// A personal signature, then an organization's.
+    Complete,
+    /// No signature by a personal certificate (no approval).
+    NoApproval,
+    /// No signature by an organization certificate (not issued).
+    NoIssue,
+    /// The organization signed, but only before any personal signature.
+    IssueBeforeApproval,
+}
+
+/// Judges the holders of a document's signatures, in signing order.
+#[allow(dead_code)] // the verify command's role check calls it (issue 7, item 4)
+pub(crate) fn issued_roles(holders: &[HolderKind]) -> IssuedRoles {
+    let first_personal = holders.iter().position(|h| *h == HolderKind::Personal);
+    let has_organization = holders.contains(&HolderKind::Organization);
+    match first_personal {
+        None => IssuedRoles::NoApproval,
+        Some(_) if !has_organization => IssuedRoles::NoIssue,
+        Some(i) => {
+            let after = holders.get(i..).unwrap_or_default();
+            if after.contains(&HolderKind::Organization) {
+                IssuedRoles::Complete
+            } else {
+                IssuedRoles::IssueBeforeApproval
+            }
+        }
+    }
+}
+
 /// A directory string's text (UTF8String, PrintableString, IA5String, BMPString, …).
 fn attribute_text(value: &der::Any) -> Option<String> {
     use der::asn1::{BmpString, Ia5StringRef, PrintableStringRef, TeletexStringRef, Utf8StringRef};
@@ -156,6 +191,47 @@ mod tests {
             HolderKind::Personal
         );
         assert_eq!(subject(None, None, &[]).holder_kind(), HolderKind::Unknown);
+    }
+
+    #[test]
+    fn an_issued_document_needs_approval_then_issue() {
+        use HolderKind::{Organization as O, Personal as P, Unknown as U};
+        assert_eq!(issued_roles(&[P, O]), IssuedRoles::Complete);
+        assert_eq!(issued_roles(&[P, P, U, O]), IssuedRoles::Complete);
+        assert_eq!(issued_roles(&[O, P]), IssuedRoles::IssueBeforeApproval);
+        assert_eq!(issued_roles(&[P]), IssuedRoles::NoIssue);
+        assert_eq!(issued_roles(&[O, O]), IssuedRoles::NoApproval);
+        assert_eq!(issued_roles(&[]), IssuedRoles::NoApproval);
+    }
+
+    #[test]
+    fn test_pki_certificates_classify_by_their_uid() {
+        let dir = std::env::temp_dir().join(format!("kyso-cert-role-{}", std::process::id()));
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/pki/make-test-pki.sh");
+        let made = std::process::Command::new("bash")
+            .arg(script)
+            .arg(&dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("SKIP: cannot run make-test-pki.sh");
+            return;
+        }
+        let subject = |name: &str| {
+            let pem = std::fs::read(dir.join(format!("{name}.pem"))).expect("read cert");
+            let (_, doc) = der::Document::from_pem(std::str::from_utf8(&pem).expect("PEM text"))
+                .expect("PEM certificate");
+            Subject::from_certificate(doc.as_bytes()).expect("subject")
+        };
+        let agency = subject("agency");
+        assert_eq!(agency.holder_kind(), HolderKind::Organization);
+        assert_eq!(agency.agency(), Some("Ủy ban nhân dân tỉnh Hà Tĩnh"));
+        let person = subject("rsa2048");
+        assert_eq!(person.holder_kind(), HolderKind::Personal);
+        assert_eq!(person.common_name.as_deref(), Some("Trần Thị Bình"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

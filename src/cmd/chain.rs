@@ -21,14 +21,13 @@ use crate::cli::Lang;
 use crate::exit;
 use crate::i18n::{self, Key};
 
-pub(crate) fn run(command: ChainCommand) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(command: ChainCommand, lang: Lang) -> anyhow::Result<ExitCode> {
     match command {
-        ChainCommand::Validate(args) => validate(args),
+        ChainCommand::Validate(args) => validate(args, lang),
     }
 }
 
-fn validate(args: ChainValidateArgs) -> anyhow::Result<ExitCode> {
-    let lang = i18n::lang_from_env();
+fn validate(args: ChainValidateArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let mut notes: Vec<String> = Vec::new();
     let time = match &args.at {
         Some(text) => parse_time(text)?,

@@ -28,6 +28,9 @@ const MAX_CHAIN: usize = 10;
 struct Fetched {
     ocsp: Vec<Vec<u8>>,
     crls: Vec<Vec<u8>>,
+    /// Certificates the OCSP responses carry (the responder's): validators look for them in
+    /// the DSS.
+    certs: Vec<Vec<u8>>,
 }
 
 /// Collects validation data, fetching each certificate's revocation evidence once per run
@@ -177,6 +180,7 @@ impl Collector {
                     without_source.push(cert.subject());
                 }
                 evidence.ocsp_responses.extend(fetched.ocsp.iter().cloned());
+                evidence.certificates.extend(fetched.certs.iter().cloned());
                 evidence.crls.extend(fetched.crls.iter().cloned());
             }
         }
@@ -198,6 +202,7 @@ impl Collector {
                 match self.fetcher.post_ocsp(url, &request) {
                     Ok(body) => match OcspResponseData::from_der(&body) {
                         Ok(response) => {
+                            fetched.certs.extend(ocsp_certificates(response.der()));
                             fetched.ocsp.push(response.der().to_vec());
                             break;
                         }
@@ -235,6 +240,59 @@ impl Collector {
         }
         Ok(fetched)
     }
+}
+
+/// The certificates in a DER OCSPResponse's BasicOCSPResponse (RFC 6960 §4.2.1):
+///
+/// ```text
+/// OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED, responseBytes [0] EXPLICIT
+///     SEQUENCE { responseType OID, response OCTET STRING } OPTIONAL }
+/// BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature,
+///     certs [0] EXPLICIT SEQUENCE OF Certificate OPTIONAL }
+/// ```
+///
+/// Anything malformed yields what was read so far (the response itself was decoded by
+/// kyso-chain already).
+fn ocsp_certificates(der: &[u8]) -> Vec<Vec<u8>> {
+    use der::asn1::AnyRef;
+    use der::{Decode, Encode, Reader, SliceReader};
+    fn elements(bytes: &[u8]) -> Vec<AnyRef<'_>> {
+        let mut out = Vec::new();
+        if let Ok(mut reader) = SliceReader::new(bytes) {
+            while !reader.is_finished() {
+                match reader.decode::<AnyRef<'_>>() {
+                    Ok(any) => out.push(any),
+                    Err(_) => break,
+                }
+            }
+        }
+        out
+    }
+    let Ok(response) = AnyRef::from_der(der) else {
+        return Vec::new();
+    };
+    let Some(bytes) = elements(response.value()).get(1).copied() else {
+        return Vec::new();
+    };
+    let Some(response_bytes) = elements(bytes.value()).first().copied() else {
+        return Vec::new();
+    };
+    let Some(basic) = elements(response_bytes.value()).get(1).copied() else {
+        return Vec::new();
+    };
+    let Ok(basic) = AnyRef::from_der(basic.value()) else {
+        return Vec::new();
+    };
+    let Some(certs) = elements(basic.value()).get(3).copied() else {
+        return Vec::new();
+    };
+    let Some(sequence) = elements(certs.value()).first().copied() else {
+        return Vec::new();
+    };
+    elements(sequence.value())
+        .iter()
+        .filter_map(|cert| cert.to_der().ok())
+        .collect()
 }
 
 fn add_certs(pool: &mut Vec<Certificate>, ders: &[&[u8]]) {
@@ -277,7 +335,9 @@ pub(crate) fn run(args: LtvArgs) -> anyhow::Result<ExitCode> {
     }
     let client = crate::cmd::timestamp::tsa_client(&args.tsa)?;
     if (args.archive || args.renew) && client.is_none() && !args.dry_run {
-        anyhow::bail!("--archive and --renew need a time-stamp authority: pass --tsa URL or set KYSO_TSA_URL");
+        anyhow::bail!(
+            "--archive and --renew need a time-stamp authority: pass --tsa URL or set KYSO_TSA_URL"
+        );
     }
     let collector = Collector::new(&args.evidence)?;
     let mut failed = 0usize;
@@ -297,7 +357,9 @@ pub(crate) fn run(args: LtvArgs) -> anyhow::Result<ExitCode> {
                 "error": format!("{err:#}"),
             })
             .to_string(),
-            (Ok(report), false) => format!("{} {}: {}", report.status, input.display(), report.detail),
+            (Ok(report), false) => {
+                format!("{} {}: {}", report.status, input.display(), report.detail)
+            }
             (Err(err), false) => format!("error: {}: {err:#}", input.display()),
         };
         if result.is_err() {
@@ -350,13 +412,13 @@ fn process(
         let client = client.context("no time-stamp authority")?;
         let mut whole = bytes.to_vec();
         whole.extend_from_slice(&outcome.update);
-        let (ts_update, (gen_time, url)) =
-            crate::cmd::timestamp::document_timestamp(&whole, client)?;
-        parts_owned.push(ts_update);
+        let stamp = crate::cmd::timestamp::document_timestamp(&whole, client)?;
         detail.push_str(&format!(
-            "; archive time-stamp {} from {url}",
-            gen_time.to_rfc3339()
+            "; archive time-stamp {} from {}",
+            stamp.gen_time.to_rfc3339(),
+            stamp.url
         ));
+        parts_owned.push(stamp.update);
         status = if args.renew { "renewed" } else { "archived" };
     }
     let target: PathBuf = args.output.clone().unwrap_or_else(|| input.to_path_buf());

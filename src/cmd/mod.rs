@@ -12,6 +12,7 @@ mod key_source;
 mod ltv;
 mod profile;
 mod sign;
+mod sign_messages;
 mod time_pattern;
 mod timestamp;
 mod token;
@@ -27,8 +28,8 @@ pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Timestamp(args) => timestamp::run(args),
         Command::Ltv(args) => ltv::run(args),
         Command::Token(command) => token::run(command),
-        Command::Chain(command) => chain::run(command),
-        Command::Trust(command) => trust::run(command),
+        Command::Chain(command) => chain::run(command, lang),
+        Command::Trust(command) => trust::run(command, lang),
         Command::Generate(command) => generate::run(command),
     }
 }

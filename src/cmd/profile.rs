@@ -60,7 +60,9 @@ pub(crate) struct ProfilePlan {
 
 /// Where the signature goes, decided per document.
 enum Where {
-    /// Fill the existing field named by `--field` (its widget gives the place).
+    /// Fill the existing field named by `--field` (its widget gives the place). With
+    /// `--anchor` or `--rect` as well, a field of that name is created there unless the
+    /// document already has one.
     ExistingField,
     /// `--page N --rect …`.
     Explicit { page: i64, rect: [f64; 4] },
@@ -87,18 +89,18 @@ impl ProfilePlan {
             return Ok(None);
         };
         warn_on_role_mismatch(profile, certificate, lang);
-        let explicit = explicit_place(pdf)?;
+        let explicit = explicit_place(pdf, lang)?;
         let (appearance, size, placement) = match profile {
             Profile::Approve => {
                 let image = load_image(pdf.image.as_ref(), Key::ProfileApproveNeedsImage, lang)?;
                 let size = image_size(&image);
-                let placement = match (&pdf.field, explicit, &args.anchor) {
-                    (Some(_), _, _) => Where::ExistingField,
-                    (None, _, Some(text)) => Where::Anchor {
+                let placement = match (&args.anchor, explicit, &pdf.field) {
+                    (Some(text), _, _) => Where::Anchor {
                         text: text.clone(),
                         page: pdf.page,
                     },
-                    (None, Some((page, rect)), None) => Where::Explicit { page, rect },
+                    (None, Some((page, rect)), _) => Where::Explicit { page, rect },
+                    (None, None, Some(_)) => Where::ExistingField,
                     (None, None, None) => {
                         anyhow::bail!(i18n::text(Key::ProfileApproveNeedsPlace, lang))
                     }
@@ -108,9 +110,9 @@ impl ProfilePlan {
             Profile::Issue => {
                 let image = load_image(pdf.image.as_ref(), Key::ProfileIssueNeedsImage, lang)?;
                 let size = seal_size(&image, args.seal_mm, lang)?;
-                let placement = match (&pdf.field, explicit) {
-                    (Some(_), _) => Where::ExistingField,
-                    (None, Some((page, rect))) => Where::Explicit { page, rect },
+                let placement = match (explicit, &pdf.field) {
+                    (Some((page, rect)), _) => Where::Explicit { page, rect },
+                    (None, Some(_)) => Where::ExistingField,
                     (None, None) => Where::OverApproval,
                 };
                 (image_only(image), size, placement)
@@ -119,9 +121,9 @@ impl ProfilePlan {
                 let lines = stamp_lines(profile, args, certificate, time, lang)?;
                 let spec = stamp_appearance(lines, pdf.font.as_ref(), lang)?;
                 let size = spec.natural_size()?;
-                let placement = match (&pdf.field, explicit) {
-                    (Some(_), _) => Where::ExistingField,
-                    (None, Some((page, rect))) => Where::Explicit { page, rect },
+                let placement = match (explicit, &pdf.field) {
+                    (Some((page, rect)), _) => Where::Explicit { page, rect },
+                    (None, Some(_)) => Where::ExistingField,
                     (None, None) => Where::Corner,
                 };
                 (spec, size, placement)
@@ -153,14 +155,26 @@ impl ProfilePlan {
     ) -> anyhow::Result<()> {
         let lang = self.lang;
         request.placement = match &self.placement {
-            Where::ExistingField => return Ok(()),
+            Where::ExistingField => {
+                // Only an existing field gives a place; a new one would be invisible.
+                let name = request.field_name.clone().unwrap_or_default();
+                let fields = kyso_pdf::sign::signature_fields(doc)?;
+                if !fields.iter().any(|f| f.name == name) {
+                    anyhow::bail!(i18n::format(
+                        Key::ProfileFieldMissing,
+                        lang,
+                        &[("name", &name)]
+                    ));
+                }
+                return Ok(());
+            }
             Where::Explicit { page, rect } => Placement::Visible {
-                page_index: page_index(*page, doc.page_count()?)?,
+                page_index: page_index(*page, doc.page_count()?, lang)?,
                 rect: *rect,
             },
             Where::Anchor { text, page } => {
                 let page = match page {
-                    Some(p) => Some(page_index(*p, doc.page_count()?)?),
+                    Some(p) => Some(page_index(*p, doc.page_count()?, lang)?),
                     None => None,
                 };
                 let pages = match page {
@@ -303,30 +317,40 @@ fn profile_name(profile: Profile) -> &'static str {
 }
 
 /// `--page N --rect …` when `--rect` is given.
-fn explicit_place(pdf: &PdfSignArgs) -> anyhow::Result<Option<(i64, [f64; 4])>> {
+fn explicit_place(pdf: &PdfSignArgs, lang: Lang) -> anyhow::Result<Option<(i64, [f64; 4])>> {
     let Some(text) = &pdf.rect else {
         return Ok(None);
+    };
+    let invalid = || {
+        anyhow::anyhow!(i18n::format(
+            Key::ProfileRectInvalid,
+            lang,
+            &[("rect", text)]
+        ))
     };
     let values: Vec<f64> = text
         .split(',')
         .map(|v| v.trim().parse::<f64>())
         .collect::<Result<_, _>>()
-        .with_context(|| format!("--rect {text:?}: x1,y1,x2,y2"))?;
-    let rect = <[f64; 4]>::try_from(values)
-        .map_err(|_| anyhow::anyhow!("--rect {text:?}: x1,y1,x2,y2"))?;
+        .map_err(|_| invalid())?;
+    let rect = <[f64; 4]>::try_from(values).map_err(|_| invalid())?;
     let [x1, y1, x2, y2] = rect;
     if !rect.iter().all(|v| v.is_finite()) || x2 <= x1 || y2 <= y1 {
-        anyhow::bail!("--rect {text:?}: x2 > x1, y2 > y1");
+        return Err(invalid());
     }
     Ok(Some((pdf.page.unwrap_or(1), rect)))
 }
 
 /// `N` (1-based, negative from the end) → a page index.
-fn page_index(page: i64, pages: usize) -> anyhow::Result<usize> {
+fn page_index(page: i64, pages: usize, lang: Lang) -> anyhow::Result<usize> {
     let count = i64::try_from(pages).unwrap_or(i64::MAX);
     let index = if page < 0 { count + page } else { page - 1 };
     if page == 0 || index < 0 || index >= count {
-        anyhow::bail!("page {page} does not exist (the document has {pages} pages)");
+        anyhow::bail!(i18n::format(
+            Key::PdfPageMissing,
+            lang,
+            &[("page", &page.to_string()), ("pages", &pages.to_string())]
+        ));
     }
     Ok(usize::try_from(index)?)
 }

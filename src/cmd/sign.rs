@@ -40,7 +40,8 @@ impl Job {
 pub(crate) fn run(mut args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     crate::config::apply(&mut args, lang)?;
     let jobs = plan_jobs(&args)?;
-    let signer = key_source::open_signer(&args.key)?;
+    let signer = key_source::open_signer(&args.key)
+        .map_err(|err| crate::cmd::sign_messages::in_lang(err, lang))?;
     let algorithm = key_source::signature_algorithm(signer.as_ref(), args.key.pss)?;
     let cms = kyso_cms::SignerContext::new(signer.as_ref())?;
     let mut template = SignTemplate::new(
@@ -147,7 +148,7 @@ fn report_line(
             lang,
             &[
                 ("input", &job.input_name()),
-                ("detail", &format!("{err:#}")),
+                ("detail", &crate::cmd::sign_messages::localize(err, lang)),
             ],
         ),
     }

@@ -26,6 +26,8 @@ pub(crate) enum PatternError {
     UnknownField(String),
     /// A `'` without its closing `'`.
     UnclosedQuote,
+    /// No `zzz` field: the records rules want the time's offset (+07:00) printed every time.
+    NoOffset,
 }
 
 impl std::fmt::Display for PatternError {
@@ -36,6 +38,7 @@ impl std::fmt::Display for PatternError {
                 "{run:?} is not a field (dd MM yyyy yy HH mm ss zzz; 'text' is kept as is)"
             ),
             Self::UnclosedQuote => f.write_str("unclosed ' in the pattern"),
+            Self::NoOffset => f.write_str("the pattern must print the offset (zzz, as +07:00)"),
         }
     }
 }
@@ -44,7 +47,8 @@ impl std::error::Error for PatternError {}
 
 impl TimePattern {
     /// Parses a pattern: runs of the letters `d M y H m s z` are fields, text between single
-    /// quotes (`''` for a quote) and every non-letter are literal. Any other letter is refused.
+    /// quotes (`''` for a quote) and every non-letter are literal. Any other letter is refused,
+    /// and so is a pattern without the offset (`zzz`).
     pub(crate) fn parse(pattern: &str) -> Result<Self, PatternError> {
         let mut parts = Vec::new();
         let mut literal = String::new();
@@ -100,6 +104,9 @@ impl TimePattern {
         if !literal.is_empty() {
             parts.push(Part::Literal(literal));
         }
+        if !parts.contains(&Part::Field("%:z")) {
+            return Err(PatternError::NoOffset);
+        }
         Ok(Self { parts })
     }
 
@@ -133,8 +140,8 @@ mod tests {
     fn agency_patterns_with_dots_and_quoted_text_are_kept() {
         let pattern = TimePattern::parse("dd.MM.yyyy HH:mm:ss zzz").expect("parses");
         assert_eq!(pattern.format(&time()), "06.03.2020 11:27:34 +07:00");
-        let pattern = TimePattern::parse("'ngày' d/M/yy 'lúc' H'h'mm").expect("parses");
-        assert_eq!(pattern.format(&time()), "ngày 6/3/20 lúc 11h27");
+        let pattern = TimePattern::parse("'ngày' d/M/yy 'lúc' H'h'mm zzz").expect("parses");
+        assert_eq!(pattern.format(&time()), "ngày 6/3/20 lúc 11h27 +07:00");
     }
 
     #[test]
@@ -144,9 +151,13 @@ mod tests {
             Err(PatternError::UnknownField("DD".into()))
         );
         assert_eq!(
-            TimePattern::parse("dd/MM/yyyy 'at"),
+            TimePattern::parse("dd/MM/yyyy zzz 'at"),
             Err(PatternError::UnclosedQuote)
         );
-        assert!(TimePattern::parse("dd/MM/yyyy hh:mm").is_err());
+        assert!(TimePattern::parse("dd/MM/yyyy hh:mm zzz").is_err());
+        assert_eq!(
+            TimePattern::parse("dd/MM/yyyy HH:mm:ss"),
+            Err(PatternError::NoOffset)
+        );
     }
 }

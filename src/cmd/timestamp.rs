@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use kyso_chain::{validate, CertPool, Certificate, LeafProfile, RevocationSources, ValidationPolicy};
+use kyso_chain::{
+    validate, CertPool, Certificate, LeafProfile, RevocationSources, ValidationPolicy,
+};
 use kyso_cms::tsa::{BasicAuth, Tsa, TsaClient};
 use kyso_cms::tsp::{TimeStampReq, TimeStampToken};
 use kyso_cms::DigestAlgorithm;
@@ -90,21 +92,21 @@ fn stamp_one(args: &TimestampArgs, client: &TsaClient, input: &Path) -> anyhow::
     let bytes = InputBytes::open(input)?;
     let is_pdf = crate::cmd::sign::sniff(&bytes) == crate::cmd::sign::Format::Pdf;
     if is_pdf && !args.detached {
-        let (update, stamp) = document_timestamp(&bytes, client)?;
+        let stamp = document_timestamp(&bytes, client)?;
         let target = args.output.clone().unwrap_or_else(|| input.to_path_buf());
         // In place: the input's bytes stay a prefix of the new file, which replaces the input
         // atomically, only now that the time-stamp is in hand.
         let overwrite = args.force || target == input;
         write_atomically(
             &target,
-            &[Part::Bytes(&bytes), Part::Bytes(&update)],
+            &[Part::Bytes(&bytes), Part::Bytes(&stamp.update)],
             overwrite,
         )?;
         return Ok(Stamped {
             output: target,
             kind: "document timestamp",
-            gen_time: stamp.0,
-            tsa: stamp.1,
+            gen_time: stamp.gen_time,
+            tsa: stamp.url,
         });
     }
     let mut hasher = client.hash().hasher();
@@ -173,20 +175,27 @@ pub(crate) fn tsa_client(args: &TsaArgs) -> anyhow::Result<Option<TsaClient>> {
     if let Some(var) = &args.tsa_token_env {
         let token = std::env::var(var)
             .with_context(|| format!("--tsa-token-env: environment variable {var} is not set"))?;
-        config
-            .headers
-            .push(("Authorization".to_owned(), format!("Bearer {}", token.trim())));
+        config.headers.push((
+            "Authorization".to_owned(),
+            format!("Bearer {}", token.trim()),
+        ));
     }
     config.timeout = Duration::from_secs(args.tsa_timeout.max(1));
     Ok(Some(TsaClient::new(config)?))
 }
 
-/// Adds a document time-stamp (ETSI.RFC3161, /Type /DocTimeStamp) to the PDF `input`: returns
-/// the incremental update to append, the token's genTime and the TSA URL.
-pub(crate) fn document_timestamp(
-    input: &[u8],
-    client: &TsaClient,
-) -> anyhow::Result<(Vec<u8>, (DateTime<Utc>, String))> {
+/// A document time-stamp ready to append.
+pub(crate) struct DocTimestamp {
+    /// The incremental update.
+    pub(crate) update: Vec<u8>,
+    /// The token's genTime.
+    pub(crate) gen_time: DateTime<Utc>,
+    /// The TSA that granted it.
+    pub(crate) url: String,
+}
+
+/// Adds a document time-stamp (ETSI.RFC3161, /Type /DocTimeStamp) to the PDF `input`.
+pub(crate) fn document_timestamp(input: &[u8], client: &TsaClient) -> anyhow::Result<DocTimestamp> {
     let hash = match client.hash() {
         DigestAlgorithm::Sha256 => kyso_keys::HashAlgorithm::Sha256,
         DigestAlgorithm::Sha384 => kyso_keys::HashAlgorithm::Sha384,
@@ -202,7 +211,13 @@ pub(crate) fn document_timestamp(
         let stamp = client.stamp_digest(&digest)?;
         let gen_time = DateTime::<Utc>::from(stamp.parsed()?.gen_time());
         match update.embed(&stamp.token) {
-            Ok(()) => return Ok((update.bytes().to_vec(), (gen_time, stamp.url))),
+            Ok(()) => {
+                return Ok(DocTimestamp {
+                    update: update.bytes().to_vec(),
+                    gen_time,
+                    url: stamp.url,
+                })
+            }
             Err(kyso_pdf::Error::ContentsTooSmall { needed, .. }) if attempt == 0 => {
                 request.contents_len = needed.saturating_add(1024);
             }
@@ -226,9 +241,10 @@ fn verify_all(args: &TimestampArgs) -> anyhow::Result<ExitCode> {
         Some(path) => {
             let der =
                 std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-            Some(<TimeStampReq as der::Decode>::from_der(&der).with_context(|| {
-                format!("{}: not a TimeStampReq", path.display())
-            })?)
+            Some(
+                <TimeStampReq as der::Decode>::from_der(&der)
+                    .with_context(|| format!("{}: not a TimeStampReq", path.display()))?,
+            )
         }
         None => None,
     };
@@ -285,7 +301,8 @@ fn anchors(trust: &[PathBuf]) -> anyhow::Result<(CertPool, CertPool)> {
     }
     let mut anchors = CertPool::new();
     for path in trust {
-        let bytes = std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
         for cert in Certificate::all_from_pem_or_der(&bytes)
             .with_context(|| format!("{}: no certificate", path.display()))?
         {
@@ -313,8 +330,8 @@ fn verify_one(
     let imprint = &token.tst_info.message_imprint;
     let hash = DigestAlgorithm::from_oid(&imprint.hash_algorithm.oid)?;
     let mut hasher = hash.hasher();
-    let mut reader = std::fs::File::open(file)
-        .with_context(|| format!("{}: cannot open", file.display()))?;
+    let mut reader =
+        std::fs::File::open(file).with_context(|| format!("{}: cannot open", file.display()))?;
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = reader

@@ -11,16 +11,17 @@ use kyso_chain::{CertPool, Certificate};
 use serde_json::json;
 
 use crate::cli::trust::{TrustCommand, TrustInstallArgs, TrustListArgs};
+use crate::cli::Lang;
 use crate::exit;
 use crate::i18n::{self, Key};
 
 /// The pinned manifest, compiled in (built by `certs/build-manifest.py`).
 const MANIFEST: &str = include_str!("../../certs/manifest.tsv");
 
-pub(crate) fn run(command: TrustCommand) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(command: TrustCommand, lang: Lang) -> anyhow::Result<ExitCode> {
     match command {
-        TrustCommand::Install(args) => install(args),
-        TrustCommand::List(args) => list(args),
+        TrustCommand::Install(args) => install(args, lang),
+        TrustCommand::List(args) => list(args, lang),
     }
 }
 
@@ -56,8 +57,7 @@ pub(crate) fn installed_anchors_and_pool() -> anyhow::Result<(CertPool, CertPool
     Ok((anchors, pool))
 }
 
-fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
-    let lang = i18n::lang_from_env();
+fn install(args: TrustInstallArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
     let manifest = manifest()?;
@@ -167,8 +167,7 @@ fn install(args: TrustInstallArgs) -> anyhow::Result<ExitCode> {
     }))
 }
 
-fn list(args: TrustListArgs) -> anyhow::Result<ExitCode> {
-    let lang = i18n::lang_from_env();
+fn list(args: TrustListArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     let manifest = manifest()?;
     let store = TrustStore::new(trust_dir()?);

@@ -267,7 +267,7 @@ impl TsaClient {
 
     /// Stamps a digest made with the configured hash, trying each URL in order.
     pub fn stamp_digest(&self, digest: &[u8]) -> Result<Stamp, TsaError> {
-        let request = TimeStampRequest::new(self.config.hash, digest, self.config.policy.clone())
+        let request = TimeStampRequest::new(self.config.hash, digest, self.config.policy)
             .map_err(TsaError::Request)?;
         let mut errors = Vec::new();
         for url in &self.config.urls {
@@ -490,7 +490,9 @@ mod tests {
             Err(TsaError::BadResponse { .. })
         ));
         // TimeStampResp { status { 2 (rejection), failInfo badAlg } }
-        let rejected = vec![0x30, 0x09, 0x30, 0x07, 0x02, 0x01, 0x02, 0x03, 0x02, 0x07, 0x80];
+        let rejected = vec![
+            0x30, 0x09, 0x30, 0x07, 0x02, 0x01, 0x02, 0x03, 0x02, 0x07, 0x80,
+        ];
         assert!(matches!(
             check_reply("u", &request, rejected),
             Err(TsaError::Rejected {

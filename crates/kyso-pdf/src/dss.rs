@@ -262,7 +262,9 @@ mod tests {
         };
         let key = vri_key(b"signature one");
         assert_eq!(key.len(), 40);
-        assert!(key.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+        assert!(key
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
         assert!(vri.contains_key(key.as_bytes()));
 
         // A second round with one known and one new certificate keeps the first round's data.

@@ -25,6 +25,9 @@ pub const MAX_GLYPHS: usize = 1_000_000;
 pub const MAX_OPERATIONS: usize = 10_000_000;
 /// Deepest nesting of Form XObjects followed (a form drawing a form…).
 pub const MAX_FORM_DEPTH: usize = 8;
+/// Deepest `q` nesting kept; further saves are ignored (their `Q` then restores an outer
+/// state, which only shifts text positions of a malformed stream).
+const MAX_SAVED_STATES: usize = 256;
 /// Most entries one `bfrange` may expand to, so a CMap cannot ask for unbounded work.
 const MAX_RANGE_LEN: u32 = 0x1_0000;
 
@@ -214,11 +217,7 @@ impl Interpreter<'_, '_> {
             }
             let nums: Vec<f64> = operands.iter().filter_map(Operand::number).collect();
             match op.as_slice() {
-                b"q" => {
-                    if stack.len() < 256 {
-                        stack.push(state.clone());
-                    }
-                }
+                b"q" if stack.len() < MAX_SAVED_STATES => stack.push(state.clone()),
                 b"Q" => {
                     if let Some(saved) = stack.pop() {
                         state = saved;
@@ -1113,10 +1112,9 @@ impl<'a> Lexer<'a> {
                     return;
                 }
                 Some(_) => {
-                    if depth >= MAX_ARRAY_DEPTH || self.operand(depth + 1).is_none() {
-                        if self.word().is_empty() {
-                            self.pos += 1;
-                        }
+                    let skipped = depth < MAX_ARRAY_DEPTH && self.operand(depth + 1).is_some();
+                    if !skipped && self.word().is_empty() {
+                        self.pos += 1;
                     }
                 }
             }
