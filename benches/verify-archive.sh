@@ -16,7 +16,7 @@ loop_sample=${LOOP_SAMPLE:-200}
 pdfsig_sample=${PDFSIG_SAMPLE:-300}
 huge_mb=${HUGE_MB:-1024}
 work=$(mktemp -d /tmp/kyso-verify-bench.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 cargo build --release --quiet --bin kyso
 kyso=$CARGO_TARGET_DIR/release/kyso
@@ -65,8 +65,8 @@ sync
 t0=$(now)
 peak kyso_mb "$kyso" verify --offline -j2 --jsonl --trust "$work/pki/root.pem" "$work/archive" >"$work/kyso.jsonl" 2>/dev/null || true
 t1=$(now); kyso_s=$(elapsed "$t0" "$t1")
-kyso_passed=$(grep -c '"indication":"PASSED"' "$work/kyso.jsonl" || true)
-kyso_failed=$(grep -c '"indication":"FAILED"' "$work/kyso.jsonl" || true)
+kyso_passed=$(grep -o '"indication":"PASSED"' "$work/kyso.jsonl" | wc -l)
+kyso_failed=$(grep -o '"indication":"FAILED"' "$work/kyso.jsonl" | wc -l)
 
 mkdir -p "$work/sample"
 ls "$work/archive" | shuf -n "$cli_sample" --random-source=<(yes) | while read -r f; do cp "$work/archive/$f" "$work/sample/"; done
@@ -103,6 +103,6 @@ cat <<MD
 | pyHanko in one Python process (sample) | $loop_n | $loop_s | $(rate "$loop_n" "$loop_s") | ${loop_mb} MB (20 files) |
 | pdfsig loop (sample) | $pdfsig_sample | $pdfsig_s | $(rate "$pdfsig_sample" "$pdfsig_s") | ${pdfsig_mb} MB (one 5 MB file) |
 
-kyso verdicts: $kyso_passed signatures PASSED, $kyso_failed FAILED (expected: all PASSED).
+kyso verdicts: $kyso_passed signatures PASSED, $kyso_failed FAILED (expected: all PASSED). Work dir: $work
 One ${huge_mb} MB signed PDF: kyso verify in ${huge_s} s, peak RSS ${huge_mb_rss} MB, ${huge_verdict}.
 MD

@@ -17,6 +17,8 @@
 //! image = "con-dau.png"
 //! seal-mm = 36
 //! tsa = ["http://tsa.example/tsr"]
+//! ltv = true                  # PAdES B-LT: validation data in a DSS right after signing
+//! ltv-cert = ["ca-trung-gian.pem"]
 //! time-format = "dd.MM.yyyy HH:mm:ss zzz"
 //!
 //! [setup.lanhdao]             # the leader: personal token, signature image
@@ -79,6 +81,8 @@ pub(crate) struct Setup {
     reason: Option<String>,
     location: Option<String>,
     tsa: Option<Vec<String>>,
+    ltv: Option<bool>,
+    ltv_cert: Option<Vec<PathBuf>>,
 }
 
 /// Copies every field that `over` sets into `base`.
@@ -116,7 +120,9 @@ impl Setup {
             copy_type,
             reason,
             location,
-            tsa
+            tsa,
+            ltv,
+            ltv_cert
         );
     }
 
@@ -138,7 +144,12 @@ impl Setup {
         {
             fix(path);
         }
-        for path in self.chain.iter_mut().flatten() {
+        for path in self
+            .chain
+            .iter_mut()
+            .chain(self.ltv_cert.iter_mut())
+            .flatten()
+        {
             fix(path);
         }
     }
@@ -297,6 +308,12 @@ fn fill(args: &mut SignArgs, setup: &Setup, name: &str, lang: Lang) -> anyhow::R
     if args.tsa.tsa_urls.is_empty() {
         args.tsa.tsa_urls = setup.tsa.clone().unwrap_or_default();
     }
+    if setup.ltv == Some(true) {
+        args.ltv.ltv = true;
+    }
+    if args.ltv.evidence.ltv_cert.is_empty() {
+        args.ltv.evidence.ltv_cert = setup.ltv_cert.clone().unwrap_or_default();
+    }
     let pdf = &mut args.pdf;
     fill_option(&mut pdf.image, &setup.image);
     fill_option(&mut pdf.font, &setup.font);
@@ -415,6 +432,67 @@ mod tests {
             resolve_path(Path::new("/opt/seal.png"), base, home),
             PathBuf::from("/opt/seal.png")
         );
+    }
+
+    fn sign_args(argv: &[&str]) -> SignArgs {
+        use clap::Parser;
+        let cli = crate::cli::Cli::try_parse_from(argv).expect("valid command line");
+        match cli.command {
+            crate::cli::Command::Sign(args) => *args,
+            _ => panic!("not a sign command"),
+        }
+    }
+
+    fn clerk() -> Setup {
+        parse(
+            "[setup.vanthu]\nprofile = \"issue\"\np12 = \"/etc/kyso/agency.p12\"\n\
+             pass-env = \"P\"\nimage = \"/etc/kyso/seal.png\"\nseal-mm = 36\n\
+             tsa = [\"http://tsa.example\"]\nltv = true\ntime-format = \"dd.MM.yyyy zzz\"\n",
+        )
+        .expect("valid")
+        .setup
+        .remove("vanthu")
+        .expect("setup")
+    }
+
+    #[test]
+    fn a_setup_fills_what_the_command_line_left_unset() {
+        let mut args = sign_args(&["kyso", "sign", "in.pdf"]);
+        fill(&mut args, &clerk(), "vanthu", Lang::En).expect("fills");
+        assert_eq!(args.profile.profile, Some(Profile::Issue));
+        assert_eq!(args.key.p12, Some(PathBuf::from("/etc/kyso/agency.p12")));
+        assert_eq!(args.key.pass_env.as_deref(), Some("P"));
+        assert_eq!(args.pdf.image, Some(PathBuf::from("/etc/kyso/seal.png")));
+        assert_eq!(args.profile.seal_mm, Some(36.0));
+        assert_eq!(args.tsa.tsa_urls, vec!["http://tsa.example".to_owned()]);
+        assert!(args.ltv.ltv);
+        // time-format belongs to attach and copy: not applied to an issue signature.
+        assert_eq!(args.profile.time_format, None);
+    }
+
+    #[test]
+    fn the_command_line_wins_over_a_setup() {
+        let mut args = sign_args(&[
+            "kyso",
+            "sign",
+            "--key",
+            "me.key",
+            "--cert",
+            "me.pem",
+            "--profile",
+            "approve",
+            "--image",
+            "sig.png",
+            "in.pdf",
+        ]);
+        fill(&mut args, &clerk(), "vanthu", Lang::En).expect("fills");
+        assert_eq!(args.profile.profile, Some(Profile::Approve));
+        assert_eq!(args.pdf.image, Some(PathBuf::from("sig.png")));
+        assert_eq!(
+            args.key.p12, None,
+            "a key source on the command line excludes the setup's"
+        );
+        assert_eq!(args.profile.seal_mm, None, "seal-mm is for issue only");
     }
 
     #[test]

@@ -89,6 +89,14 @@ messages! {
     // kyso sign: result lines
     SignSigned => "signed {input} -> {output} (field {field})", "đã ký {input} -> {output} (trường chữ ký {field})";
     SignFailed => "error: {input}: {detail}", "lỗi: {input}: {detail}";
+    SignFolderUnreadable => "{path}: cannot list folder", "{path}: không liệt kê được thư mục";
+    SignNoInputs => "no PDF files found in the given paths", "không tìm thấy tệp PDF nào trong các đường dẫn đã cho";
+    SignOutputOneInput => "-o/--output takes one input; use --out-dir for {count} inputs", "-o/--output chỉ dùng cho một tệp đầu vào; hãy dùng --out-dir cho {count} tệp";
+    SignNoFileName => "input has no file name", "tệp đầu vào không có tên";
+    SignOutDirUncreatable => "{path}: cannot create output folder", "{path}: không tạo được thư mục đầu ra";
+    SignSameTarget => "two inputs would be written to {path}", "hai tệp đầu vào sẽ cùng được ghi vào {path}";
+    SignOverInput => "{path}: refusing to write the output over the input", "{path}: từ chối ghi kết quả đè lên tệp đầu vào";
+    SignUnknownFormat => "not a PDF or XML document", "không phải văn bản PDF hay XML";
     // kyso sign --profile: placing the signature (approve, issue, attach, copy)
     ProfileAnchorNotFound => "the text \"{anchor}\" is not on {pages}; nothing was signed (check the text, or place the image with --page and --rect)", "không tìm thấy dòng chữ \"{anchor}\" trên {pages}; chưa ký (kiểm tra lại dòng chữ, hoặc chỉ định vị trí bằng --page và --rect)";
     ProfileAnchorNoText => "{pages} has no text layer (a scan?), so --anchor cannot find \"{anchor}\"; place the image with --page and --rect", "{pages} không có lớp chữ (bản quét?) nên --anchor không tìm được \"{anchor}\"; hãy chỉ định vị trí bằng --page và --rect";
@@ -111,6 +119,8 @@ messages! {
     ProfileHolderOrganization => "organization", "tổ chức";
     ProfileRectInvalid => "--rect {rect}: expected four numbers x1,y1,x2,y2 with x2 > x1 and y2 > y1", "--rect {rect}: cần bốn số x1,y1,x2,y2 với x2 > x1 và y2 > y1";
     ProfileFieldMissing => "the document has no signature field \"{name}\": give --anchor, or --page and --rect, to place a new one", "văn bản không có trường chữ ký \"{name}\": hãy dùng --anchor, hoặc --page và --rect, để đặt trường mới";
+    ProfileTextGiven => "--text is not used with --profile: the role decides what the signature shows", "không dùng --text cùng --profile: nội dung hiển thị do vai trò ký quyết định";
+    ProfilePageNeedsRect => "--page needs --rect here (only approve with --anchor searches a page)", "--page cần đi kèm --rect (chỉ approve với --anchor mới tìm trên một trang)";
     ProfileReasonApprove => "Approved", "Phê duyệt";
     ProfileReasonIssue => "Issued", "Ban hành";
     ProfileReasonAttach => "Attachment", "Tài liệu kèm theo";
@@ -166,7 +176,6 @@ pub(crate) fn format(key: Key, lang: Lang, args: &[(&str, &str)]) -> String {
     }
     out
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -28,13 +28,16 @@ impl Deref for InputBytes {
 }
 
 impl InputBytes {
-    /// Maps `path` read-only (empty files are read, as they cannot be mapped).
+    /// Maps `path` read-only (empty files are read, as they cannot be mapped); errors name
+    /// the path.
     pub(crate) fn open(path: &Path) -> anyhow::Result<Self> {
-        let file = File::open(path).with_context(|| format!("{}: cannot open", path.display()))?;
-        let len = file
-            .metadata()
-            .with_context(|| format!("{}: cannot read metadata", path.display()))?
-            .len();
+        Self::open_unnamed(path).with_context(|| path.display().to_string())
+    }
+
+    /// Like [`InputBytes::open`], for callers whose report line already names the file.
+    pub(crate) fn open_unnamed(path: &Path) -> anyhow::Result<Self> {
+        let file = File::open(path).context("cannot open")?;
+        let len = file.metadata().context("cannot read metadata")?.len();
         if len == 0 {
             return Ok(Self::Owned(Vec::new()));
         }
@@ -43,8 +46,7 @@ impl InputBytes {
         // SIGBUS); this is the same contract ripgrep and every mmap-based reader accepts, and
         // kyso never writes to its inputs itself.
         #[allow(unsafe_code)]
-        let map = unsafe { memmap2::Mmap::map(&file) }
-            .with_context(|| format!("{}: cannot map", path.display()))?;
+        let map = unsafe { memmap2::Mmap::map(&file) }.context("cannot map")?;
         Ok(Self::Mapped(map))
     }
 

@@ -63,6 +63,8 @@ fn every_subcommand_has_an_example() {
     let dir = Dir::new("examples");
     for sub in [
         &["sign"][..],
+        &["timestamp"],
+        &["ltv"],
         &["token", "list"],
         &["token", "certs"],
         &["chain", "validate"],

@@ -483,7 +483,7 @@ fn approve_refuses_to_search_text_on_a_scan_without_a_text_layer() {
 }
 
 #[test]
-fn anchor_finds_every_signer_of_the_corpus_per_its_manifest() {
+fn anchor_places_signature_and_seal_for_every_signer_of_the_corpus() {
     let Some(corpus) = corpus() else { return };
     if !require_tool("pdftoppm") {
         return;
@@ -529,6 +529,16 @@ fn anchor_finds_every_signer_of_the_corpus_per_its_manifest() {
                 "{} {name}: blue ink outside the block between title and name ({ink:?}, block {column:?})",
                 row["file"]
             );
+            // Then the clerk's seal, found from that signature's widget.
+            let issued = dir.join(&format!("{index}-issued-{}", row["file"]));
+            sign_with(&dir, "agency")
+                .args(["--profile", "issue", "--image"])
+                .arg(corpus.join("seal-red.png"))
+                .arg(&out)
+                .arg("-o")
+                .arg(&issued)
+                .stdout();
+            assert_seal_over_left_third(&Render::page(&issued, page, &dir), A4_HEIGHT);
             checked += 1;
         }
     }
@@ -619,6 +629,56 @@ fn issue_after_approve_puts_the_true_size_seal_over_the_left_third_and_both_vali
             .windows(reason_utf16.len())
             .any(|w| w == reason_utf16.as_slice()),
         "the document number is not in the signature dictionary"
+    );
+}
+
+#[test]
+fn issue_with_an_anchor_seals_that_signer_block_of_a_joint_document() {
+    let Some(corpus) = corpus() else { return };
+    if !require_tool("pdftoppm") {
+        return;
+    }
+    let dir = Dir::new("profile-issue-joint");
+    // File 13: Phạm Văn Đức (lead agency, right block) signs first, Mai Xuân Trường (left) second.
+    let file = "13-ke-hoach-lien-tich-2-nguoi-ky.pdf";
+    let right = approve(&dir, &corpus, file, "Phạm Văn Đức", "right.pdf");
+    let both = dir.join("both.pdf");
+    sign_with(&dir, "rsa3072")
+        .args([
+            "--profile",
+            "approve",
+            "--anchor",
+            "Mai Xuân Trường",
+            "--image",
+        ])
+        .arg(corpus.join("sig-blue.png"))
+        .arg(&right)
+        .arg("-o")
+        .arg(&both)
+        .stdout();
+    let seal = |anchor: Option<&str>, out: &str| -> [f64; 4] {
+        let output = dir.join(out);
+        let mut cmd = sign_with(&dir, "agency");
+        cmd.args(["--profile", "issue", "--image"])
+            .arg(corpus.join("seal-red.png"));
+        if let Some(anchor) = anchor {
+            cmd.args(["--anchor", anchor]);
+        }
+        cmd.arg(&both).arg("-o").arg(&output).stdout();
+        let render = Render::page(&output, 1, &dir);
+        render.bbox_pt(A4_HEIGHT, is_red).expect("seal ink").0
+    };
+    // The lead agency's block, chosen by its signer's name: the seal sits left of 390 pt.
+    let lead = seal(Some("Phạm Văn Đức"), "lead.pdf");
+    assert!(
+        lead[2] > 330.0 && lead[2] < 420.0,
+        "seal not on the right block: {lead:?}"
+    );
+    // The twin: without the anchor the latest signature (left block) gets the seal.
+    let latest = seal(None, "latest.pdf");
+    assert!(
+        latest[2] < 250.0,
+        "seal not on the latest (left) signature: {latest:?}"
     );
 }
 
@@ -842,6 +902,23 @@ fn role_options_without_their_role_are_refused() {
             .arg(dir.join("out.pdf")),
     );
     assert!(message.contains("--profile approve"), "{message}");
+    // Options the role would silently override are refused too.
+    let message = run_failing(
+        sign_with(&dir, "agency")
+            .args(["--profile", "attach", "--doc-number", "1/QĐ", "--text", "x"])
+            .arg(corpus.join("08-phu-luc-rieng-tep.pdf"))
+            .arg("-o")
+            .arg(dir.join("out.pdf")),
+    );
+    assert!(message.contains("--text"), "{message}");
+    let message = run_failing(
+        sign_with(&dir, "agency")
+            .args(["--profile", "copy", "--page", "2"])
+            .arg(corpus.join("10-cong-van-ban-quet.pdf"))
+            .arg("-o")
+            .arg(dir.join("out.pdf")),
+    );
+    assert!(message.contains("--page needs --rect"), "{message}");
 }
 
 #[test]
@@ -873,6 +950,26 @@ fn messages_and_result_lines_are_vietnamese_with_kyso_lang_vi() {
             .arg(dir.join("never.pdf")),
     );
     assert!(message.contains("không tìm thấy dòng chữ"), "{message}");
+}
+
+#[test]
+fn batch_result_lines_name_failures_in_vietnamese_and_english() {
+    let dir = Dir::new("profile-vi-batch");
+    dir.create_bytes("ghi-chu.txt", b"not a document");
+    let line = |lang: &str| {
+        let out = sign_with(&dir, "rsa2048")
+            .args(["--lang", lang, "ghi-chu.txt", "-o", "out.pdf"])
+            .assert_code(1);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(
+        line("vi").trim(),
+        "lỗi: ghi-chu.txt: không phải văn bản PDF hay XML"
+    );
+    assert_eq!(
+        line("en").trim(),
+        "error: ghi-chu.txt: not a PDF or XML document"
+    );
 }
 
 #[test]

@@ -636,7 +636,10 @@ fn an_explicit_key_file_wins_over_the_token_in_the_environment() {
     let output = dir.join("out.pdf");
     let mut cmd = dir.kyso();
     cmd.env("KYSO_PKCS11_MODULE", "/nonexistent/module.so");
-    cmd.arg("sign").arg(sample("cong-van.pdf")).arg("-o").arg(&output);
+    cmd.arg("sign")
+        .arg(sample("cong-van.pdf"))
+        .arg("-o")
+        .arg(&output);
     KeySource::P12.apply(&mut cmd);
     cmd.stdout();
     assert_prefix(&sample("cong-van.pdf"), &output);

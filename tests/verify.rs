@@ -289,7 +289,9 @@ fn replaced_page_fails_as_modified_after_signing() {
 #[test]
 fn repainting_a_signed_widget_appearance_is_caught_as_a_shadow_attack() {
     let dir = Dir::new("verify-shadow-replace");
-    let Some(pdf) = pyhanko_signed_in_field(&dir, "signed.pdf", "1/100,100,300,160/Sig1") else { return };
+    let Some(pdf) = pyhanko_signed_in_field(&dir, "signed.pdf", "1/100,100,300,160/Sig1") else {
+        return;
+    };
     let bytes = std::fs::read(&pdf).expect("read");
     let doc = kyso_pdf::Document::open(&bytes).expect("open");
     let fields = kyso_pdf::sign::signature_fields(&doc).expect("fields");
@@ -312,19 +314,28 @@ fn repainting_a_signed_widget_appearance_is_caught_as_a_shadow_attack() {
 #[test]
 fn revision_dropping_the_signature_field_is_caught_not_reported_unsigned() {
     let dir = Dir::new("verify-removed");
-    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else {
+        return;
+    };
     let bytes = std::fs::read(&pdf).expect("read");
     let doc = kyso_pdf::Document::open(&bytes).expect("open");
     let root = doc.catalog_ref().expect("catalog");
     let mut catalog = doc.catalog().expect("catalog");
     catalog.remove(b"AcroForm".as_slice());
-    let forged = append_update(&bytes, &[(root.num, kyso_pdf::object::Object::Dict(catalog).to_bytes())], None);
+    let forged = append_update(
+        &bytes,
+        &[(root.num, kyso_pdf::object::Object::Dict(catalog).to_bytes())],
+        None,
+    );
     let forged = dir.create_bytes("forged.pdf", &forged);
     let (code, report) = verify_json(&dir, &forged);
     assert_eq!(code, Some(1), "{report:?}");
     assert_eq!(report.signatures.len(), 1, "{report:?}");
     assert_eq!(report.signatures[0].indication, "FAILED");
-    assert!(codes(&report).contains(&"signature-removed".to_owned()), "{report:?}");
+    assert!(
+        codes(&report).contains(&"signature-removed".to_owned()),
+        "{report:?}"
+    );
 }
 
 #[test]
@@ -363,7 +374,9 @@ fn second_signature_in_a_later_revision_is_an_allowed_change() {
 #[test]
 fn every_truncation_of_a_signed_pdf_gets_a_report_and_never_crashes() {
     let dir = Dir::new("verify-truncated");
-    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else { return };
+    let Some(pdf) = pyhanko_signed(&dir, "signed.pdf") else {
+        return;
+    };
     let bytes = std::fs::read(&pdf).expect("read");
     let stride = (bytes.len() / 150).max(1);
     let mut made = 0;
@@ -371,15 +384,24 @@ fn every_truncation_of_a_signed_pdf_gets_a_report_and_never_crashes() {
         dir.create_bytes(&format!("cut/{i:04}.pdf"), &bytes[..end]);
         made += 1;
     }
-    let out = dir.kyso().args(["verify", "--jsonl", "--offline", "-j", "2", "cut"]).output();
-    assert!(matches!(out.status.code(), Some(0 | 1 | 3)), "{:?}", out.status);
+    let out = dir
+        .kyso()
+        .args(["verify", "--jsonl", "--offline", "-j", "2", "cut"])
+        .output();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1 | 3)),
+        "{:?}",
+        out.status
+    );
     let reports: Vec<FileJson> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).expect("JSON line"))
         .collect();
     assert_eq!(reports.len(), made);
     // A prefix never verifies as a valid signature of the whole.
-    assert!(reports.iter().all(|r| r.signatures.iter().all(|s| s.indication != "PASSED")));
+    assert!(reports
+        .iter()
+        .all(|r| r.signatures.iter().all(|s| s.indication != "PASSED")));
 }
 
 #[test]

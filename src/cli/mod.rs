@@ -51,8 +51,8 @@ pub enum Lang {
 /// kyso's subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Sign PDF documents with a token or a key file (PAdES)
-    Sign(sign::SignArgs),
+    /// Sign PDF and XML documents with a token or a key file (PAdES, XMLDSig, XAdES)
+    Sign(Box<sign::SignArgs>),
     /// Verify signed documents: files, folders, whole archives
     Verify(verify::VerifyArgs),
     /// Time-stamp files (RFC 3161) and PDFs (document time-stamps), or check time-stamps

@@ -19,7 +19,8 @@ pub struct ProfileArgs {
     /// approve: find TEXT (usually the signer's printed name) and centre the signature image
     /// horizontally on it and vertically between it and the line above it (the title). Searched
     /// on --page if given, else on the last page that contains it; on that page the last
-    /// occurrence wins. Not found is an error, never a guess
+    /// occurrence wins. Not found is an error, never a guess. issue: seal the signature right
+    /// above TEXT instead of the latest one (joint documents with several signer blocks)
     #[arg(long, value_name = "TEXT")]
     pub anchor: Option<String>,
 

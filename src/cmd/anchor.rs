@@ -50,8 +50,17 @@ pub(crate) fn find(
         None => (0..doc.page_count()?).rev().collect(),
     };
     let mut any_text = false;
+    let mut unreadable: Option<kyso_pdf::Error> = None;
     for page_index in pages {
-        let glyphs = kyso_pdf::text::page_glyphs(doc, page_index)?;
+        // A page whose content cannot be read does not hide the name on another page; its
+        // error is reported only if the name is found nowhere.
+        let glyphs = match kyso_pdf::text::page_glyphs(doc, page_index) {
+            Ok(glyphs) => glyphs,
+            Err(err) => {
+                unreadable.get_or_insert(err);
+                continue;
+            }
+        };
         any_text |= glyphs.iter().any(|g| !g.text.trim().is_empty());
         if let Some(bbox) = last_match(&glyphs, &needle) {
             let above = nearest_above(&glyphs, bbox);
@@ -61,6 +70,9 @@ pub(crate) fn find(
                 above,
             }));
         }
+    }
+    if let Some(err) = unreadable {
+        return Err(err.into());
     }
     Ok(Err(if any_text {
         AnchorMiss::NotFound

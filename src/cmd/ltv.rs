@@ -190,10 +190,22 @@ impl Collector {
     /// The revocation evidence of `cert` (issued by `issuer`): an OCSP response from its AIA
     /// responder, or else its CRLs; fetched once per certificate and remembered.
     fn revocation(&self, cert: &Certificate, issuer: &Certificate) -> anyhow::Result<Arc<Fetched>> {
+        // The lock is held across the fetch, so parallel signers of one batch wait for the
+        // first fetch of a certificate instead of repeating it.
+        let mut cache = self
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let key = cert.fingerprint();
-        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-            return Ok(hit);
+        if let Some(hit) = cache.get(&key) {
+            return Ok(hit.clone());
         }
+        let fetched = Arc::new(self.fetch(cert, issuer)?);
+        cache.insert(key, fetched.clone());
+        Ok(fetched)
+    }
+
+    fn fetch(&self, cert: &Certificate, issuer: &Certificate) -> anyhow::Result<Fetched> {
         let mut fetched = Fetched::default();
         let mut last_error = None;
         if !cert.ocsp_urls().is_empty() {
@@ -226,19 +238,12 @@ impl Collector {
                 }
             }
         }
-        if fetched.ocsp.is_empty() && fetched.crls.is_empty() {
-            if let Some(err) = last_error {
-                return Err(err.context(format!(
-                    "cannot fetch revocation data for {}",
-                    cert.subject()
-                )));
-            }
+        match last_error {
+            Some(err) if fetched.ocsp.is_empty() && fetched.crls.is_empty() => Err(err.context(
+                format!("cannot fetch revocation data for {}", cert.subject()),
+            )),
+            _ => Ok(fetched),
         }
-        let fetched = Arc::new(fetched);
-        if let Ok(mut cache) = self.cache.lock() {
-            cache.insert(key, fetched.clone());
-        }
-        Ok(fetched)
     }
 }
 

@@ -23,7 +23,7 @@ mod verify;
 pub(crate) fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let lang = crate::lang::resolve(cli.lang);
     match cli.command {
-        Command::Sign(args) => sign::run(args, lang),
+        Command::Sign(args) => sign::run(*args, lang),
         Command::Verify(args) => verify::run(args, lang),
         Command::Timestamp(args) => timestamp::run(args),
         Command::Ltv(args) => ltv::run(args),

@@ -68,8 +68,9 @@ enum Where {
     Explicit { page: i64, rect: [f64; 4] },
     /// Search the anchor text (on one page, or from the last page backwards).
     Anchor { text: String, page: Option<i64> },
-    /// Over the left third of the latest visible signature.
-    OverApproval,
+    /// Over the left third of the latest visible signature, or of the one right above the
+    /// anchor text (a joint document with several signer blocks).
+    OverApproval { anchor: Option<String> },
     /// The top-right corner of page 1.
     Corner,
 }
@@ -89,7 +90,15 @@ impl ProfilePlan {
             return Ok(None);
         };
         warn_on_role_mismatch(profile, certificate, lang);
+        if !pdf.text.is_empty() {
+            anyhow::bail!(i18n::text(Key::ProfileTextGiven, lang));
+        }
         let explicit = explicit_place(pdf, lang)?;
+        // Only approve's anchor search reads --page alone; elsewhere it goes with --rect.
+        let page_without_place = pdf.page.is_some() && explicit.is_none();
+        if page_without_place && !(profile == Profile::Approve && args.anchor.is_some()) {
+            anyhow::bail!(i18n::text(Key::ProfilePageNeedsRect, lang));
+        }
         let (appearance, size, placement) = match profile {
             Profile::Approve => {
                 let image = load_image(pdf.image.as_ref(), Key::ProfileApproveNeedsImage, lang)?;
@@ -113,7 +122,9 @@ impl ProfilePlan {
                 let placement = match (explicit, &pdf.field) {
                     (Some((page, rect)), _) => Where::Explicit { page, rect },
                     (None, Some(_)) => Where::ExistingField,
-                    (None, None) => Where::OverApproval,
+                    (None, None) => Where::OverApproval {
+                        anchor: args.anchor.clone(),
+                    },
                 };
                 (image_only(image), size, placement)
             }
@@ -147,6 +158,34 @@ impl ProfilePlan {
         }
     }
 
+    /// Finds the anchor text, or says why not (in the plan's language).
+    fn find_anchor(
+        &self,
+        doc: &kyso_pdf::Document<'_>,
+        text: &str,
+        page: Option<i64>,
+    ) -> anyhow::Result<anchor::AnchorHit> {
+        let lang = self.lang;
+        let page = match page {
+            Some(p) => Some(page_index(p, doc.page_count()?, lang)?),
+            None => None,
+        };
+        let pages = match page {
+            Some(p) => i18n::format(Key::ProfilePage, lang, &[("page", &(p + 1).to_string())]),
+            None => i18n::text(Key::ProfileAnyPage, lang).to_owned(),
+        };
+        let args = [("anchor", text), ("pages", pages.as_str())];
+        match anchor::find(doc, text, page)? {
+            Ok(hit) => Ok(hit),
+            Err(AnchorMiss::NotFound) => {
+                anyhow::bail!(i18n::format(Key::ProfileAnchorNotFound, lang, &args))
+            }
+            Err(AnchorMiss::NoText) => {
+                anyhow::bail!(i18n::format(Key::ProfileAnchorNoText, lang, &args))
+            }
+        }
+    }
+
     /// Places the signature in `doc`.
     pub(crate) fn place(
         &self,
@@ -173,36 +212,24 @@ impl ProfilePlan {
                 rect: *rect,
             },
             Where::Anchor { text, page } => {
-                let page = match page {
-                    Some(p) => Some(page_index(*p, doc.page_count()?, lang)?),
-                    None => None,
-                };
-                let pages = match page {
-                    Some(p) => {
-                        i18n::format(Key::ProfilePage, lang, &[("page", &(p + 1).to_string())])
-                    }
-                    None => i18n::text(Key::ProfileAnyPage, lang).to_owned(),
-                };
-                let args = [("anchor", text.as_str()), ("pages", pages.as_str())];
-                match anchor::find(doc, text, page)? {
-                    Ok(hit) => {
-                        let aspect = self.size.0 / self.size.1.max(f64::MIN_POSITIVE);
-                        Placement::Visible {
-                            page_index: hit.page_index,
-                            rect: anchor::signature_box(&hit, self.size, aspect),
-                        }
-                    }
-                    Err(AnchorMiss::NotFound) => {
-                        anyhow::bail!(i18n::format(Key::ProfileAnchorNotFound, lang, &args))
-                    }
-                    Err(AnchorMiss::NoText) => {
-                        anyhow::bail!(i18n::format(Key::ProfileAnchorNoText, lang, &args))
-                    }
+                let hit = self.find_anchor(doc, text, *page)?;
+                let aspect = self.size.0 / self.size.1.max(f64::MIN_POSITIVE);
+                Placement::Visible {
+                    page_index: hit.page_index,
+                    rect: anchor::signature_box(&hit, self.size, aspect),
                 }
             }
-            Where::OverApproval => {
-                let (page_index, widget) = latest_visible_signature(doc)?
-                    .with_context(|| i18n::text(Key::ProfileNoApproveSignature, lang))?;
+            Where::OverApproval { anchor } => {
+                let signatures = visible_signatures(doc)?;
+                let chosen = match anchor {
+                    None => signatures.last().copied(),
+                    Some(text) => {
+                        let hit = self.find_anchor(doc, text, None)?;
+                        signature_above(&signatures, &hit)
+                    }
+                };
+                let (page_index, widget) =
+                    chosen.with_context(|| i18n::text(Key::ProfileNoApproveSignature, lang))?;
                 Placement::Visible {
                     page_index,
                     rect: seal_box(widget, self.size),
@@ -236,7 +263,11 @@ impl ProfilePlan {
 fn check_options_fit(args: &ProfileArgs, lang: Lang) -> anyhow::Result<()> {
     let role = args.profile;
     let checks: [(&str, bool, &[Profile]); 7] = [
-        ("--anchor", args.anchor.is_some(), &[Profile::Approve]),
+        (
+            "--anchor",
+            args.anchor.is_some(),
+            &[Profile::Approve, Profile::Issue],
+        ),
         ("--seal-mm", args.seal_mm.is_some(), &[Profile::Issue]),
         ("--copy-type", args.copy_type.is_some(), &[Profile::Copy]),
         ("--agency", args.agency.is_some(), &[Profile::Copy]),
@@ -501,11 +532,9 @@ fn reason(profile: Profile, args: &ProfileArgs, lang: Lang) -> String {
 
 /// The latest signed field with a visible widget (by where its signed bytes end): its page
 /// and widget rectangle.
-fn latest_visible_signature(
-    doc: &kyso_pdf::Document<'_>,
-) -> anyhow::Result<Option<(usize, [f64; 4])>> {
+fn visible_signatures(doc: &kyso_pdf::Document<'_>) -> anyhow::Result<Vec<(usize, [f64; 4])>> {
     let fields = kyso_pdf::sign::signature_fields(doc)?;
-    let latest = fields
+    let mut signed: Vec<(i64, usize, [f64; 4])> = fields
         .iter()
         .filter_map(|f| {
             let value = f.value.as_ref()?;
@@ -519,8 +548,28 @@ fn latest_visible_signature(
             };
             visible.then_some((end, page, rect))
         })
-        .max_by_key(|(end, _, _)| *end);
-    Ok(latest.map(|(_, page, rect)| (page, rect)))
+        .collect();
+    signed.sort_by_key(|(end, _, _)| *end);
+    Ok(signed
+        .into_iter()
+        .map(|(_, page, rect)| (page, rect))
+        .collect())
+}
+
+/// Of `signatures`, the one on the anchor's page nearest above the anchor text and
+/// overlapping it horizontally (the signature of that signer block).
+fn signature_above(
+    signatures: &[(usize, [f64; 4])],
+    hit: &anchor::AnchorHit,
+) -> Option<(usize, [f64; 4])> {
+    let [x1, y1, x2, _] = hit.bbox;
+    signatures
+        .iter()
+        .filter(|(page, rect)| {
+            *page == hit.page_index && rect[2] > x1 && rect[0] < x2 && rect[1] >= y1
+        })
+        .min_by(|a, b| (a.1[1] - y1).total_cmp(&(b.1[1] - y1)))
+        .copied()
 }
 
 /// The seal's box: `size`, vertically centred on the signature widget, its right edge a third
@@ -598,6 +647,12 @@ mod tests {
             ..ProfileArgs::default()
         };
         assert!(check_options_fit(&args, Lang::En).is_ok());
+        let args = ProfileArgs {
+            profile: Some(Profile::Copy),
+            anchor: Some("Lê An".into()),
+            ..ProfileArgs::default()
+        };
+        assert!(check_options_fit(&args, Lang::En).is_err());
         let args = ProfileArgs {
             profile: Some(Profile::Approve),
             seal_mm: Some(36.0),

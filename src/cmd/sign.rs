@@ -39,7 +39,7 @@ impl Job {
 
 pub(crate) fn run(mut args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     crate::config::apply(&mut args, lang)?;
-    let jobs = plan_jobs(&args)?;
+    let jobs = plan_jobs(&args, lang)?;
     let signer = key_source::open_signer(&args.key)
         .map_err(|err| crate::cmd::sign_messages::in_lang(err, lang))?;
     let algorithm = key_source::signature_algorithm(signer.as_ref(), args.key.pss)?;
@@ -67,6 +67,7 @@ pub(crate) fn run(mut args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         cms: &cms,
         force: args.force,
         ltv: ltv.as_ref(),
+        lang,
     };
 
     let progress = progress_bar(jobs.len(), args.json);
@@ -169,15 +170,21 @@ fn progress_bar(len: usize, json: bool) -> Option<indicatif::ProgressBar> {
 
 /// Expands folders, pairs every input with its target, and refuses plans that would lose
 /// data (two inputs writing the same target, a target equal to its input).
-fn plan_jobs(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
+fn plan_jobs(args: &SignArgs, lang: Lang) -> anyhow::Result<Vec<Job>> {
+    use crate::i18n::{format as msg, Key};
     let mut inputs: Vec<Option<PathBuf>> = Vec::new();
     for path in &args.inputs {
         if path.as_os_str() == "-" {
             inputs.push(None);
         } else if path.is_dir() {
             let mut found = Vec::new();
-            collect_pdfs(path, &mut found)
-                .with_context(|| format!("{}: cannot list folder", path.display()))?;
+            collect_pdfs(path, &mut found).with_context(|| {
+                msg(
+                    Key::SignFolderUnreadable,
+                    lang,
+                    &[("path", &path.display().to_string())],
+                )
+            })?;
             found.sort();
             inputs.extend(found.into_iter().map(Some));
         } else {
@@ -185,14 +192,15 @@ fn plan_jobs(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
         }
     }
     if inputs.is_empty() {
-        anyhow::bail!("no PDF files found in the given paths");
+        anyhow::bail!(msg(Key::SignNoInputs, lang, &[]));
     }
     if let Some(output) = &args.output {
         if inputs.len() != 1 {
-            anyhow::bail!(
-                "-o/--output takes one input; use --out-dir for {} inputs",
-                inputs.len()
-            );
+            anyhow::bail!(msg(
+                Key::SignOutputOneInput,
+                lang,
+                &[("count", &inputs.len().to_string())]
+            ));
         }
         let target = if output.as_os_str() == "-" {
             Target::Stdout
@@ -203,7 +211,7 @@ fn plan_jobs(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
             input: inputs.remove(0),
             target,
         };
-        check_not_input(&job)?;
+        check_not_input(&job, lang)?;
         return Ok(vec![job]);
     }
     let mut jobs = Vec::with_capacity(inputs.len());
@@ -211,7 +219,9 @@ fn plan_jobs(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
         let target = match (&input, &args.out_dir) {
             (None, _) => Target::Stdout,
             (Some(path), Some(dir)) => {
-                let name = path.file_name().context("input has no file name")?;
+                let name = path
+                    .file_name()
+                    .with_context(|| msg(Key::SignNoFileName, lang, &[]))?;
                 let mut target = dir.join(name);
                 if args.xml.detached {
                     target = default_output(&target, true);
@@ -221,12 +231,17 @@ fn plan_jobs(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
             (Some(path), None) => Target::File(default_output(path, args.xml.detached)),
         };
         let job = Job { input, target };
-        check_not_input(&job)?;
+        check_not_input(&job, lang)?;
         jobs.push(job);
     }
     if let Some(dir) = &args.out_dir {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("{}: cannot create output folder", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| {
+            msg(
+                Key::SignOutDirUncreatable,
+                lang,
+                &[("path", &dir.display().to_string())],
+            )
+        })?;
     }
     let mut targets: Vec<&PathBuf> = jobs
         .iter()
@@ -237,7 +252,11 @@ fn plan_jobs(args: &SignArgs) -> anyhow::Result<Vec<Job>> {
         .collect();
     targets.sort();
     if let Some(pair) = targets.windows(2).find(|w| w[0] == w[1]) {
-        anyhow::bail!("two inputs would be written to {}", pair[0].display());
+        anyhow::bail!(msg(
+            Key::SignSameTarget,
+            lang,
+            &[("path", &pair[0].display().to_string())]
+        ));
     }
     Ok(jobs)
 }
@@ -264,17 +283,18 @@ fn default_output(input: &Path, detached: bool) -> PathBuf {
     input.with_file_name(format!("{stem}.signed.{ext}"))
 }
 
-fn check_not_input(job: &Job) -> anyhow::Result<()> {
+fn check_not_input(job: &Job, lang: Lang) -> anyhow::Result<()> {
     if let (Some(input), Target::File(target)) = (&job.input, &job.target) {
         let same = match (input.canonicalize(), target.canonicalize()) {
             (Ok(a), Ok(b)) => a == b,
             _ => input == target,
         };
         if same {
-            anyhow::bail!(
-                "{}: refusing to write the output over the input",
-                input.display()
-            );
+            anyhow::bail!(crate::i18n::format(
+                crate::i18n::Key::SignOverInput,
+                lang,
+                &[("path", &input.display().to_string())]
+            ));
         }
     }
     Ok(())
@@ -313,14 +333,22 @@ struct BatchContext<'a> {
     force: bool,
     /// `--ltv`: adds a DSS with the validation data after signing.
     ltv: Option<&'a crate::cmd::ltv::Collector>,
+    /// Language of the messages.
+    lang: Lang,
 }
 
 impl BatchContext<'_> {
     fn sign_job(&self, job: &Job) -> anyhow::Result<SignedSummary> {
         let input = match &job.input {
-            Some(path) => InputBytes::open(path)?,
+            Some(path) => InputBytes::open_unnamed(path)?,
             None => InputBytes::stdin()?,
         };
+        let xml_signature = self.xml.detached || sniff(&input) == Format::Xml;
+        if xml_signature && (self.template.tsa.is_some() || self.ltv.is_some()) {
+            anyhow::bail!(
+                "--tsa and --ltv apply to PDF signatures; XML signatures are not time-stamped"
+            );
+        }
         let (parts, field): (Vec<Vec<u8>>, String) = match (self.xml.detached, sniff(&input)) {
             (true, _) => {
                 let name = job.input.as_ref().and_then(|p| p.file_name());
@@ -353,7 +381,10 @@ impl BatchContext<'_> {
                 "Signature".into(),
             ),
             (false, Format::Unknown) => {
-                anyhow::bail!("not a PDF or XML document")
+                anyhow::bail!(crate::i18n::text(
+                    crate::i18n::Key::SignUnknownFormat,
+                    self.lang
+                ))
             }
         };
         let parts: Vec<Part<'_>> = parts.iter().map(|p| Part::Bytes(p)).collect();

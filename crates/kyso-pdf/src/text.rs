@@ -1356,6 +1356,48 @@ mod tests {
         assert!(page_glyphs(&doc, 1).is_err());
     }
 
+    /// Every page of the Vietnamese corpus (LibreOffice, cairo Type0/Identity-H, Ghostscript,
+    /// NFD ToUnicode maps) extracts, and each signer's name is on its manifest page.
+    #[test]
+    fn corpus_pages_extract_and_show_each_signer_name() {
+        use unicode_normalization::UnicodeNormalization;
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/corpora/vn-docs");
+        let Ok(manifest) = std::fs::read_to_string(corpus.join("manifest.tsv")) else {
+            eprintln!("SKIP: the vn-docs corpus is not beside the repository");
+            return;
+        };
+        let squeeze = |t: &str| -> String { t.nfc().filter(|c| !c.is_whitespace()).collect() };
+        let mut names_found = 0;
+        for row in manifest.lines().skip(1) {
+            let cols: Vec<&str> = row.split('\t').collect();
+            let (Some(file), Some(names), Some(pages)) = (cols.first(), cols.get(9), cols.get(10))
+            else {
+                continue;
+            };
+            let data = std::fs::read(corpus.join(file)).expect("corpus file");
+            let doc = Document::open(&data).expect("corpus PDF opens");
+            let count = doc.page_count().expect("pages");
+            let mut text_by_page = Vec::new();
+            for page in 0..count {
+                let glyphs = page_glyphs(&doc, page).expect("page extracts");
+                text_by_page.push(squeeze(&texts(&glyphs)));
+            }
+            for (name, page) in names.split(';').zip(pages.split(';')) {
+                let Ok(page) = page.parse::<usize>() else {
+                    continue;
+                };
+                let text = text_by_page.get(page - 1).expect("manifest page exists");
+                assert!(
+                    text.contains(&squeeze(name)),
+                    "{file}: {name} not on page {page}"
+                );
+                names_found += 1;
+            }
+        }
+        assert_eq!(names_found, 12);
+    }
+
     #[test]
     fn two_byte_fonts_read_two_bytes_and_simple_fonts_one() {
         let mut font = FontInfo::fallback();

@@ -29,7 +29,10 @@ impl SignedRanges {
     pub fn spans(&self) -> [(u64, u64); 2] {
         [
             (0, self.first_end as u64),
-            (self.second_start as u64, (self.second_end - self.second_start) as u64),
+            (
+                self.second_start as u64,
+                (self.second_end - self.second_start) as u64,
+            ),
         ]
     }
 

@@ -97,7 +97,8 @@ pub struct TimestampFacts {
 type Checked = (CryptoOutcome, Option<TimestampFacts>, RevocationMaterial);
 
 /// Reads `len` bytes at `offset` of the document, handing them to the sink chunk by chunk.
-pub type RangeReader<'r> = &'r (dyn Fn(u64, u64, &mut dyn FnMut(&[u8])) -> std::io::Result<()> + Sync);
+pub type RangeReader<'r> =
+    &'r (dyn Fn(u64, u64, &mut dyn FnMut(&[u8])) -> std::io::Result<()> + Sync);
 
 /// Where the signed bytes are read from when they are hashed.
 #[derive(Clone, Copy)]
@@ -119,7 +120,12 @@ impl std::fmt::Debug for SignedBytes<'_> {
 }
 
 /// Feeds the signed bytes to `sink`, from the map or the reader.
-fn feed(data: &[u8], ranges: &SignedRanges, source: SignedBytes<'_>, sink: &mut dyn FnMut(&[u8])) -> Result<(), CryptoFailure> {
+fn feed(
+    data: &[u8],
+    ranges: &SignedRanges,
+    source: SignedBytes<'_>,
+    sink: &mut dyn FnMut(&[u8]),
+) -> Result<(), CryptoFailure> {
     match source {
         SignedBytes::Mapped => {
             for slice in ranges.slices(data) {
@@ -276,7 +282,12 @@ fn verify_whole<'a>(
     Ok(kyso_cms::verify_signer_content(info, 0, &content)?)
 }
 
-fn check_document_timestamp(data: &[u8], ranges: &SignedRanges, der: &[u8], source: SignedBytes<'_>) -> Checked {
+fn check_document_timestamp(
+    data: &[u8],
+    ranges: &SignedRanges,
+    der: &[u8],
+    source: SignedBytes<'_>,
+) -> Checked {
     let token = match TimeStampToken::parse(der) {
         Ok(token) => token,
         Err(e) => return failed(e.into(), RevocationMaterial::default()),

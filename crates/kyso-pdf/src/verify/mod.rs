@@ -278,7 +278,10 @@ const MAX_REVISIONS_SEARCHED: usize = 64;
 /// Signatures present in an earlier revision but gone from the newest one (a later revision
 /// dropped the field or its value: the document would otherwise look unsigned), with the
 /// one-based revision they were found in.
-fn removed_signatures(doc: &Document<'_>, current: &[&SignatureField]) -> Vec<(SignatureField, usize)> {
+fn removed_signatures(
+    doc: &Document<'_>,
+    current: &[&SignatureField],
+) -> Vec<(SignatureField, usize)> {
     let data = doc.data();
     let ends = doc.revisions();
     let known: Vec<Vec<u8>> = current
@@ -289,13 +292,21 @@ fn removed_signatures(doc: &Document<'_>, current: &[&SignatureField]) -> Vec<(S
     let mut removed: Vec<(SignatureField, usize)> = Vec::new();
     let earlier = ends.len().saturating_sub(1).min(MAX_REVISIONS_SEARCHED);
     for (index, &end) in ends.iter().enumerate().take(earlier) {
-        let Some(prefix) = usize::try_from(end).ok().and_then(|end| data.get(..end)) else { continue };
-        let Ok(old) = Document::open(prefix) else { continue };
-        let Ok(fields) = signature_fields(&old) else { continue };
+        let Some(prefix) = usize::try_from(end).ok().and_then(|end| data.get(..end)) else {
+            continue;
+        };
+        let Ok(old) = Document::open(prefix) else {
+            continue;
+        };
+        let Ok(fields) = signature_fields(&old) else {
+            continue;
+        };
         for field in fields {
             let Some(value) = &field.value else { continue };
             let seen = known.contains(&value.contents)
-                || removed.iter().any(|(f, _)| f.value.as_ref().map(|v| &v.contents) == Some(&value.contents));
+                || removed
+                    .iter()
+                    .any(|(f, _)| f.value.as_ref().map(|v| &v.contents) == Some(&value.contents));
             if !seen {
                 removed.push((field, index + 1));
             }

@@ -213,7 +213,9 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 .iter()
                 .filter(|(_, before, after)| {
                     let key = |l: &Loaded<'_>, k: &[u8]| l.dict().and_then(|d| d.get(k)).cloned();
-                    [b"V".as_slice(), b"AP", b"AS"].iter().any(|k| key(before, k) != key(after, k))
+                    [b"V".as_slice(), b"AP", b"AS"]
+                        .iter()
+                        .any(|k| key(before, k) != key(after, k))
                 })
                 .map(|(num, _, _)| *num)
                 .collect(),
@@ -726,7 +728,9 @@ impl Judge<'_, '_> {
                 || old.get(b"AS".as_slice()) != new.get(b"AS".as_slice())
                 || self.parent_value_changes(old, new);
             if !value_changes {
-                return Err("a widget's appearance is replaced while its value stays the same".into());
+                return Err(
+                    "a widget's appearance is replaced while its value stays the same".into(),
+                );
             }
             if self.permissions() < 2 {
                 return Err(
@@ -751,10 +755,11 @@ impl Judge<'_, '_> {
             }
         }
         for r in refs {
-            let shared = self
-                .roles
-                .get(&r.num)
-                .is_some_and(|roles| roles.iter().any(|role| !matches!(role, Role::Appearance(_))));
+            let shared = self.roles.get(&r.num).is_some_and(|roles| {
+                roles
+                    .iter()
+                    .any(|role| !matches!(role, Role::Appearance(_)))
+            });
             if shared {
                 return Err(format!(
                     "a widget's appearance is replaced while the old appearance object {} is also used elsewhere",
