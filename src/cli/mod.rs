@@ -102,7 +102,7 @@ mod tests {
                 let takes_value = arg.get_num_args().is_some_and(|n| n.takes_values());
                 if takes_value && !arg.is_positional() {
                     assert!(
-                        arg.get_value_names().is_some() || arg.get_possible_values().len() > 0,
+                        arg.get_value_names().is_some() || !arg.get_possible_values().is_empty(),
                         "{path} --{} takes a value but has no value_name",
                         arg.get_id()
                     );
