@@ -14,5 +14,5 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== cargo test"
-cargo test --workspace --quiet 2>&1 | tee /tmp/kyso-cargo-test.log
+cargo test --workspace --no-fail-fast --quiet 2>&1 | tee /tmp/kyso-cargo-test.log
 grep -q "test result" /tmp/kyso-cargo-test.log

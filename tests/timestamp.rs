@@ -625,6 +625,28 @@ impl LtvWorld {
     }
 }
 
+/// `kyso verify --offline --json`: (field, indication, level) per signature.
+fn kyso_levels(world: &LtvWorld, pdf: &Path) -> Vec<(String, String, String)> {
+    let out = world
+        .dir
+        .kyso()
+        .args(["verify", "--offline", "--json", "--trust"])
+        .arg(world.pki("root.pem"))
+        .arg(pdf)
+        .output();
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
+    report["signatures"]
+        .as_array()
+        .expect("signatures")
+        .iter()
+        .map(|s| {
+            let field = |k: &str| s[k].as_str().unwrap_or_default().to_owned();
+            (field("id"), field("indication"), field("level"))
+        })
+        .collect()
+}
+
 fn root_crl(world: &LtvWorld) -> String {
     world.pki("root.crl.pem").display().to_string()
 }
@@ -634,7 +656,7 @@ fn sign_ltv_with_tsa_makes_b_lt_that_pyhanko_adesverify_judges_valid() {
     if !require_peers() {
         return;
     }
-    let world = LtvWorld::new("ltv-sign");
+    let mut world = LtvWorld::new("ltv-sign");
     let blt = world.dir.join("blt.pdf");
     let root_crl = root_crl(&world);
     let out = world.sign(
@@ -657,6 +679,20 @@ fn sign_ltv_with_tsa_makes_b_lt_that_pyhanko_adesverify_judges_valid() {
     let (ok, shown) = world.pyhanko_ltv(&bt);
     assert!(!ok, "{shown}");
     assert!(shown.contains("no revocation information"), "{shown}");
+
+    // kyso's own verifier, offline, reads the levels from the DSS and the time-stamps.
+    world.go_offline();
+    let levels = kyso_levels(&world, &blt);
+    assert_eq!(
+        levels,
+        [("Signature1".into(), "PASSED".into(), "B-LT".into())]
+    );
+    let levels = kyso_levels(&world, &bt);
+    assert_eq!(
+        levels.first().map(|l| l.2.as_str()),
+        Some("B-T"),
+        "{levels:?}"
+    );
 }
 
 #[test]
@@ -733,6 +769,12 @@ fn ltv_archive_turns_b_t_into_b_lta_and_renew_refreshes_it() {
     assert_eq!(shown.matches("SUMMARY").count(), 2, "{shown}");
     let (ok, shown) = world.pyhanko_ltv(&pdf);
     assert!(ok, "{shown}");
+    let levels = kyso_levels(&world, &pdf);
+    assert_eq!(
+        levels.first(),
+        Some(&("Signature1".into(), "PASSED".into(), "B-LTA".into())),
+        "{levels:?}"
+    );
 
     // A signed PDF without any document time-stamp is not an archive to renew.
     let plain = world.dir.create_bytes("plain.pdf", &signed);
@@ -782,4 +824,143 @@ fn ltv_with_the_ocsp_responder_down_fails_and_leaves_the_file_untouched() {
         .output();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("no signature"), "{}", text(&out));
+}
+
+#[test]
+fn verify_checks_the_nonce_of_the_request_when_given() {
+    if !require_tool("curl") {
+        return;
+    }
+    let dir = Dir::new("ts-nonce");
+    let server = tsa(&dir, Behaviour::Reply("plain"));
+    let data = dir.create_bytes("data.bin", b"nonce test");
+    let query = |name: &str| {
+        let tsq = dir.join(name);
+        let out = Command::new("openssl")
+            .args(["ts", "-query", "-sha256", "-cert", "-data"])
+            .arg(&data)
+            .arg("-out")
+            .arg(&tsq)
+            .output()
+            .expect("openssl ts -query");
+        assert!(out.status.success(), "{}", text(&out));
+        tsq
+    };
+    let asked = query("asked.tsq");
+    let other = query("other.tsq");
+    let tsr = dir.join("data.bin.tsr");
+    let out = Command::new("curl")
+        .args([
+            "-sf",
+            "-H",
+            "Content-Type: application/timestamp-query",
+            "--data-binary",
+        ])
+        .arg(format!("@{}", asked.display()))
+        .arg("-o")
+        .arg(&tsr)
+        .arg(&server.url)
+        .output()
+        .expect("curl");
+    assert!(out.status.success(), "{}", text(&out));
+    let check = |tsq: &Path| {
+        dir.kyso()
+            .args(["timestamp", "--verify", "--trust"])
+            .arg(pki().root())
+            .arg("--query")
+            .arg(tsq)
+            .arg(&data)
+            .arg(&tsr)
+            .output()
+    };
+    let out = check(&asked);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // The twin: the same data asked again has another nonce; this token does not answer it.
+    let out = check(&other);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("(nonce)"), "{}", text(&out));
+}
+
+#[test]
+fn xml_signatures_refuse_tsa_and_ltv_instead_of_ignoring_them() {
+    let dir = Dir::new("ts-xml");
+    let server = tsa(&dir, Behaviour::Reply("plain"));
+    let xml = dir.create_bytes("doc.xml", b"<?xml version=\"1.0\"?><doc>x</doc>");
+    let pki = pki();
+    let sign = |extra: &[&str]| {
+        dir.kyso()
+            .arg("sign")
+            .arg(&xml)
+            .arg("-o")
+            .arg(dir.join("signed.xml"))
+            .arg("--p12")
+            .arg(pki.path("rsa2048.p12"))
+            .args(["--pass-env", "KYSO_TEST_PASS"])
+            .env("KYSO_TEST_PASS", "kyso")
+            .args(extra)
+            .output()
+    };
+    let out = sign(&["--tsa", &server.url]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("XML signatures are not time-stamped"),
+        "{}",
+        text(&out)
+    );
+    assert!(!dir.join("signed.xml").exists());
+    // The twin: without --tsa the same XML document is signed.
+    let out = sign(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn kyso_verifies_pyhankos_own_b_lta_offline() {
+    if !require_peers() {
+        return;
+    }
+    let mut world = LtvWorld::new("ltv-pyhanko");
+    let theirs = world.dir.join("pyhanko-blta.pdf");
+    let out = Command::new(pyhanko().expect("pyhanko"))
+        .args([
+            "sign",
+            "addsig",
+            "--use-pades-lta",
+            "--with-validation-info",
+        ])
+        .arg("--timestamp-url")
+        .arg(&world.tsa.url)
+        .args(["--trust-replace", "--trust"])
+        .arg(world.pki("root.pem"))
+        .args(["--field", "Sig1", "pemder", "--no-pass", "--key"])
+        .arg(world.pki("rsa2048.key.pem"))
+        .arg("--cert")
+        .arg(world.pki("rsa2048.pem"))
+        .arg("--chain")
+        .arg(world.pki("chain.pem"))
+        .arg(sample("cong-van.pdf"))
+        .arg(&theirs)
+        .output()
+        .expect("pyhanko addsig");
+    assert!(out.status.success(), "{}", text(&out));
+    world.go_offline();
+    let levels = kyso_levels(&world, &theirs);
+    assert_eq!(
+        levels.first(),
+        Some(&("Sig1".into(), "PASSED".into(), "B-LTA".into())),
+        "{levels:?}"
+    );
+    // The twin: a byte of the signed revision changed, and the same file fails.
+    let mut bytes = std::fs::read(&theirs).expect("read");
+    let at = bytes
+        .windows(5)
+        .position(|w| w == b"/Type")
+        .expect("a key to alter");
+    bytes[at + 1] ^= 0x20;
+    let broken = world.dir.create_bytes("broken.pdf", &bytes);
+    let levels = kyso_levels(&world, &broken);
+    assert_eq!(
+        levels.first().map(|l| l.1.as_str()),
+        Some("FAILED"),
+        "{levels:?}"
+    );
 }

@@ -119,7 +119,7 @@ fn append_update(pdf: &[u8], objects: &[(u32, Vec<u8>)], size: Option<u32>) -> V
     let mut offsets = Vec::new();
     for (num, body) in objects {
         offsets.push((*num, out.len()));
-        write!(out, "{num} 0 obj\n").expect("write");
+        writeln!(out, "{num} 0 obj").expect("write");
         out.extend_from_slice(body);
         out.extend_from_slice(b"\nendobj\n");
     }

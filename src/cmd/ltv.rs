@@ -33,13 +33,18 @@ struct Fetched {
     certs: Vec<Vec<u8>>,
 }
 
+/// A certificate's evidence, or the account of why it could not be fetched.
+type CachedFetch = Result<Arc<Fetched>, String>;
+
 /// Collects validation data, fetching each certificate's revocation evidence once per run
 /// (a batch of documents by one signer costs one OCSP request per distinct certificate).
 pub(crate) struct Collector {
     fetcher: Fetcher,
     extra_certs: Vec<Certificate>,
     extra_crls: Vec<Vec<u8>>,
-    cache: Mutex<HashMap<[u8; 32], Arc<Fetched>>>,
+    /// Per certificate fingerprint: the evidence, or why it could not be fetched (a responder
+    /// that is down fails the rest of the batch at once instead of after a timeout each).
+    cache: Mutex<HashMap<[u8; 32], CachedFetch>>,
 }
 
 /// What one DSS update holds.
@@ -188,7 +193,7 @@ impl Collector {
     }
 
     /// The revocation evidence of `cert` (issued by `issuer`): an OCSP response from its AIA
-    /// responder, or else its CRLs; fetched once per certificate and remembered.
+    /// responder, or else its CRLs; fetched once per certificate and remembered, failures too.
     fn revocation(&self, cert: &Certificate, issuer: &Certificate) -> anyhow::Result<Arc<Fetched>> {
         // The lock is held across the fetch, so parallel signers of one batch wait for the
         // first fetch of a certificate instead of repeating it.
@@ -198,11 +203,14 @@ impl Collector {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let key = cert.fingerprint();
         if let Some(hit) = cache.get(&key) {
-            return Ok(hit.clone());
+            return hit.clone().map_err(|why| anyhow::anyhow!(why));
         }
-        let fetched = Arc::new(self.fetch(cert, issuer)?);
+        let fetched = self
+            .fetch(cert, issuer)
+            .map(Arc::new)
+            .map_err(|err| format!("{err:#}"));
         cache.insert(key, fetched.clone());
-        Ok(fetched)
+        fetched.map_err(|why| anyhow::anyhow!(why))
     }
 
     fn fetch(&self, cert: &Certificate, issuer: &Certificate) -> anyhow::Result<Fetched> {

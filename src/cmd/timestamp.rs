@@ -374,7 +374,16 @@ pub(crate) fn validate_tsa(
         .context("the TSA's signature over the time-stamp does not verify")?;
     let tsa = Certificate::from_der(verified.certificate()).context("the TSA certificate")?;
     let gen_time = DateTime::<Utc>::from(token.gen_time());
-    if gen_time < tsa.not_before() || gen_time > tsa.not_after() {
+    // genTime must lie inside the certificate's validity, and so must genTime + accuracy: a
+    // token possibly made after the certificate expired proves nothing.
+    let accuracy = token
+        .tst_info
+        .accuracy
+        .map(|a| a.as_duration())
+        .and_then(|d| chrono::Duration::from_std(d).ok())
+        .unwrap_or_else(chrono::Duration::zero);
+    let latest = gen_time.checked_add_signed(accuracy).unwrap_or(gen_time);
+    if gen_time < tsa.not_before() || latest > tsa.not_after() {
         anyhow::bail!(
             "genTime {} lies outside the TSA certificate's validity ({} to {})",
             gen_time.to_rfc3339(),

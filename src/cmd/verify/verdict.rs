@@ -1,6 +1,9 @@
 //! Turns the facts kyso-pdf found about a signature into a verdict: chain validation through
 //! kyso-chain at the proven (or claimed) time, then the ETSI indication, level and reasons.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::SystemTime;
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
@@ -157,12 +160,8 @@ pub(crate) fn verdict(
     let leaf = signer_der
         .as_deref()
         .and_then(|der| Certificate::from_der(der).ok());
-    let mut pool = CertPool::from_certs(ctx.intermediates.certificates().iter().cloned());
-    for der in &material.certificates {
-        if let Ok(cert) = Certificate::from_der(der) {
-            pool.add(cert);
-        }
-    }
+    let pool = pool_for(ctx, &material);
+    let pool = &*pool;
     let sources = revocation_sources(&material, ctx);
 
     // The time proven by a timestamp, when its token verifies and its TSA is trusted.
@@ -191,7 +190,7 @@ pub(crate) fn verdict(
                     .tsa_certificate
                     .as_deref()
                     .and_then(|d| Certificate::from_der(d).ok());
-                match tsa.map(|tsa| validate_tsa(&tsa, ts.gen_time, &pool, ctx, &sources)) {
+                match tsa.map(|tsa| validate_tsa(&tsa, ts.gen_time, pool, ctx, &sources)) {
                     Some(Ok(_)) => proven = Some(ts.gen_time),
                     Some(Err(e)) if facts.kind == SignatureKind::Signature => out.note(
                         "timestamp-untrusted",
@@ -231,9 +230,9 @@ pub(crate) fn verdict(
     if let Some(leaf) = &leaf {
         if matches!(facts.crypto, CryptoOutcome::Verified { .. }) {
             let result = if facts.kind == SignatureKind::DocumentTimestamp {
-                validate_tsa(leaf, validation_time.into(), &pool, ctx, &sources)
+                validate_tsa(leaf, validation_time.into(), pool, ctx, &sources)
             } else {
-                validate_signer(leaf, validation_time, &pool, ctx, &sources)
+                validate_signer(leaf, validation_time, pool, ctx, &sources)
             };
             match result {
                 Ok(p) => {
@@ -414,14 +413,69 @@ fn revocation_sources(material: &RevocationMaterial, ctx: &Context) -> Revocatio
     sources
 }
 
-fn base_policy(ctx: &Context, time: DateTime<Utc>) -> ValidationPolicy {
-    let mut policy = ValidationPolicy::new(
-        CertPool::from_certs(ctx.anchors.certificates().iter().cloned()),
-        time,
-    );
-    policy.revocation = RevocationMode::SoftFail;
-    policy.sha1 = Sha1Policy::Warn;
-    policy
+/// Most certificate pools a worker thread keeps.
+const MAX_POOLS: usize = 256;
+
+thread_local! {
+    /// Pools keyed by the fingerprints of the certificates a file brings: files from the same
+    /// signers share a pool and so its warm signature cache (kyso-chain caches verified
+    /// certificate signatures per pool), while each file still sees exactly the installed
+    /// intermediates plus its own certificates, so verdicts never depend on batch order.
+    static POOLS: RefCell<HashMap<Vec<[u8; 32]>, Rc<CertPool>>> = RefCell::new(HashMap::new());
+    /// This thread's policy: the anchors are the run's; time and usages are set per call.
+    static POLICY: RefCell<Option<ValidationPolicy>> = const { RefCell::new(None) };
+}
+
+fn pool_for(ctx: &Context, material: &RevocationMaterial) -> Rc<CertPool> {
+    let certs: Vec<Certificate> = material
+        .certificates
+        .iter()
+        .filter_map(|der| Certificate::from_der(der).ok())
+        .collect();
+    let mut key: Vec<[u8; 32]> = certs.iter().map(Certificate::fingerprint).collect();
+    key.sort_unstable();
+    key.dedup();
+    POOLS.with(|pools| {
+        let mut pools = pools.borrow_mut();
+        if let Some(pool) = pools.get(&key) {
+            return Rc::clone(pool);
+        }
+        let mut pool = CertPool::from_certs(ctx.intermediates.certificates().iter().cloned());
+        for cert in certs {
+            pool.add(cert);
+        }
+        let pool = Rc::new(pool);
+        if pools.len() >= MAX_POOLS {
+            pools.clear();
+        }
+        pools.insert(key, Rc::clone(&pool));
+        pool
+    })
+}
+
+/// Runs `f` with this thread's policy set to `time` and no usage requirements.
+fn with_policy<T>(
+    ctx: &Context,
+    time: DateTime<Utc>,
+    f: impl FnOnce(&mut ValidationPolicy) -> T,
+) -> T {
+    POLICY.with(|cell| {
+        let mut cell = cell.borrow_mut();
+        let policy = cell.get_or_insert_with(|| {
+            let mut policy = ValidationPolicy::new(
+                CertPool::from_certs(ctx.anchors.certificates().iter().cloned()),
+                time,
+            );
+            policy.revocation = RevocationMode::SoftFail;
+            policy.sha1 = Sha1Policy::Warn;
+            policy
+        });
+        policy.time = time;
+        policy.required_ekus = Vec::new();
+        policy.required_key_usages = Vec::new();
+        policy.key_usage_any_of = false;
+        f(policy)
+    })
 }
 
 fn validate_signer(
@@ -431,13 +485,14 @@ fn validate_signer(
     ctx: &Context,
     sources: &RevocationSources,
 ) -> Result<ValidatedPath, ChainError> {
-    let mut policy = base_policy(ctx, time);
-    policy.required_key_usages = vec![
-        KeyUsageBit::DigitalSignature,
-        KeyUsageBit::ContentCommitment,
-    ];
-    policy.key_usage_any_of = true;
-    kyso_chain::validate(leaf, pool, &policy, sources)
+    with_policy(ctx, time, |policy| {
+        policy.required_key_usages = vec![
+            KeyUsageBit::DigitalSignature,
+            KeyUsageBit::ContentCommitment,
+        ];
+        policy.key_usage_any_of = true;
+        kyso_chain::validate(leaf, pool, policy, sources)
+    })
 }
 
 fn validate_tsa(
@@ -447,9 +502,10 @@ fn validate_tsa(
     ctx: &Context,
     sources: &RevocationSources,
 ) -> Result<ValidatedPath, ChainError> {
-    let mut policy = base_policy(ctx, time.into());
-    policy.required_ekus = vec![eku::TIME_STAMPING];
-    kyso_chain::validate(tsa, pool, &policy, sources)
+    with_policy(ctx, time.into(), |policy| {
+        policy.required_ekus = vec![eku::TIME_STAMPING];
+        kyso_chain::validate(tsa, pool, policy, sources)
+    })
 }
 
 fn level(
