@@ -37,7 +37,8 @@ t0=$(now)
 t1=$(now); hsm_s=$(elapsed "$t0" "$t1")
 
 mkdir -p "$work/cli-in"
-ls "$work/in" | head -n "$cli_sample" | while read -r f; do cp "$work/in/$f" "$work/cli-in/"; done
+inputs=("$work"/in/*.pdf)
+cp "${inputs[@]:0:$cli_sample}" "$work/cli-in/"
 mkdir -p "$work/out-pyhanko-cli"
 t0=$(now)
 for f in "$work"/cli-in/*.pdf; do

@@ -43,13 +43,14 @@ ls "$work/s2" | awk 'NR % 3 == 0' | while read -r f; do mv "$work/s2/$f" "$work/
 sign "$work/s3-in" "$work/s3" ecp256 Signature3
 cp "$work"/s1/*.pdf "$work"/s2/*.pdf "$work"/s3/*.pdf "$work/archive/"
 i=0
-while [ "$(ls "$work/archive" | wc -l)" -lt "$count" ]; do
+have=$(find "$work/archive" -name '*.pdf' | wc -l)
+while [ "$have" -lt "$count" ]; do
   for f in "$work"/s1/*.pdf "$work"/s2/*.pdf "$work"/s3/*.pdf; do
-    cp "$f" "$work/archive/copy$i-$(basename "$f")"; i=$((i + 1))
-    [ "$(( i % 50 ))" = 0 ] && [ "$(ls "$work/archive" | wc -l)" -ge "$count" ] && break
+    [ "$have" -ge "$count" ] && break
+    cp "$f" "$work/archive/copy$i-$(basename "$f")"; i=$((i + 1)); have=$((have + 1))
   done
 done
-n=$(ls "$work/archive" | wc -l)
+n=$(find "$work/archive" -name '*.pdf' | wc -l)
 size_mb=$(du -sm "$work/archive" | cut -f1)
 
 now() { date +%s.%N; }
@@ -65,11 +66,13 @@ sync
 t0=$(now)
 peak kyso_mb "$kyso" verify --offline -j2 --jsonl --trust "$work/pki/root.pem" "$work/archive" >"$work/kyso.jsonl" 2>/dev/null || true
 t1=$(now); kyso_s=$(elapsed "$t0" "$t1")
-kyso_passed=$(grep -o '"indication":"PASSED"' "$work/kyso.jsonl" | wc -l)
-kyso_failed=$(grep -o '"indication":"FAILED"' "$work/kyso.jsonl" | wc -l)
+kyso_passed=$( (grep -o '"indication":"PASSED"' "$work/kyso.jsonl" || true) | wc -l)
+kyso_failed=$( (grep -o '"indication":"FAILED"' "$work/kyso.jsonl" || true) | wc -l)
 
+# (arrays, not `ls | head` pipelines: with pipefail a reader that stops early kills the script)
+mapfile -t archive < <(ls "$work/archive")
 mkdir -p "$work/sample"
-ls "$work/archive" | shuf -n "$cli_sample" --random-source=<(yes) | while read -r f; do cp "$work/archive/$f" "$work/sample/"; done
+for f in "${archive[@]:0:$cli_sample}"; do cp "$work/archive/$f" "$work/sample/"; done
 t0=$(now)
 for f in "$work"/sample/*.pdf; do
   "$pyhanko" sign validate --no-revocation-check --trust "$work/pki/root.pem" "$f" >/dev/null 2>&1 || true
@@ -80,9 +83,10 @@ read -r loop_n loop_s < <("$py" benches/pyhanko-validate-loop.py "$work/pki/root
 peak loop_mb "$py" benches/pyhanko-validate-loop.py "$work/pki/root.pem" "$work/archive" 20 >/dev/null
 
 t0=$(now)
-ls "$work/archive" | head -n "$pdfsig_sample" | while read -r f; do pdfsig -nocert -no-ocsp "$work/archive/$f" >/dev/null 2>&1 || true; done
+for f in "${archive[@]:0:$pdfsig_sample}"; do pdfsig -nocert -no-ocsp "$work/archive/$f" >/dev/null 2>&1 || true; done
 t1=$(now); pdfsig_s=$(elapsed "$t0" "$t1")
-peak pdfsig_mb pdfsig -nocert -no-ocsp "$(ls -d "$work"/archive/big-* | head -n1)" >/dev/null 2>&1 || true
+big=("$work"/archive/big-*)
+peak pdfsig_mb pdfsig -nocert -no-ocsp "${big[0]}" >/dev/null 2>&1 || true
 
 python3 benches/make-pdfs.py --huge "$work/huge.pdf" "$huge_mb"
 "$kyso" sign "$work/huge.pdf" -o "$work/huge-signed.pdf" --p12 "$work/pki/rsa2048.p12" --pass-env KYSO_BENCH_PASS >/dev/null
@@ -91,7 +95,7 @@ sync; echo 3 2>/dev/null >/proc/sys/vm/drop_caches || true
 t0=$(now)
 peak huge_mb_rss "$kyso" verify --offline --jsonl --trust "$work/pki/root.pem" "$work/huge-signed.pdf" >"$work/huge.jsonl" 2>/dev/null || true
 t1=$(now); huge_s=$(elapsed "$t0" "$t1")
-huge_verdict=$(grep -o '"indication":"[A-Z]*"' "$work/huge.jsonl" | head -n1)
+huge_verdict=$( (grep -o '"indication":"[A-Z]*"' "$work/huge.jsonl" || true) | head -n1)
 
 cat <<MD
 ## kyso verify: $n signed PDFs ($size_mb MB; 1-3 signatures), offline, $(nproc) cores
