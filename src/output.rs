@@ -59,8 +59,9 @@ pub(crate) fn write_atomically(
             .set_permissions(std::fs::Permissions::from_mode(0o644))
             .with_context(|| format!("{}: cannot set permissions", temp.path().display()))?;
     }
+    // fdatasync: the data and the size reach the disk before the rename makes them visible.
     temp.as_file()
-        .sync_all()
+        .sync_data()
         .with_context(|| format!("{}: sync failed", temp.path().display()))?;
     let result = if overwrite {
         temp.persist(target).map(|_| ())

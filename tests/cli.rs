@@ -63,6 +63,7 @@ fn every_subcommand_has_an_example() {
     let dir = Dir::new("examples");
     for sub in [
         &["sign"][..],
+        &["verify"],
         &["timestamp"],
         &["ltv"],
         &["token", "list"],
@@ -72,6 +73,15 @@ fn every_subcommand_has_an_example() {
         &["trust", "list"],
     ] {
         let help = dir.kyso().args(sub).arg("--help").stdout();
+        let example = help
+            .lines()
+            .skip_while(|l| !l.trim_start().starts_with("Example"))
+            .any(|l| l.trim_start().starts_with(&format!("kyso {}", sub[0])));
+        assert!(
+            example,
+            "`kyso {}` has no example in its help:\n{help}",
+            sub.join(" ")
+        );
         assert!(
             help.contains("kyso "),
             "`kyso {}` has no example in its help",

@@ -508,3 +508,234 @@ fn pdf_corpus_meets_the_bar() {
     );
     assert!(stdout.contains("attack 9/9"), "{stdout}");
 }
+
+/// `kyso sign --p12` with the test PKI's RSA key (the format is recognised from the content).
+fn kyso_sign_p12(dir: &Dir, input: &Path, output: &Path) {
+    dir.kyso()
+        .arg("sign")
+        .arg(input)
+        .arg("-o")
+        .arg(output)
+        .arg("--p12")
+        .arg(pki().path("rsa2048.p12"))
+        .args(["--pass-env", "KYSO_TEST_PASS"])
+        .env("KYSO_TEST_PASS", "kyso")
+        .stdout();
+}
+
+/// An XML document signed by kyso (enveloped XMLDSig).
+fn kyso_signed_xml(dir: &Dir) -> PathBuf {
+    let input = dir.create_bytes(
+        "cong-van.xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VanBan><TrichYeu>Về việc triển khai chữ ký số</TrichYeu></VanBan>\n".as_bytes(),
+    );
+    let output = dir.join("signed.xml");
+    kyso_sign_p12(dir, &input, &output);
+    output
+}
+
+#[test]
+fn kyso_signed_xml_passes_with_its_root() {
+    let dir = Dir::new("verify-xml");
+    let xml = kyso_signed_xml(&dir);
+    let (code, report) = verify_json(&dir, &xml);
+    assert_eq!(code, Some(0), "{report:?}");
+    assert_eq!(report.format, "xml");
+    assert!(report.error.is_none(), "{report:?}");
+    let [sig] = report.signatures.as_slice() else {
+        panic!("one signature expected: {report:?}")
+    };
+    assert_eq!(sig.indication, "PASSED", "{sig:?}");
+    assert!(codes(&report).contains(&"integrity-ok".to_owned()));
+    assert!(
+        sig.signer
+            .as_deref()
+            .is_some_and(|s| s.contains("Trần Thị Bình")),
+        "{sig:?}"
+    );
+}
+
+#[test]
+fn kyso_signed_xml_without_its_root_is_indeterminate_not_passed() {
+    let dir = Dir::new("verify-xml-no-root");
+    let xml = kyso_signed_xml(&dir);
+    let out = dir
+        .kyso()
+        .args(["verify", "--jsonl", "--offline"])
+        .arg(&xml)
+        .assert_code(3);
+    let report: FileJson = serde_json::from_slice(&out.stdout).expect("JSON line");
+    assert_eq!(report.signatures[0].indication, "INDETERMINATE");
+    assert_eq!(
+        report.signatures[0].sub_indication.as_deref(),
+        Some("NO_CERTIFICATE_CHAIN_FOUND")
+    );
+}
+
+#[test]
+fn tampered_signed_xml_fails_with_hash_failure() {
+    let dir = Dir::new("verify-xml-tampered");
+    let xml = kyso_signed_xml(&dir);
+    let tampered = std::fs::read_to_string(&xml)
+        .expect("read")
+        .replace("chữ ký số", "chữ ký tay");
+    let tampered = dir.create_bytes("tampered.xml", tampered.as_bytes());
+    let (code, report) = verify_json(&dir, &tampered);
+    assert_eq!(code, Some(1), "{report:?}");
+    assert_eq!(report.format, "xml");
+    assert_eq!(report.signatures[0].indication, "FAILED");
+    assert_eq!(
+        report.signatures[0].sub_indication.as_deref(),
+        Some("HASH_FAILURE")
+    );
+    assert!(!codes(&report).contains(&"integrity-ok".to_owned()));
+}
+
+/// The synthetic edXML corpus, or `None` (skip; a failure in CI).
+fn edxml_corpus() -> Option<PathBuf> {
+    require_path(&shared_dir().join("corpora/edxml/synthetic"))
+}
+
+/// Runs `kyso verify --json --offline` on an edXML package with the xmlsec test PKI's root and
+/// second-level CA as anchors (the packages' KeyInfo carries only the signer).
+fn verify_edxml(dir: &Dir, package: &Path) -> (Option<i32>, FileJson) {
+    let keys = shared_dir().join("corpora/xml/dsig/keys");
+    let out = dir
+        .kyso()
+        .args(["verify", "--json", "--offline", "--trust"])
+        .arg(keys.join("cacert.der"))
+        .arg("--trust")
+        .arg(keys.join("ca2cert.der"))
+        .arg(package)
+        .output();
+    let report: FileJson = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a JSON report ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), report)
+}
+
+#[test]
+fn signed_edxml_packages_pass_including_the_misspelled_exc_c14n_uri_reported() {
+    let Some(corpus) = edxml_corpus() else {
+        return;
+    };
+    let dir = Dir::new("verify-edxml");
+    for name in [
+        "edoc-signed-rsa-sha256.edxml",
+        "edoc-signed-rsa-sha1-misspelled-exc-c14n.edxml",
+    ] {
+        let (code, report) = verify_edxml(&dir, &corpus.join(name));
+        assert_eq!(code, Some(0), "{name}: {report:?}");
+        assert_eq!(report.format, "edxml");
+        let [sig] = report.signatures.as_slice() else {
+            panic!("{name}: one signature expected: {report:?}")
+        };
+        assert_eq!(sig.indication, "PASSED", "{name}: {sig:?}");
+        let misspelled = codes(&report).contains(&"misspelled-transform-uri".to_owned());
+        assert_eq!(misspelled, name.contains("misspelled"), "{name}: {sig:?}");
+    }
+}
+
+#[test]
+fn tampered_or_placeholder_edxml_packages_fail() {
+    let Some(corpus) = edxml_corpus() else {
+        return;
+    };
+    let dir = Dir::new("verify-edxml-tampered");
+    for (name, sub) in [
+        (
+            "edoc-signed-rsa-sha256-tampered-subject.edxml",
+            "HASH_FAILURE",
+        ),
+        (
+            "edoc-signed-rsa-sha256-tampered-attachment.edxml",
+            "HASH_FAILURE",
+        ),
+        ("edoc-sdk-placeholder-signature.edxml", "FORMAT_FAILURE"),
+    ] {
+        let (code, report) = verify_edxml(&dir, &corpus.join(name));
+        assert_eq!(code, Some(1), "{name}: {report:?}");
+        assert_eq!(report.format, "edxml");
+        assert_eq!(report.signatures[0].indication, "FAILED", "{name}");
+        assert_eq!(
+            report.signatures[0].sub_indication.as_deref(),
+            Some(sub),
+            "{name}"
+        );
+    }
+}
+
+/// The corpus's unsigned package with its text attachment replaced by `pdf`.
+fn package_carrying(dir: &Dir, corpus: &Path, pdf: &Path) -> PathBuf {
+    let template =
+        std::fs::read_to_string(corpus.join("edoc-unsigned.edxml")).expect("read template");
+    let open =
+        "<edXML:ContentTransferEncoded xmlns:edXML=\"http://www.mic.gov.vn/TBT/QCVN_102_2016\">";
+    let start = template.find(open).expect("an attachment") + open.len();
+    let end = template
+        .find("</edXML:ContentTransferEncoded>")
+        .expect("its end");
+    let encoded = crate::util::run_ok("base64", &["-w0".as_ref(), pdf.as_os_str()]);
+    let package = format!(
+        "{}{}{}",
+        &template[..start],
+        encoded.trim(),
+        &template[end..]
+    )
+    .replace("cong-van-thu-nghiem.txt", "cong-van.pdf")
+    .replace("<ContentType>text/plain", "<ContentType>application/pdf");
+    dir.create_bytes("package.edxml", package.as_bytes())
+}
+
+#[test]
+fn edxml_package_carrying_a_signed_pdf_reports_the_pdf_signature_as_a_layer() {
+    let Some(corpus) = edxml_corpus() else {
+        return;
+    };
+    let dir = Dir::new("verify-edxml-pdf");
+    let signed = dir.join("signed.pdf");
+    kyso_sign_p12(&dir, &sample("cong-van.pdf"), &signed);
+    let package = package_carrying(&dir, &corpus, &signed);
+    let (code, report) = verify_json(&dir, &package);
+    assert_eq!(code, Some(0), "{report:?}");
+    assert_eq!(report.format, "edxml");
+    assert!(report.error.is_none(), "{report:?}");
+    let [sig] = report.signatures.as_slice() else {
+        panic!("one signature expected (the PDF's): {report:?}")
+    };
+    assert!(sig.id.starts_with("attachment[cong-van.pdf]/"), "{sig:?}");
+    assert_eq!(sig.indication, "PASSED", "{sig:?}");
+}
+
+#[test]
+fn edxml_package_carrying_a_tampered_signed_pdf_fails() {
+    let Some(corpus) = edxml_corpus() else {
+        return;
+    };
+    let dir = Dir::new("verify-edxml-pdf-tampered");
+    let signed = dir.join("signed.pdf");
+    kyso_sign_p12(&dir, &sample("cong-van.pdf"), &signed);
+    let mut bytes = std::fs::read(&signed).expect("read");
+    let at = bytes
+        .windows(7)
+        .position(|w| w == b"stream\n")
+        .expect("a stream");
+    bytes[at + 10] ^= 0x01;
+    let flipped = dir.create_bytes("flipped.pdf", &bytes);
+    let package = package_carrying(&dir, &corpus, &flipped);
+    let (code, report) = verify_json(&dir, &package);
+    assert_eq!(code, Some(1), "{report:?}");
+    assert_eq!(report.format, "edxml");
+    assert!(report.signatures[0]
+        .id
+        .starts_with("attachment[cong-van.pdf]/"));
+    assert_eq!(report.signatures[0].indication, "FAILED");
+    assert_eq!(
+        report.signatures[0].sub_indication.as_deref(),
+        Some("HASH_FAILURE")
+    );
+}

@@ -28,6 +28,7 @@ use super::timestamp::TsaArgs;
 ///   kyso ltv --archive --tsa http://tsa.example/tsr archive/*.pdf
 ///   kyso ltv --renew --dry-run --renew-within 180 archive/*.pdf
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct LtvArgs {
     /// Signed PDFs
     #[arg(value_name = "FILE", required = true)]

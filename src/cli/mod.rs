@@ -51,13 +51,11 @@ pub enum Lang {
 /// kyso's subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Sign PDF and XML documents with a token or a key file (PAdES, XMLDSig, XAdES)
+    // Sign, Verify, Timestamp and Ltv take their help from their argument structs' doc
+    // comments (a variant's own doc comment would replace it, examples and all).
     Sign(Box<sign::SignArgs>),
-    /// Verify signed documents: files, folders, whole archives
     Verify(verify::VerifyArgs),
-    /// Time-stamp files (RFC 3161) and PDFs (document time-stamps), or check time-stamps
     Timestamp(timestamp::TimestampArgs),
-    /// Add long-term validation data and archive time-stamps to signed PDFs (B-LT, B-LTA)
     Ltv(ltv::LtvArgs),
     /// Inspect PKCS#11 tokens: modules, slots, certificates
     #[command(subcommand)]

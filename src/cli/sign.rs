@@ -21,6 +21,7 @@ use super::keys::KeySourceArgs;
 ///   kyso sign --profile issue --image con-dau.png --doc-number 12/QĐ-UBND to-trinh.signed.pdf
 ///   kyso sign --as vanthu incoming/ --out-dir signed/
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct SignArgs {
     /// Files or folders (searched recursively for *.pdf and *.xml); - reads standard input
     #[arg(value_name = "PATH", required = true)]

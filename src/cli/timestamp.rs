@@ -25,6 +25,7 @@ use clap::{Args, ValueEnum};
 ///   kyso timestamp --tsa http://tsa.example/tsr contract.pdf
 ///   kyso timestamp --verify --trust tsa-root.pem report.zip report.zip.tsr
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct TimestampArgs {
     /// Files to time-stamp (or, with --verify, FILE [FILE.tsr] pairs or files with a .tsr beside
     /// them)

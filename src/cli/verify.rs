@@ -4,7 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-/// Verify every signature in PDF documents, files or whole folders
+/// Verify every signature in PDF and XML documents, files or whole folders
+///
+/// PDF signatures (PAdES, PKCS#7), XML signatures (XMLDSig, XAdES) and edXML packages are
+/// recognised from the content. An edXML package is verified in layers: its own signature, then
+/// the signatures of every PDF it carries (named attachment[NAME]/FIELD), in one report.
 ///
 /// Each signature gets an indication PASSED, FAILED or INDETERMINATE (ETSI EN 319 102-1) with a
 /// sub-indication and the reasons, plus the fields the Vietnamese rules require: issuing CA,
@@ -23,9 +27,11 @@ use clap::{Args, ValueEnum};
 ///
 /// Examples:
 ///   kyso verify signed.pdf
+///   kyso verify --trust root.pem goi-tin.edxml
 ///   kyso verify --jsonl -j2 archive/ > report.jsonl
 ///   find archive -name '*.pdf' | kyso verify --files-from - --csv
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct VerifyArgs {
     /// Files or folders to verify
     #[arg(value_name = "PATH")]

@@ -1,10 +1,12 @@
-//! `kyso verify`: paths → files → (in parallel) facts from kyso-pdf → verdicts with
-//! kyso-chain → reports written in input order, a summary, and the exit status.
+//! `kyso verify`: paths → files → (in parallel) facts from kyso-pdf, or kyso-xml for XML and
+//! edXML → verdicts with kyso-chain → reports written in input order, a summary, and the exit
+//! status.
 //!
 //! Every file is verified independently: an unreadable, malformed or hostile file gets an
 //! error in its own report and the batch goes on. Files are memory-mapped, never read whole.
 
 mod verdict;
+mod xml;
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -288,17 +290,16 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
     };
     let head = bytes.get(..bytes.len().min(HEADER_WINDOW)).unwrap_or(&[]);
     if memchr_find(head, b"%PDF-").is_none() {
-        let kind = if looks_like_xml(head) {
-            "xml"
-        } else {
-            "unknown"
-        };
-        let message = if kind == "xml" {
-            "XML signatures are not verified yet (unsupported format)".to_owned()
-        } else {
-            "unsupported format: neither PDF nor XML".to_owned()
-        };
-        return (error_report(kind, message), false);
+        if looks_like_xml(head) {
+            return (xml::verify(name, &bytes, ctx), false);
+        }
+        return (
+            error_report(
+                "unknown",
+                "unsupported format: neither PDF nor XML".to_owned(),
+            ),
+            false,
+        );
     }
     // Large files are hashed with positioned reads rather than through the map, so their
     // pages do not all stay resident (bounded memory for 1 GB documents).
@@ -326,28 +327,7 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
     } else {
         SignedBytes::Mapped
     };
-    // A bug in a library must not take the batch down: it becomes this file's error.
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        kyso_pdf::verify::inspect_with(&bytes, source)
-    }));
-    let facts = match outcome {
-        Ok(Ok(facts)) => facts,
-        Ok(Err(e)) => {
-            return (
-                error_report("pdf", format!("cannot verify this PDF: {e}")),
-                false,
-            )
-        }
-        Err(_) => {
-            return (
-                error_report("pdf", "internal error while verifying this PDF".to_owned()),
-                false,
-            )
-        }
-    };
-    let signatures =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verdicts(&facts, ctx)));
-    match signatures {
+    match pdf_signatures(&bytes, source, ctx) {
         Ok(signatures) => (
             FileReport {
                 file: name,
@@ -357,14 +337,28 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
             },
             false,
         ),
-        Err(_) => (
-            error_report(
-                "pdf",
-                "internal error while validating the signatures".to_owned(),
-            ),
-            false,
-        ),
+        Err(error) => (error_report("pdf", error), false),
     }
+}
+
+/// The verdicts of a PDF's signatures (a file, or a PDF attached to an edXML package), or why
+/// there are none.
+fn pdf_signatures(
+    bytes: &[u8],
+    source: SignedBytes<'_>,
+    ctx: &Context,
+) -> Result<Vec<kyso_verdict::SignatureVerdict>, String> {
+    // A bug in a library must not take the batch down: it becomes this file's error.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        kyso_pdf::verify::inspect_with(bytes, source)
+    }));
+    let facts = match outcome {
+        Ok(Ok(facts)) => facts,
+        Ok(Err(e)) => return Err(format!("cannot verify this PDF: {e}")),
+        Err(_) => return Err("internal error while verifying this PDF".to_owned()),
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verdicts(&facts, ctx)))
+        .map_err(|_| "internal error while validating the signatures".to_owned())
 }
 
 fn verdicts(facts: &DocumentFacts, ctx: &Context) -> Vec<kyso_verdict::SignatureVerdict> {

@@ -277,8 +277,11 @@ pub(crate) fn write_table(out: &mut impl Write, report: &FileReport, lang: Lang)
 /// Whether the signed bytes are intact, from the reasons' codes.
 fn integrity_text(sig: &SignatureVerdict, lang: Lang) -> &'static str {
     let has = |code: &str| sig.reasons.iter().any(|r| r.code == code);
-    let broken =
-        has("digest-mismatch") || has("bad-signature") || has("timestamp-imprint-mismatch");
+    // `signature-mismatch` is XML's `bad-signature`.
+    let broken = has("digest-mismatch")
+        || has("bad-signature")
+        || has("signature-mismatch")
+        || has("timestamp-imprint-mismatch");
     match (broken, has("integrity-ok"), lang) {
         (true, _, Lang::En) => "BROKEN: the document was altered after signing",
         (true, _, Lang::Vi) => "KHÔNG toàn vẹn: tài liệu đã bị thay đổi sau khi ký",
@@ -294,7 +297,8 @@ fn validity_text(sig: &SignatureVerdict, lang: Lang) -> &'static str {
     let chain_problem = sig
         .reasons
         .iter()
-        .any(|r| r.code.starts_with("chain-") && r.code != "chain-warning");
+        // PDF reasons are `chain-CODE`; XML's chain reason is `chain`.
+        .any(|r| (r.code == "chain" || r.code.starts_with("chain-")) && r.code != "chain-warning");
     match (sig.indication, chain_problem, lang) {
         (Indication::Passed, _, Lang::En) => "valid",
         (Indication::Passed, _, Lang::Vi) => "còn hiệu lực",
@@ -336,7 +340,53 @@ fn reason_vi(code: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::csv_field;
+    use super::{csv_field, integrity_text, validity_text};
+    use crate::cli::Lang;
+    use kyso_verdict::{Coverage, Indication, Level, Reason, SignatureVerdict, SubIndication};
+
+    fn xml_verdict(indication: Indication, codes: &[&str]) -> SignatureVerdict {
+        SignatureVerdict {
+            id: "Signature".to_owned(),
+            kind: "signature".to_owned(),
+            indication,
+            sub_indication: (indication != Indication::Passed)
+                .then_some(SubIndication::NoCertificateChainFound),
+            level: Level::None,
+            signer: None,
+            organization: None,
+            issuer: None,
+            certificate_not_before: None,
+            certificate_not_after: None,
+            signing_time: None,
+            timestamp: None,
+            format: String::new(),
+            coverage: Coverage::Nodes(Vec::new()),
+            reasons: codes
+                .iter()
+                .map(|code| Reason {
+                    code: (*code).to_owned(),
+                    message: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn xml_reason_codes_drive_integrity_and_validity_like_pdf_ones() {
+        let intact = xml_verdict(Indication::Indeterminate, &["chain", "integrity-ok"]);
+        assert_eq!(integrity_text(&intact, Lang::En), "intact");
+        assert_eq!(
+            validity_text(&intact, Lang::En),
+            "not established (see below)"
+        );
+    }
+
+    #[test]
+    fn xml_signature_mismatch_is_broken_integrity_not_intact() {
+        let broken = xml_verdict(Indication::Failed, &["signature-mismatch"]);
+        assert!(integrity_text(&broken, Lang::En).starts_with("BROKEN"));
+        assert_eq!(validity_text(&broken, Lang::En), "-");
+    }
 
     #[test]
     fn csv_quotes_separators_and_defuses_formulas() {

@@ -17,6 +17,7 @@ use kyso_pdf::verify::{
     SignatureKind,
 };
 use kyso_verdict::{Coverage, Indication, Level, Reason, SignatureVerdict, SubIndication};
+use kyso_xml::dsig::ChainOutcome;
 
 /// What every signature of a run is validated against (built once per run).
 pub(crate) struct Context {
@@ -353,7 +354,18 @@ fn crypto_failure(out: &mut Outcome, failure: &CryptoFailure) {
 }
 
 fn chain_failure(out: &mut Outcome, e: &ChainError) {
-    let (indication, sub) = match e {
+    let (indication, sub) = chain_indication(e);
+    out.push(
+        indication,
+        Some(sub),
+        &format!("chain-{}", e.code()),
+        format!("certificate chain: {e}"),
+    );
+}
+
+/// The ETSI indication a chain error gives, for PDF and XML signers alike.
+fn chain_indication(e: &ChainError) -> (Indication, SubIndication) {
+    match e {
         ChainError::UnknownIssuer { .. } => (
             Indication::Indeterminate,
             SubIndication::NoCertificateChainFound,
@@ -380,13 +392,49 @@ fn chain_failure(out: &mut Outcome, e: &ChainError) {
             Indication::Indeterminate,
             SubIndication::CertificateChainGeneralFailure,
         ),
+    }
+}
+
+/// Validates an XML signer's certificate (kyso-xml's `ChainValidator` seam) exactly as a PDF
+/// signer's: the run's anchors and installed intermediates plus `pool`, the same key usages,
+/// revocation policy and fetcher, and the same mapping of chain errors to sub-indications.
+pub(super) fn xml_chain_outcome(
+    leaf_der: &[u8],
+    pool_der: &[Vec<u8>],
+    at: SystemTime,
+    ctx: &Context,
+) -> ChainOutcome {
+    let leaf = match Certificate::from_der(leaf_der) {
+        Ok(leaf) => leaf,
+        Err(e) => {
+            return ChainOutcome::Indeterminate {
+                sub_indication: SubIndication::NoSigningCertificateFound,
+                reason: format!("the signer's certificate does not parse: {e}"),
+            }
+        }
     };
-    out.push(
-        indication,
-        Some(sub),
-        &format!("chain-{}", e.code()),
-        format!("certificate chain: {e}"),
-    );
+    let material = RevocationMaterial {
+        certificates: pool_der.to_vec(),
+        ..RevocationMaterial::default()
+    };
+    let pool = pool_for(ctx, &material);
+    let sources = revocation_sources(&material, ctx);
+    match validate_signer(&leaf, at.into(), &pool, ctx, &sources) {
+        Ok(_) => ChainOutcome::Trusted,
+        Err(e) => {
+            let reason = format!("certificate chain: {e}");
+            match chain_indication(&e) {
+                (Indication::Failed, sub_indication) => ChainOutcome::Failed {
+                    sub_indication,
+                    reason,
+                },
+                (_, sub_indication) => ChainOutcome::Indeterminate {
+                    sub_indication,
+                    reason,
+                },
+            }
+        }
+    }
 }
 
 fn warning_text(warning: &Warning) -> String {
