@@ -524,6 +524,11 @@ struct LtvWorld {
 
 impl LtvWorld {
     fn new(name: &str) -> Self {
+        Self::with_pki_env(name, &[])
+    }
+
+    /// As [`LtvWorld::new`], with extra environment for `make-test-pki.sh` (e.g. `PKI_DAYS`).
+    fn with_pki_env(name: &str, pki_env: &[(&str, &str)]) -> Self {
         let dir = Dir::new(name);
         let pki = dir.join("pki");
         let ocsp_work = dir.join("ocsp-work");
@@ -551,6 +556,7 @@ impl LtvWorld {
             .arg(&pki)
             .env("PKI_OCSP_URL", &ocsp.url)
             .env("PKI_CRL_URL", &crl_url)
+            .envs(pki_env.iter().copied())
             .output()
             .expect("run make-test-pki.sh");
         assert!(out.status.success(), "{}", text(&out));
@@ -627,16 +633,27 @@ impl LtvWorld {
 
 /// `kyso verify --offline --json`: (field, indication, level) per signature.
 fn kyso_levels(world: &LtvWorld, pdf: &Path) -> Vec<(String, String, String)> {
+    kyso_levels_with(world, pdf, &[]).0
+}
+
+/// `kyso verify --offline --json` with `extra` arguments: (field, indication, level) per
+/// signature, and the whole report for assertion messages.
+fn kyso_levels_with(
+    world: &LtvWorld,
+    pdf: &Path,
+    extra: &[&str],
+) -> (Vec<(String, String, String)>, String) {
     let out = world
         .dir
         .kyso()
         .args(["verify", "--offline", "--json", "--trust"])
         .arg(world.pki("root.pem"))
+        .args(extra)
         .arg(pdf)
         .output();
     let report: serde_json::Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
-    report["signatures"]
+    let levels = report["signatures"]
         .as_array()
         .expect("signatures")
         .iter()
@@ -644,7 +661,8 @@ fn kyso_levels(world: &LtvWorld, pdf: &Path) -> Vec<(String, String, String)> {
             let field = |k: &str| s[k].as_str().unwrap_or_default().to_owned();
             (field("id"), field("indication"), field("level"))
         })
-        .collect()
+        .collect();
+    (levels, text(&out))
 }
 
 fn root_crl(world: &LtvWorld) -> String {
@@ -792,6 +810,125 @@ fn ltv_archive_turns_b_t_into_b_lta_and_renew_refreshes_it() {
     );
 }
 
+/// `--at` for `kyso verify`: now plus `days`, RFC 3339.
+fn days_from_now(days: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::days(days)).to_rfc3339()
+}
+
+#[test]
+fn a_b_lta_archive_passes_after_the_signers_certificate_expired() {
+    // The signer's certificate lives 2 days, the TSA's 3650: the archive time-stamp proves
+    // the signature and the DSS existed while the signer's certificate was valid.
+    let mut world = LtvWorld::with_pki_env(
+        "ltv-long-term",
+        &[("PKI_DAYS", "2"), ("PKI_TSA_DAYS", "3650")],
+    );
+    let root_crl = root_crl(&world);
+    let blt = world.dir.join("blt.pdf");
+    let out = world.sign(
+        &blt,
+        &["--tsa", &world.tsa.url, "--ltv", "--ltv-crl", &root_crl],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let blta = world.dir.join("blta.pdf");
+    std::fs::copy(&blt, &blta).expect("copy");
+    let out = world
+        .dir
+        .kyso()
+        .args([
+            "ltv",
+            "--archive",
+            "--tsa",
+            &world.tsa.url,
+            "--ltv-crl",
+            &root_crl,
+        ])
+        .arg(&blta)
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    world.go_offline();
+
+    let later = days_from_now(30);
+    let (levels, shown) = kyso_levels_with(&world, &blta, &["--at", &later]);
+    assert_eq!(
+        levels.first(),
+        Some(&("Signature1".into(), "PASSED".into(), "B-LTA".into())),
+        "{shown}"
+    );
+    assert!(shown.contains("proven-existence"), "{shown}");
+    assert!(shown.contains("proven to exist at"), "{shown}");
+}
+
+#[test]
+fn a_b_lt_file_without_the_archive_time_stamp_is_not_passed_after_the_signers_expiry() {
+    let mut world = LtvWorld::with_pki_env(
+        "ltv-long-term-no-archive",
+        &[("PKI_DAYS", "2"), ("PKI_TSA_DAYS", "3650")],
+    );
+    let root_crl = root_crl(&world);
+    let blt = world.dir.join("blt.pdf");
+    let out = world.sign(
+        &blt,
+        &["--tsa", &world.tsa.url, "--ltv", "--ltv-crl", &root_crl],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    world.go_offline();
+    let (levels, shown) = kyso_levels_with(&world, &blt, &[]);
+    assert_eq!(
+        levels.first(),
+        Some(&("Signature1".into(), "PASSED".into(), "B-LT".into())),
+        "{shown}"
+    );
+    let (levels, shown) = kyso_levels_with(&world, &blt, &["--at", &days_from_now(30)]);
+    assert_eq!(
+        levels.first().map(|l| l.1.as_str()),
+        Some("INDETERMINATE"),
+        "{shown}"
+    );
+    assert!(!shown.contains("proven-existence"), "{shown}");
+}
+
+#[test]
+fn a_b_lta_archive_is_not_passed_after_its_tsa_certificate_expired() {
+    let mut world = LtvWorld::with_pki_env(
+        "ltv-long-term-tsa-expired",
+        &[("PKI_DAYS", "2"), ("PKI_TSA_DAYS", "60")],
+    );
+    let root_crl = root_crl(&world);
+    let pdf = world.dir.join("blta.pdf");
+    let out = world.sign(
+        &pdf,
+        &["--tsa", &world.tsa.url, "--ltv", "--ltv-crl", &root_crl],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let out = world
+        .dir
+        .kyso()
+        .args([
+            "ltv",
+            "--archive",
+            "--tsa",
+            &world.tsa.url,
+            "--ltv-crl",
+            &root_crl,
+        ])
+        .arg(&pdf)
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    world.go_offline();
+    // Within the TSA's validity the archive still proves the signature...
+    let (levels, shown) = kyso_levels_with(&world, &pdf, &["--at", &days_from_now(30)]);
+    assert_eq!(
+        levels.first().map(|l| l.1.as_str()),
+        Some("PASSED"),
+        "{shown}"
+    );
+    // ...after it, nothing is proven any more (renewal was due).
+    let (levels, shown) = kyso_levels_with(&world, &pdf, &["--at", &days_from_now(90)]);
+    assert!(levels.iter().all(|l| l.1 == "INDETERMINATE"), "{shown}");
+    assert!(!shown.contains("proven-existence"), "{shown}");
+}
+
 #[test]
 fn ltv_with_the_ocsp_responder_down_fails_and_leaves_the_file_untouched() {
     let mut world = LtvWorld::new("ltv-down");
@@ -882,17 +1019,20 @@ fn verify_checks_the_nonce_of_the_request_when_given() {
 }
 
 #[test]
-fn xml_signatures_refuse_tsa_and_ltv_instead_of_ignoring_them() {
+fn xml_signatures_with_tsa_become_xades_b_t_and_ltv_is_refused() {
     let dir = Dir::new("ts-xml");
     let server = tsa(&dir, Behaviour::Reply("plain"));
-    let xml = dir.create_bytes("doc.xml", b"<?xml version=\"1.0\"?><doc>x</doc>");
+    let xml = dir.create_bytes(
+        "doc.xml",
+        "<?xml version=\"1.0\"?><doc>Công văn số 1</doc>".as_bytes(),
+    );
     let pki = pki();
-    let sign = |extra: &[&str]| {
+    let sign = |output: &str, extra: &[&str]| {
         dir.kyso()
             .arg("sign")
             .arg(&xml)
             .arg("-o")
-            .arg(dir.join("signed.xml"))
+            .arg(dir.join(output))
             .arg("--p12")
             .arg(pki.path("rsa2048.p12"))
             .args(["--pass-env", "KYSO_TEST_PASS"])
@@ -900,17 +1040,55 @@ fn xml_signatures_refuse_tsa_and_ltv_instead_of_ignoring_them() {
             .args(extra)
             .output()
     };
-    let out = sign(&["--tsa", &server.url]);
+    let out = sign("b-t.xml", &["--tsa", &server.url]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let signed = std::fs::read_to_string(dir.join("b-t.xml")).expect("read");
+    assert!(
+        signed.contains("SignedProperties"),
+        "no XAdES properties:\n{signed}"
+    );
+    assert!(
+        signed.contains("SignatureTimeStamp") && signed.contains("EncapsulatedTimeStamp"),
+        "no time-stamp:\n{signed}"
+    );
+    // The time-stamp's imprint covers the SignatureValue: kyso verify checks the signature
+    // (the time-stamp sits in unsigned properties, so it must not break the signature).
+    let out = dir
+        .kyso()
+        .args(["verify", "--offline", "--json", "--trust"])
+        .arg(pki.root())
+        .arg(dir.join("b-t.xml"))
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    if require_tool("xmlsec1") {
+        let out = Command::new("xmlsec1")
+            .args([
+                "--verify",
+                "--enabled-reference-uris",
+                "empty,same-doc",
+                "--trusted-pem",
+            ])
+            .arg(pki.root())
+            .arg("--untrusted-pem")
+            .arg(pki.path("intermediate.pem"))
+            .arg(dir.join("b-t.xml"))
+            .output()
+            .expect("xmlsec1");
+        assert!(
+            out.status.success(),
+            "xmlsec1: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // The twin: --ltv has no XML meaning and is refused, writing nothing.
+    let out = sign("b-lt.xml", &["--tsa", &server.url, "--ltv"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(
-        text(&out).contains("XML signatures are not time-stamped"),
+        text(&out).contains("--ltv applies to PDF signatures"),
         "{}",
         text(&out)
     );
-    assert!(!dir.join("signed.xml").exists());
-    // The twin: without --tsa the same XML document is signed.
-    let out = sign(&[]);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert!(!dir.join("b-lt.xml").exists());
 }
 
 #[test]

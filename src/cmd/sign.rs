@@ -55,7 +55,7 @@ pub(crate) fn run(mut args: SignArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     if let Some(client) = crate::cmd::timestamp::tsa_client(&args.tsa)? {
         template.enable_tsa(client, &cms)?;
     }
-    let xml = XmlTemplate::new(&args.xml, algorithm);
+    let xml = XmlTemplate::new(&args.xml, algorithm, template.tsa.clone());
     let ltv = match args.ltv.ltv {
         true => Some(crate::cmd::ltv::Collector::new(&args.ltv.evidence)?),
         false => None,
@@ -344,10 +344,8 @@ impl BatchContext<'_> {
             None => InputBytes::stdin()?,
         };
         let xml_signature = self.xml.detached || sniff(&input) == Format::Xml;
-        if xml_signature && (self.template.tsa.is_some() || self.ltv.is_some()) {
-            anyhow::bail!(
-                "--tsa and --ltv apply to PDF signatures; XML signatures are not time-stamped"
-            );
+        if xml_signature && self.ltv.is_some() {
+            anyhow::bail!("--ltv applies to PDF signatures (XML signatures get --tsa: XAdES B-T)");
         }
         let (parts, field): (Vec<Vec<u8>>, String) = match (self.xml.detached, sniff(&input)) {
             (true, _) => {
@@ -712,10 +710,17 @@ pub(crate) fn sniff(bytes: &[u8]) -> Format {
 struct XmlTemplate {
     options: kyso_xml::dsig::SignOptions,
     detached: bool,
+    tsa: Option<kyso_cms::tsa::TsaClient>,
 }
 
 impl XmlTemplate {
-    fn new(args: &crate::cli::sign::XmlSignArgs, algorithm: kyso_keys::SignatureAlgorithm) -> Self {
+    /// With a TSA, every XML signature is XAdES B-T (a SignatureTimeStamp needs the XAdES
+    /// properties), whether or not --xades was given.
+    fn new(
+        args: &crate::cli::sign::XmlSignArgs,
+        algorithm: kyso_keys::SignatureAlgorithm,
+        tsa: Option<kyso_cms::tsa::TsaClient>,
+    ) -> Self {
         let mut options = kyso_xml::dsig::SignOptions::enveloped(algorithm);
         options.placement = if args.enveloping {
             kyso_xml::dsig::Placement::Enveloping
@@ -724,7 +729,7 @@ impl XmlTemplate {
                 parent: args.xml_parent.clone(),
             }
         };
-        if args.xades {
+        if args.xades || tsa.is_some() {
             options.xades = Some(kyso_xml::dsig::XadesOptions::new(
                 std::time::SystemTime::now(),
             ));
@@ -732,11 +737,30 @@ impl XmlTemplate {
         Self {
             options,
             detached: args.detached,
+            tsa,
         }
     }
 
     fn sign(&self, input: &[u8], signer: &dyn kyso_keys::Signer) -> anyhow::Result<Vec<u8>> {
-        Ok(kyso_xml::dsig::sign_document(input, signer, &self.options)?)
+        let signed = kyso_xml::dsig::sign_document(input, signer, &self.options)?;
+        self.time_stamp(signed)
+    }
+
+    /// XAdES B-T: a signature time-stamp over the canonicalized SignatureValue.
+    fn time_stamp(&self, signed: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+        let Some(client) = &self.tsa else {
+            return Ok(signed);
+        };
+        let limits = &self.options.limits;
+        let imprint_input = kyso_xml::dsig::signature_timestamp_input(&signed, limits)?;
+        let stamp = client
+            .stamp_data(&imprint_input)
+            .context("time-stamping the XML signature")?;
+        Ok(kyso_xml::dsig::embed_signature_timestamp(
+            &signed,
+            &stamp.token,
+            limits,
+        )?)
     }
 
     fn sign_detached(
@@ -749,7 +773,8 @@ impl XmlTemplate {
         options.placement = kyso_xml::dsig::Placement::Detached {
             uri: uri.to_owned(),
         };
-        Ok(kyso_xml::dsig::sign_document(input, signer, &options)?)
+        let signed = kyso_xml::dsig::sign_document(input, signer, &options)?;
+        self.time_stamp(signed)
     }
 }
 

@@ -17,8 +17,8 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use kyso_chain::{CertPool, Certificate, Fetcher};
-use kyso_pdf::verify::{CryptoOutcome, DocumentFacts, SignatureKind, SignedBytes};
-use kyso_verdict::FileReport;
+use kyso_pdf::verify::{CryptoOutcome, DocumentFacts, SignatureFacts, SignatureKind, SignedBytes};
+use kyso_verdict::{FileReport, Indication};
 
 use crate::cli::verify::{Format, VerifyArgs};
 use crate::cli::Lang;
@@ -26,7 +26,7 @@ use crate::exit;
 use crate::input::InputBytes;
 use crate::report::{self, Summary};
 
-use verdict::Context;
+use verdict::{Context, Judged, Proof};
 
 /// How far into a file the `%PDF-` header may be (ISO 32000-2 tolerates leading junk; real
 /// files from some scanners carry a few hundred bytes).
@@ -361,15 +361,68 @@ fn pdf_signatures(
         .map_err(|_| "internal error while validating the signatures".to_owned())
 }
 
+/// The verdicts, in document order. Document timestamps are judged first, newest first: the
+/// newest at the validation time, each older one with the proof of existence the valid newer
+/// ones give, then the signatures with the proof of the oldest valid document timestamp
+/// covering them (ETSI EN 319 102-1 long-term validation).
 fn verdicts(facts: &DocumentFacts, ctx: &Context) -> Vec<kyso_verdict::SignatureVerdict> {
-    facts
-        .signatures
-        .iter()
-        .map(|sig| {
-            let archive_time = archive_time(facts, sig.signed_end);
-            verdict::verdict(sig, &facts.dss, archive_time, ctx)
+    let mut order: Vec<usize> = (0..facts.signatures.len()).collect();
+    order.sort_by_key(|&i| {
+        facts.signatures.get(i).map(|s| {
+            (
+                s.kind != SignatureKind::DocumentTimestamp,
+                std::cmp::Reverse(s.signed_end),
+            )
         })
-        .collect()
+    });
+    let mut proofs: Vec<(u64, Proof)> = Vec::new();
+    let mut judged: Vec<Option<kyso_verdict::SignatureVerdict>> = Vec::new();
+    judged.resize_with(facts.signatures.len(), || None);
+    for i in order {
+        let Some(sig) = facts.signatures.get(i) else {
+            continue;
+        };
+        let proof = oldest_proof(&proofs, sig.signed_end);
+        let archive_time = archive_time(facts, sig.signed_end);
+        let result = verdict::verdict(sig, &facts.dss, archive_time, proof, ctx);
+        if let Some(proof) = document_timestamp_proof(sig, &result) {
+            proofs.push(proof);
+        }
+        if let Some(slot) = judged.get_mut(i) {
+            *slot = Some(result.verdict);
+        }
+    }
+    judged.into_iter().flatten().collect()
+}
+
+/// The proof of existence a document timestamp gives, with the end of the bytes it signs:
+/// only when it is intact, its token stamps those bytes and its TSA's chain is valid.
+fn document_timestamp_proof(sig: &SignatureFacts, judged: &Judged) -> Option<(u64, Proof)> {
+    if sig.kind != SignatureKind::DocumentTimestamp
+        || judged.verdict.indication != Indication::Passed
+        || !judged.chain_valid
+    {
+        return None;
+    }
+    let end = sig.signed_end?;
+    let token = sig.timestamp.as_ref().filter(|t| t.outcome.is_ok())?;
+    Some((
+        end,
+        Proof {
+            time: token.gen_time,
+            by: sig.field_name.clone(),
+        },
+    ))
+}
+
+/// The oldest proof among the document timestamps whose signed bytes include `signed_end`.
+fn oldest_proof(proofs: &[(u64, Proof)], signed_end: Option<u64>) -> Option<&Proof> {
+    let end = signed_end?;
+    proofs
+        .iter()
+        .filter(|(covered, _)| *covered > end)
+        .map(|(_, proof)| proof)
+        .min_by_key(|proof| proof.time)
 }
 
 /// The time of the earliest verified document timestamp whose signed bytes include the
@@ -438,6 +491,28 @@ mod tests {
         };
         assert_eq!(exit_status(&summary, 0, false), exit::OK);
         assert_eq!(exit_status(&summary, 0, true), exit::FAILED);
+    }
+
+    fn proof(secs: u64, by: &str) -> Proof {
+        Proof {
+            time: SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
+            by: by.to_owned(),
+        }
+    }
+
+    #[test]
+    fn the_oldest_document_timestamp_covering_a_signature_is_its_proof() {
+        let proofs = [(500, proof(20, "newer")), (300, proof(10, "older"))];
+        assert_eq!(oldest_proof(&proofs, Some(200)), Some(&proof(10, "older")));
+        assert_eq!(oldest_proof(&proofs, Some(300)), Some(&proof(20, "newer")));
+    }
+
+    #[test]
+    fn nothing_proves_a_signature_no_document_timestamp_covers() {
+        let proofs = [(300, proof(10, "only"))];
+        assert_eq!(oldest_proof(&proofs, Some(300)), None);
+        assert_eq!(oldest_proof(&proofs, Some(400)), None);
+        assert_eq!(oldest_proof(&proofs, None), None);
     }
 
     #[test]

@@ -92,16 +92,38 @@ impl Outcome {
     }
 }
 
+/// A proof of existence (ETSI EN 319 102-1 §5.6.2.4): a document timestamp, valid itself,
+/// whose signed bytes include a signature or an older timestamp proves that it existed at its
+/// genTime, together with the DSS revocation data it covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Proof {
+    /// The genTime of the document timestamp.
+    pub(crate) time: SystemTime,
+    /// The field name of the document timestamp.
+    pub(crate) by: String,
+}
+
+/// The verdict of one signature, and whether its certificate chain was validated (a document
+/// timestamp proves existence for what it covers only when both hold).
+pub(crate) struct Judged {
+    pub(crate) verdict: SignatureVerdict,
+    pub(crate) chain_valid: bool,
+}
+
 /// Builds the verdict of one signature.
 ///
 /// `archive_time` is the time proven by a verified document timestamp covering this
-/// signature (it lifts the level to B-T, and with revocation data to B-LTA).
+/// signature (it lifts the level to B-T, and with revocation data to B-LTA). `proof` is the
+/// oldest *valid* document timestamp covering it: when the chain does not validate at the
+/// validation time only because a certificate expired or its revocation status cannot be
+/// known by then, the chain is validated again at the proven time (long-term validation).
 pub(crate) fn verdict(
     facts: &SignatureFacts,
     dss: &RevocationMaterial,
     archive_time: Option<SystemTime>,
+    proof: Option<&Proof>,
     ctx: &Context,
-) -> SignatureVerdict {
+) -> Judged {
     let mut out = Outcome::new();
     for finding in &facts.findings {
         let code = finding.kind.code();
@@ -191,8 +213,30 @@ pub(crate) fn verdict(
                     .tsa_certificate
                     .as_deref()
                     .and_then(|d| Certificate::from_der(d).ok());
-                match tsa.map(|tsa| validate_tsa(&tsa, ts.gen_time, pool, ctx, &sources)) {
-                    Some(Ok(_)) => proven = Some(ts.gen_time),
+                // The TSA must be valid at the validation time (`--at`; without it, at the
+                // genTime), or at the time a covering document timestamp proves.
+                let must_hold = ctx.at.map_or(ts.gen_time, Into::into);
+                let checked = tsa.map(|tsa| {
+                    validate_or_prove(must_hold, proof.map(|p| p.time), |t| {
+                        validate_tsa(&tsa, t, pool, ctx, &sources)
+                    })
+                });
+                match checked {
+                    Some(Ok((_, lifted))) => {
+                        proven = Some(ts.gen_time);
+                        if let (Some(t), Some(p)) = (lifted, proof) {
+                            if facts.kind == SignatureKind::Signature {
+                                out.note(
+                                    "proven-existence",
+                                    format!(
+                                        "the signature timestamp is proven to exist at {} by the document timestamp {}: its TSA certificate is validated there",
+                                        vn_time(t),
+                                        p.by
+                                    ),
+                                );
+                            }
+                        }
+                    }
                     Some(Err(e)) if facts.kind == SignatureKind::Signature => out.note(
                         "timestamp-untrusted",
                         format!("the signature timestamp's TSA is not trusted: {e}"),
@@ -227,16 +271,42 @@ pub(crate) fn verdict(
         ),
     }
 
+    // The earliest proven time, usable only under a valid covering document timestamp: a
+    // signature's own signature timestamp when it is valid, else the document timestamp's.
+    let proven_at = proof.map(|p| match facts.kind {
+        SignatureKind::Signature => proven.map_or(p.time, |t| t.min(p.time)),
+        SignatureKind::DocumentTimestamp => p.time,
+    });
     let mut path = None;
     if let Some(leaf) = &leaf {
         if matches!(facts.crypto, CryptoOutcome::Verified { .. }) {
-            let result = if facts.kind == SignatureKind::DocumentTimestamp {
-                validate_tsa(leaf, validation_time.into(), pool, ctx, &sources)
-            } else {
-                validate_signer(leaf, validation_time, pool, ctx, &sources)
-            };
+            let result = validate_or_prove(validation_time.into(), proven_at, |t| {
+                if facts.kind == SignatureKind::DocumentTimestamp {
+                    validate_tsa(leaf, t, pool, ctx, &sources)
+                } else {
+                    validate_signer(leaf, t.into(), pool, ctx, &sources)
+                }
+            });
             match result {
-                Ok(p) => {
+                Ok((p, lifted)) => {
+                    if let (Some(t), Some(by)) = (lifted, proof) {
+                        let how = if facts.kind == SignatureKind::Signature && proven == Some(t) {
+                            format!(
+                                "by its signature timestamp, itself covered by the document timestamp {} of {}",
+                                by.by,
+                                vn_time(by.time)
+                            )
+                        } else {
+                            format!("by the document timestamp {}", by.by)
+                        };
+                        out.note(
+                            "proven-existence",
+                            format!(
+                                "proven to exist at {} {how}; the certificate chain is validated at that time with the embedded revocation data",
+                                vn_time(t)
+                            ),
+                        );
+                    }
                     for warning in p.warnings() {
                         out.note("chain-warning", warning_text(warning));
                     }
@@ -263,7 +333,8 @@ pub(crate) fn verdict(
         ),
         None => (facts.name.clone(), None, None, None, None),
     };
-    SignatureVerdict {
+    let chain_valid = path.is_some();
+    let verdict = SignatureVerdict {
         id: facts.field_name.clone(),
         kind: match facts.kind {
             SignatureKind::Signature => "signature".into(),
@@ -286,7 +357,36 @@ pub(crate) fn verdict(
         format: facts.sub_filter.clone().unwrap_or_else(|| "-".into()),
         coverage,
         reasons: sorted(out.reasons),
+    };
+    Judged {
+        verdict,
+        chain_valid,
     }
+}
+
+/// Validates at `time`; when that fails only because of time (a certificate expired, or a
+/// revocation status is unknown by then) and existence is proven at an earlier time, validates
+/// again at the proven time. Returns the path and the proven time when it was used.
+fn validate_or_prove(
+    time: SystemTime,
+    proven: Option<SystemTime>,
+    validate: impl Fn(SystemTime) -> Result<ValidatedPath, ChainError>,
+) -> Result<(ValidatedPath, Option<SystemTime>), ChainError> {
+    match validate(time) {
+        Ok(path) => Ok((path, None)),
+        Err(e) => match proven.filter(|t| *t < time) {
+            Some(t) if lifted_by_proof(&e) => validate(t).map(|path| (path, Some(t))),
+            _ => Err(e),
+        },
+    }
+}
+
+/// The chain errors a proof of existence at an earlier time can cure.
+fn lifted_by_proof(e: &ChainError) -> bool {
+    matches!(
+        e,
+        ChainError::Expired { .. } | ChainError::RevocationUnknown { .. }
+    )
 }
 
 /// Failures and indeterminate reasons first, notes after.
@@ -305,6 +405,7 @@ fn sorted(mut reasons: Vec<Reason>) -> Vec<Reason> {
                 | "timestamp-untrusted"
                 | "timestamp-ignored"
                 | "chain-ok"
+                | "proven-existence"
         )
     };
     reasons.sort_by_key(|r| is_note(r));
