@@ -1060,6 +1060,11 @@ fn xml_signatures_with_tsa_become_xades_b_t_and_ltv_is_refused() {
         .arg(dir.join("b-t.xml"))
         .output();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let signature = &report["signatures"][0];
+    assert_eq!(signature["indication"], "PASSED", "{report:#}");
+    assert_eq!(signature["level"], "B-T", "{report:#}");
+    assert!(signature["timestamp"].is_string(), "no proven time: {report:#}");
     if require_tool("xmlsec1") {
         let out = Command::new("xmlsec1")
             .args([

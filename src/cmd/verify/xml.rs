@@ -8,7 +8,8 @@ use std::time::SystemTime;
 use kyso_pdf::verify::SignedBytes;
 use kyso_verdict::{FileReport, Reason, SignatureVerdict};
 use kyso_xml::dsig::{
-    ChainOutcome, ChainValidator, ReferenceOutcome, VerifyOptions, XmlSignatureReport,
+    ChainOutcome, ChainValidator, ReferenceOutcome, TimestampOutcome, TimestampValidator,
+    VerifyOptions, XmlSignatureReport,
 };
 use kyso_xml::edxml::{self, Attachment};
 use kyso_xml::ParseLimits;
@@ -26,9 +27,43 @@ impl ChainValidator for KysoChain<'_> {
     }
 }
 
+/// XAdES signature time-stamps checked with kyso-cms (imprint over the canonicalized
+/// SignatureValue, the TSA's signature) and kyso-chain (the TSA chain at genTime, with the
+/// critical id-kp-timeStamping EKU): the same checks as `kyso timestamp --verify`.
+struct KysoTimestamps<'a> {
+    ctx: &'a Context,
+}
+
+impl TimestampValidator for KysoTimestamps<'_> {
+    fn validate(&self, token_der: &[u8], data: &[u8]) -> TimestampOutcome {
+        let checked = kyso_cms::tsp::TimeStampToken::parse(token_der)
+            .map_err(anyhow::Error::from)
+            .and_then(|token| {
+                token
+                    .check_imprint(data)
+                    .map_err(|e| anyhow::anyhow!("the time-stamp is for other data: {e}"))?;
+                crate::cmd::timestamp::validate_tsa(
+                    &token,
+                    &self.ctx.anchors,
+                    &self.ctx.intermediates,
+                )?;
+                Ok(chrono::DateTime::<chrono::Utc>::from(token.gen_time()))
+            });
+        match checked {
+            Ok(time) => TimestampOutcome::Valid {
+                time: time.to_rfc3339(),
+            },
+            Err(err) => TimestampOutcome::Invalid {
+                reason: format!("{err:#}"),
+            },
+        }
+    }
+}
+
 /// Verifies an XML document, or an edXML package and the PDFs it carries.
 pub(super) fn verify(file: String, bytes: &[u8], ctx: &Context) -> FileReport {
     let chain = KysoChain { ctx };
+    let timestamps = KysoTimestamps { ctx };
     let is_package = edxml::looks_like_edxml(bytes);
     let options = VerifyOptions {
         limits: ParseLimits::default(),
@@ -40,7 +75,7 @@ pub(super) fn verify(file: String, bytes: &[u8], ctx: &Context) -> FileReport {
         // Real edXML packages carry the national SDK's misspelled URI (reported, never silent).
         accept_misspelled_exc_c14n: is_package,
         detached: None,
-        timestamp_validator: None,
+        timestamp_validator: Some(&timestamps),
     };
     let format = if is_package { "edxml" } else { "xml" };
     // A bug in a library must not take the batch down: it becomes this file's error.
