@@ -76,7 +76,14 @@ fn every_subcommand_has_an_example() {
         let example = help
             .lines()
             .skip_while(|l| !l.trim_start().starts_with("Example"))
-            .any(|l| l.trim_start().starts_with(&format!("kyso {}", sub[0])));
+            .map(|l| {
+                let l = l.trim_start();
+                l.strip_prefix("Examples:")
+                    .or_else(|| l.strip_prefix("Example:"))
+                    .unwrap_or(l)
+                    .trim_start()
+            })
+            .any(|l| l.starts_with(&format!("kyso {}", sub[0])));
         assert!(
             example,
             "`kyso {}` has no example in its help:\n{help}",

@@ -1064,7 +1064,10 @@ fn xml_signatures_with_tsa_become_xades_b_t_and_ltv_is_refused() {
     let signature = &report["signatures"][0];
     assert_eq!(signature["indication"], "PASSED", "{report:#}");
     assert_eq!(signature["level"], "B-T", "{report:#}");
-    assert!(signature["timestamp"].is_string(), "no proven time: {report:#}");
+    assert!(
+        signature["timestamp"].is_string(),
+        "no proven time: {report:#}"
+    );
     if require_tool("xmlsec1") {
         let out = Command::new("xmlsec1")
             .args([
