@@ -188,6 +188,7 @@ pub(crate) fn verdict(
     let sources = revocation_sources(&material, ctx);
 
     // The time proven by a timestamp, when its token verifies and its TSA is trusted.
+    let at_or_now = ctx.at.unwrap_or_else(Utc::now);
     let mut proven: Option<SystemTime> = None;
     if let Some(ts) = &facts.timestamp {
         match &ts.outcome {
@@ -213,9 +214,13 @@ pub(crate) fn verdict(
                     .tsa_certificate
                     .as_deref()
                     .and_then(|d| Certificate::from_der(d).ok());
-                // The TSA must be valid at the validation time (`--at`; without it, at the
-                // genTime), or at the time a covering document timestamp proves.
-                let must_hold = ctx.at.map_or(ts.gen_time, Into::into);
+                // The TSA must be valid at the validation time, or at the time a covering
+                // document timestamp proves. A document timestamp's validation time is `--at`
+                // or now; a signature timestamp's is `--at` or, without it, its genTime.
+                let must_hold = match facts.kind {
+                    SignatureKind::DocumentTimestamp => at_or_now.into(),
+                    SignatureKind::Signature => ctx.at.map_or(ts.gen_time, Into::into),
+                };
                 let checked = tsa.map(|tsa| {
                     validate_or_prove(must_hold, proof.map(|p| p.time), |t| {
                         validate_tsa(&tsa, t, pool, ctx, &sources)
@@ -247,12 +252,19 @@ pub(crate) fn verdict(
         }
     }
 
-    let validation_time = ctx
-        .at
-        .or_else(|| proven.map(Into::into))
-        .or_else(|| claimed.map(Into::into))
-        .unwrap_or_else(Utc::now);
+    let validation_time = match facts.kind {
+        SignatureKind::DocumentTimestamp => at_or_now,
+        SignatureKind::Signature => ctx
+            .at
+            .or_else(|| proven.map(Into::into))
+            .or_else(|| claimed.map(Into::into))
+            .unwrap_or(at_or_now),
+    };
     match (&leaf, proven, ctx.at) {
+        (_, _, None) if facts.kind == SignatureKind::DocumentTimestamp => out.note(
+            "validation-time",
+            format!("validated at the current time, {}", vn_chrono(validation_time)),
+        ),
         (_, _, Some(at)) => out.note("validation-time", format!("validated at {} as requested", vn_chrono(at))),
         (_, Some(t), None) => out.note(
             "validation-time",
