@@ -817,11 +817,11 @@ fn days_from_now(days: i64) -> String {
 
 #[test]
 fn a_b_lta_archive_passes_after_the_signers_certificate_expired() {
-    // The signer's certificate lives 2 days, the TSA's 3650: the archive time-stamp proves
+    // The signer's certificate lives 2 days, the TSA's 7300, and it is verified ten years on: the archive time-stamp proves
     // the signature and the DSS existed while the signer's certificate was valid.
     let mut world = LtvWorld::with_pki_env(
         "ltv-long-term",
-        &[("PKI_DAYS", "2"), ("PKI_TSA_DAYS", "3650")],
+        &[("PKI_DAYS", "2"), ("PKI_TSA_DAYS", "7300")],
     );
     let root_crl = root_crl(&world);
     let blt = world.dir.join("blt.pdf");
@@ -848,7 +848,7 @@ fn a_b_lta_archive_passes_after_the_signers_certificate_expired() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     world.go_offline();
 
-    let later = days_from_now(30);
+    let later = days_from_now(3650);
     let (levels, shown) = kyso_levels_with(&world, &blta, &["--at", &later]);
     assert_eq!(
         levels.first(),
