@@ -157,6 +157,11 @@ messages! {
     ConfigSetupUnknown => "no setup named \"{name}\" in {files} (known: {known})", "không có cấu hình \"{name}\" trong {files} (hiện có: {known})";
     ConfigNoFile => "--as {name}: no configuration file (looked for {files})", "--as {name}: không có tệp cấu hình (đã tìm {files})";
     ConfigBadValue => "setup \"{name}\": {key} = \"{value}\" is not one of {choices}", "cấu hình \"{name}\": {key} = \"{value}\" không thuộc {choices}";
+    // kyso verify --expect issued: the signing roles of an issued document (Decree 30/2020)
+    ExpectNoApproval => "not an issued document: no signature by a personal certificate (the leader's approval)", "chưa phải văn bản ban hành: không có chữ ký của chứng thư số cá nhân (người có thẩm quyền ký duyệt)";
+    ExpectNoIssue => "not an issued document: no signature by an organization certificate (the agency's issue)", "chưa phải văn bản ban hành: không có chữ ký của chứng thư số tổ chức (cơ quan ban hành)";
+    ExpectIssueBeforeApproval => "not an issued document: the agency signed before the leader", "chưa phải văn bản ban hành: cơ quan ký trước người có thẩm quyền";
+    ExpectProblemLabel => "not as expected", "không đúng yêu cầu";
 }
 
 /// The text of `key` in `lang`, placeholders unfilled.

@@ -20,6 +20,8 @@ struct FileJson {
     format: String,
     signatures: Vec<SignatureJson>,
     error: Option<String>,
+    #[allow(dead_code)] // read by serde: pins the wire format
+    problems: Vec<ReasonJson>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -33,6 +35,7 @@ struct SignatureJson {
     level: String,
     signer: Option<String>,
     organization: Option<String>,
+    holder: Option<String>,
     issuer: Option<String>,
     certificate_not_before: Option<String>,
     certificate_not_after: Option<String>,
@@ -738,4 +741,73 @@ fn edxml_package_carrying_a_tampered_signed_pdf_fails() {
         report.signatures[0].sub_indication.as_deref(),
         Some("HASH_FAILURE")
     );
+}
+
+/// Issue 7, item 4: `--expect issued` wants a personal signature (approve) followed by an
+/// organization's (issue), in that order.
+#[test]
+fn expect_issued_wants_the_leader_then_the_agency() {
+    let dir = Dir::new("expect-issued");
+    let pki = crate::fixtures::pki();
+    let sign = |input: &std::path::Path, output: &str, who: &str| {
+        dir.kyso()
+            .arg("sign")
+            .arg(input)
+            .arg("-o")
+            .arg(dir.join(output))
+            .arg("--p12")
+            .arg(pki.path(&format!("{who}.p12")))
+            .args(["--pass-env", "KYSO_TEST_PASS"])
+            .env("KYSO_TEST_PASS", "kyso")
+            .stdout();
+        dir.join(output)
+    };
+    let sample = crate::fixtures::sample("cong-van.pdf");
+    let approved = sign(&sample, "approved.pdf", "rsa2048");
+    let issued = sign(&approved, "issued.pdf", "agency");
+    let reversed = sign(
+        &sign(&sample, "agency-first.pdf", "agency"),
+        "reversed.pdf",
+        "rsa2048",
+    );
+    let verify = |file: &std::path::Path| {
+        dir.kyso()
+            .args([
+                "verify",
+                "--offline",
+                "--expect",
+                "issued",
+                "--json",
+                "--trust",
+            ])
+            .arg(pki.root())
+            .arg(file)
+            .output()
+    };
+    let out = verify(&issued);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["problems"], serde_json::json!([]));
+    assert_eq!(report["signatures"][0]["holder"], "personal");
+    assert_eq!(report["signatures"][1]["holder"], "organization");
+    // The twins: only the leader's signature, and the agency before the leader.
+    for (file, code) in [
+        (&approved, "expect-issued-no-issue"),
+        (&reversed, "expect-issued-order"),
+    ] {
+        let out = verify(file);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(report["problems"][0]["code"], code, "{report:#}");
+    }
 }

@@ -17,13 +17,15 @@ use clap::{Args, ValueEnum};
 /// from the content, not the extension.
 ///
 /// JSON output (`--json`: one document per file; `--jsonl`: one line per file) has the fields
-/// file, format, error and signatures[], each signature with id, kind, indication,
-/// sub_indication, level, signer, organization, issuer, certificate_not_before,
+/// file, format, error, problems[] ({code, message}: what --expect found missing) and
+/// signatures[], each signature with id, kind, indication, sub_indication, level, signer,
+/// organization, holder (personal or organization), issuer, certificate_not_before,
 /// certificate_not_after, signing_time, timestamp, format, coverage and reasons[] ({code,
 /// message}). Fields are only ever added.
 ///
 /// Exit status: 0 all signatures passed; 1 any failed (or an unsigned file with
-/// --require-signature); 3 only indeterminate; 2 usage or I/O errors.
+/// --require-signature, or a file without what --expect asks); 3 only indeterminate; 2 usage
+/// or I/O errors.
 ///
 /// Examples:
 ///   kyso verify signed.pdf
@@ -76,6 +78,18 @@ pub struct VerifyArgs {
     /// Treat unsigned documents as failures
     #[arg(long)]
     pub require_signature: bool,
+
+    /// Check the signing roles the records rules require: `issued` = an approve-type signature
+    /// (personal certificate) followed by an issue-type one (organization certificate)
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub expect: Option<Expect>,
+}
+
+/// What a document must carry (`--expect`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Expect {
+    /// An issued document: signed by a person (approve), then by the agency (issue)
+    Issued,
 }
 
 /// Report formats.

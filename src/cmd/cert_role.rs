@@ -96,7 +96,6 @@ impl Subject {
 /// (Decree 30/2020, Annex I): the competent person approves with a personal certificate, then
 /// the clerk issues with the agency's. For `kyso verify --expect issued`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[allow(dead_code)] // the verify command's role check reads it (issue 7, item 4)
 pub(crate) enum IssuedRoles {
     /// A personal signature, then an organization's.
     Complete,
@@ -108,8 +107,17 @@ pub(crate) enum IssuedRoles {
     IssueBeforeApproval,
 }
 
+/// The holder of a DER certificate for a verdict: `None` when the subject says neither (or the
+/// certificate cannot be read).
+pub(crate) fn holder(der: &[u8]) -> Option<kyso_verdict::Holder> {
+    match Subject::from_certificate(der).ok()?.holder_kind() {
+        HolderKind::Personal => Some(kyso_verdict::Holder::Personal),
+        HolderKind::Organization => Some(kyso_verdict::Holder::Organization),
+        HolderKind::Unknown => None,
+    }
+}
+
 /// Judges the holders of a document's signatures, in signing order.
-#[allow(dead_code)] // the verify command's role check calls it (issue 7, item 4)
 pub(crate) fn issued_roles(holders: &[HolderKind]) -> IssuedRoles {
     let first_personal = holders.iter().position(|h| *h == HolderKind::Personal);
     let has_organization = holders.contains(&HolderKind::Organization);

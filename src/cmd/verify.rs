@@ -20,9 +20,10 @@ use kyso_chain::{CertPool, Certificate, Fetcher};
 use kyso_pdf::verify::{CryptoOutcome, DocumentFacts, SignatureFacts, SignatureKind, SignedBytes};
 use kyso_verdict::{FileReport, Indication};
 
-use crate::cli::verify::{Format, VerifyArgs};
+use crate::cli::verify::{Expect, Format, VerifyArgs};
 use crate::cli::Lang;
 use crate::exit;
+use crate::i18n::Key;
 use crate::input::InputBytes;
 use crate::report::{self, Summary};
 
@@ -78,7 +79,10 @@ pub(crate) fn run(args: VerifyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         let mut next = 0usize;
         for (index, file_report, io_error) in rx {
             pending.insert(index, (file_report, io_error));
-            while let Some((file_report, io_error)) = pending.remove(&next) {
+            while let Some((mut file_report, io_error)) = pending.remove(&next) {
+                if args.expect == Some(Expect::Issued) {
+                    expect_issued(&mut file_report, lang);
+                }
                 if let Some(bar) = &progress {
                     bar.inc(1);
                 }
@@ -109,6 +113,36 @@ pub(crate) fn run(args: VerifyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     )))
 }
 
+/// `--expect issued`: a signed document must carry a personal signature (approve) followed by
+/// an organization's (issue); document time-stamps do not count. Unsigned or unreadable files
+/// are already reported as such.
+fn expect_issued(report: &mut FileReport, lang: Lang) {
+    use crate::cmd::cert_role::{issued_roles, HolderKind, IssuedRoles};
+    if report.error.is_some() || report.signatures.is_empty() {
+        return;
+    }
+    let holders: Vec<HolderKind> = report
+        .signatures
+        .iter()
+        .filter(|s| s.kind == "signature")
+        .map(|s| match s.holder {
+            Some(kyso_verdict::Holder::Personal) => HolderKind::Personal,
+            Some(kyso_verdict::Holder::Organization) => HolderKind::Organization,
+            None => HolderKind::Unknown,
+        })
+        .collect();
+    let (code, key) = match issued_roles(&holders) {
+        IssuedRoles::Complete => return,
+        IssuedRoles::NoApproval => ("expect-issued-no-approval", Key::ExpectNoApproval),
+        IssuedRoles::NoIssue => ("expect-issued-no-issue", Key::ExpectNoIssue),
+        IssuedRoles::IssueBeforeApproval => ("expect-issued-order", Key::ExpectIssueBeforeApproval),
+    };
+    report.problems.push(kyso_verdict::Reason {
+        code: code.to_owned(),
+        message: crate::i18n::text(key, lang).to_owned(),
+    });
+}
+
 /// 2 when a file could not be read; 1 when a signature failed, a file is not a verifiable
 /// document, or (with --require-signature) a file is unsigned; 3 when only indeterminate.
 fn exit_status(summary: &Summary, io_errors: usize, require_signature: bool) -> u8 {
@@ -116,6 +150,7 @@ fn exit_status(summary: &Summary, io_errors: usize, require_signature: bool) -> 
         exit::ERROR
     } else if summary.failed > 0
         || summary.errors > 0
+        || summary.unexpected > 0
         || (require_signature && summary.unsigned > 0)
     {
         exit::FAILED
@@ -283,6 +318,7 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
         format: format.to_owned(),
         signatures: Vec::new(),
         error: Some(error),
+        problems: Vec::new(),
     };
     let bytes = match InputBytes::open(path) {
         Ok(bytes) => bytes,
@@ -334,6 +370,7 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
                 format: "pdf".into(),
                 signatures,
                 error: None,
+                problems: Vec::new(),
             },
             false,
         ),

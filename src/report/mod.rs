@@ -16,11 +16,14 @@ pub(crate) struct Summary {
     pub(crate) indeterminate: usize,
     pub(crate) unsigned: usize,
     pub(crate) errors: usize,
+    /// Files that do not carry what `--expect` asks for.
+    pub(crate) unexpected: usize,
 }
 
 impl Summary {
     pub(crate) fn add(&mut self, report: &FileReport) {
         self.files += 1;
+        self.unexpected += usize::from(!report.problems.is_empty());
         if report.error.is_some() {
             self.errors += 1;
         } else if report.signatures.is_empty() {
@@ -37,6 +40,15 @@ impl Summary {
     }
 
     pub(crate) fn render(&self, lang: Lang) -> String {
+        let line = self.counts(lang);
+        if self.unexpected == 0 {
+            return line;
+        }
+        let label = crate::i18n::text(crate::i18n::Key::ExpectProblemLabel, lang);
+        format!("{line}; {} {label}", self.unexpected)
+    }
+
+    fn counts(&self, lang: Lang) -> String {
         match lang {
             Lang::En => format!(
                 "{} files, {} signatures: {} passed, {} failed, {} indeterminate; {} unsigned, {} errors",
@@ -183,6 +195,9 @@ fn coverage_text(coverage: &Coverage, lang: Lang) -> String {
 pub(crate) fn write_table(out: &mut impl Write, report: &FileReport, lang: Lang) -> io::Result<()> {
     let t = |en: &'static str, vi: &'static str| if lang == Lang::Vi { vi } else { en };
     writeln!(out, "{}", report.file)?;
+    for problem in &report.problems {
+        writeln!(out, "  ! {}", problem.message)?;
+    }
     if let Some(error) = &report.error {
         writeln!(out, "  {}: {error}", t("error", "lỗi"))?;
         return Ok(());
@@ -354,6 +369,7 @@ mod tests {
             level: Level::None,
             signer: None,
             organization: None,
+            holder: None,
             issuer: None,
             certificate_not_before: None,
             certificate_not_after: None,

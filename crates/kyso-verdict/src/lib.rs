@@ -85,6 +85,17 @@ pub struct Reason {
     pub message: String,
 }
 
+/// Who holds a signer's certificate, judged from its subject (UID `MST:`/`MNS:` for agencies
+/// and companies, `CMND:`/`CCCD:` for people, else the shape of the name).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Holder {
+    /// A person (the leader who approves).
+    Personal,
+    /// An organization (the agency that issues).
+    Organization,
+}
+
 /// What a signature covers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,6 +127,8 @@ pub struct SignatureVerdict {
     pub signer: Option<String>,
     /// The unit managing the certificate (O / OU).
     pub organization: Option<String>,
+    /// Whether the certificate belongs to a person or an organization.
+    pub holder: Option<Holder>,
     /// The issuing CA's subject.
     pub issuer: Option<String>,
     /// Certificate validity, RFC 3339.
@@ -145,6 +158,9 @@ pub struct FileReport {
     pub signatures: Vec<SignatureVerdict>,
     /// A file-level error (unreadable, malformed); then `signatures` may be empty.
     pub error: Option<String>,
+    /// Findings about the document as a whole (e.g. `--expect issued` not met); each one
+    /// fails the file.
+    pub problems: Vec<Reason>,
 }
 
 impl FileReport {

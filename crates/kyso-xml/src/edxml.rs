@@ -174,6 +174,7 @@ fn not_a_signature(node: Node<'_, '_>) -> XmlSignatureReport {
             level: Level::None,
             signer: None,
             organization: None,
+            holder: None,
             issuer: None,
             certificate_not_before: None,
             certificate_not_after: None,

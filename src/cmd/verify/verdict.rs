@@ -357,6 +357,9 @@ pub(crate) fn verdict(
         level,
         signer,
         organization,
+        holder: signer_der
+            .as_deref()
+            .and_then(crate::cmd::cert_role::holder),
         issuer,
         certificate_not_before: not_before,
         certificate_not_after: not_after,

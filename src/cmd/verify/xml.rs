@@ -96,6 +96,7 @@ pub(super) fn verify(file: String, bytes: &[u8], ctx: &Context) -> FileReport {
         format: format.to_owned(),
         signatures,
         error,
+        problems: Vec::new(),
     }
 }
 
@@ -164,6 +165,10 @@ fn package(bytes: &[u8], options: &VerifyOptions<'_>, ctx: &Context) -> Result<L
 /// every reference's digest matches and a certificate's key verifies the SignatureValue.
 fn into_verdict(report: XmlSignatureReport) -> SignatureVerdict {
     let mut verdict = report.verdict;
+    verdict.holder = report
+        .signer_certificate
+        .as_deref()
+        .and_then(crate::cmd::cert_role::holder);
     let intact = report.signer_certificate.is_some()
         && !report.references.is_empty()
         && report

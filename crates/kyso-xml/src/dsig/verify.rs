@@ -148,6 +148,7 @@ impl Draft {
                 level: Level::None,
                 signer: None,
                 organization: None,
+                holder: None,
                 issuer: None,
                 certificate_not_before: None,
                 certificate_not_after: None,
