@@ -748,8 +748,8 @@ fn edxml_package_carrying_a_tampered_signed_pdf_fails() {
 #[test]
 fn expect_issued_wants_the_leader_then_the_agency() {
     let dir = Dir::new("expect-issued");
-    let pki = crate::fixtures::pki();
-    let sign = |input: &std::path::Path, output: &str, who: &str| {
+    let pki = pki();
+    let sign = |input: &Path, output: &str, who: &str| {
         dir.kyso()
             .arg("sign")
             .arg(input)
@@ -762,7 +762,7 @@ fn expect_issued_wants_the_leader_then_the_agency() {
             .stdout();
         dir.join(output)
     };
-    let sample = crate::fixtures::sample("cong-van.pdf");
+    let sample = sample("cong-van.pdf");
     let approved = sign(&sample, "approved.pdf", "rsa2048");
     let issued = sign(&approved, "issued.pdf", "agency");
     let reversed = sign(
@@ -770,7 +770,7 @@ fn expect_issued_wants_the_leader_then_the_agency() {
         "reversed.pdf",
         "rsa2048",
     );
-    let verify = |file: &std::path::Path| {
+    let verify = |file: &Path| {
         dir.kyso()
             .args([
                 "verify",
