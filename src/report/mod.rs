@@ -79,8 +79,18 @@ pub(crate) fn write_json(out: &mut impl Write, report: &FileReport) -> io::Resul
 /// The CSV header; one row per signature follows (an unsigned or unreadable file gets one row).
 pub(crate) const CSV_HEADER: &str = "file,format,signature,kind,indication,sub_indication,level,signer,organization,issuer,signing_time,timestamp,certificate_not_before,certificate_not_after,coverage,reasons,error";
 
-/// Writes one file's CSV rows.
+/// Writes one file's CSV rows. The last column holds the file-level error, or the problems
+/// `--expect` found.
 pub(crate) fn write_csv(out: &mut impl Write, report: &FileReport) -> io::Result<()> {
+    let file_note = match &report.error {
+        Some(error) => error.clone(),
+        None => report
+            .problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
     if report.signatures.is_empty() {
         let status = if report.error.is_some() {
             "ERROR"
@@ -104,7 +114,7 @@ pub(crate) fn write_csv(out: &mut impl Write, report: &FileReport) -> io::Result
             "",
             "",
             "",
-            report.error.as_deref().unwrap_or(""),
+            &file_note,
         ];
         return write_csv_row(out, &row);
     }
@@ -127,7 +137,7 @@ pub(crate) fn write_csv(out: &mut impl Write, report: &FileReport) -> io::Result
             sig.certificate_not_after.as_deref().unwrap_or(""),
             &coverage_text(&sig.coverage, Lang::En),
             &reasons.join("; "),
-            report.error.as_deref().unwrap_or(""),
+            &file_note,
         ];
         write_csv_row(out, &row)?;
     }
@@ -355,9 +365,38 @@ fn reason_vi(code: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{csv_field, integrity_text, validity_text};
+    use super::{csv_field, integrity_text, validity_text, write_csv};
     use crate::cli::Lang;
-    use kyso_verdict::{Coverage, Indication, Level, Reason, SignatureVerdict, SubIndication};
+    use kyso_verdict::{
+        Coverage, FileReport, Indication, Level, Reason, SignatureVerdict, SubIndication,
+    };
+
+    #[test]
+    fn csv_rows_carry_the_expectation_problems_and_only_them() {
+        let problem = Reason {
+            code: "expect-issued-no-issue".to_owned(),
+            message: "no organization signature".to_owned(),
+        };
+        let mut report = FileReport {
+            file: "a.pdf".to_owned(),
+            format: "pdf".to_owned(),
+            signatures: vec![xml_verdict(Indication::Passed, &["integrity-ok"])],
+            error: None,
+            problems: vec![problem],
+        };
+        let mut out = Vec::new();
+        write_csv(&mut out, &report).expect("write");
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert!(
+            text.trim_end().ends_with(",no organization signature"),
+            "{text}"
+        );
+        report.problems.clear();
+        let mut out = Vec::new();
+        write_csv(&mut out, &report).expect("write");
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert!(text.trim_end().ends_with(','), "{text}");
+    }
 
     fn xml_verdict(indication: Indication, codes: &[&str]) -> SignatureVerdict {
         SignatureVerdict {
