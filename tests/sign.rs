@@ -258,7 +258,7 @@ fn visible_signature_shows_vietnamese_text_in_an_embedded_font() {
 
 #[test]
 fn visible_signature_with_image_keeps_its_transparency() {
-    if !require_tool("pdftoppm") {
+    if !require_tool("pdftoppm") || !require_tool("pdfimages") {
         return;
     }
     let Some(image) =
@@ -283,8 +283,41 @@ fn visible_signature_with_image_keeps_its_transparency() {
             &image,
         ],
     );
-    let png = render_artefact(&output, "visible-image");
-    assert!(png.exists());
+    render_artefact(&output, "visible-image");
+    // The PNG's alpha channel becomes a soft mask of the image's size: what is transparent in
+    // the PNG lets the page show through.
+    let images = |pdf: &Path| -> Vec<(String, String, String)> {
+        let out = Command::new("pdfimages")
+            .arg("-list")
+            .arg(pdf)
+            .output()
+            .expect("pdfimages");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .skip(2)
+            .filter_map(|l| {
+                let cols: Vec<&str> = l.split_whitespace().collect();
+                Some((
+                    cols.get(2)?.to_string(),
+                    cols.get(3)?.to_string(),
+                    cols.get(4)?.to_string(),
+                ))
+            })
+            .collect()
+    };
+    let signed = images(&output);
+    let image = signed
+        .iter()
+        .find(|(kind, _, _)| kind == "image")
+        .expect("an image on the page");
+    assert!(
+        signed
+            .iter()
+            .any(|(kind, w, h)| kind == "smask" && (w, h) == (&image.1, &image.2)),
+        "no soft mask for the signature image: {signed:?}"
+    );
+    // The twin: the unsigned sample has no image at all.
+    assert!(images(&sample("cong-van.pdf")).is_empty());
 }
 
 /// Renders page `last` of `pdf` into tests/artefacts/NAME.png for a person to look at.
