@@ -92,9 +92,62 @@ pub(crate) struct Extensions {
     pub(crate) unknown_critical: Option<ObjectIdentifier>,
 }
 
+/// Certificates decoded before, keyed by the SHA-256 of their DER: a batch of documents
+/// embeds the same few certificates again and again, and decoding one (x509-cert, every
+/// extension) costs tens of microseconds. Thread-safe; bounded by [`DECODED_CACHE_BYTES`].
+struct DecodedCache {
+    certs: std::collections::HashMap<[u8; 32], Certificate>,
+    /// Sum of the cached certificates' DER lengths.
+    bytes: usize,
+}
+
+/// DER bytes beyond which [`DecodedCache`] starts over: some 700 typical certificates, a few
+/// MB once decoded.
+const DECODED_CACHE_BYTES: usize = 1024 * 1024;
+
+fn decoded_cache() -> std::sync::MutexGuard<'static, DecodedCache> {
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<DecodedCache>> = std::sync::OnceLock::new();
+    CACHE
+        .get_or_init(|| {
+            std::sync::Mutex::new(DecodedCache {
+                certs: std::collections::HashMap::new(),
+                bytes: 0,
+            })
+        })
+        .lock()
+        // A panic while the lock was held cannot leave a half-written entry behind.
+        .unwrap_or_else(|p| p.into_inner())
+}
+
 impl Certificate {
-    /// Decodes one DER certificate.
+    /// Decodes one DER certificate (or returns the one decoded from the same bytes before).
     pub fn from_der(der: &[u8]) -> Result<Certificate, ParseError> {
+        if der.len() > MAX_CERTIFICATE_SIZE {
+            return Err(ParseError::TooLarge {
+                what: "certificate",
+                limit: MAX_CERTIFICATE_SIZE,
+            });
+        }
+        let fingerprint: [u8; 32] = Sha256::digest(der).into();
+        if let Some(cert) = decoded_cache().certs.get(&fingerprint) {
+            if cert.0.der == der {
+                return Ok(cert.clone());
+            }
+        }
+        let cert = Certificate::decode(der, fingerprint)?;
+        let mut cache = decoded_cache();
+        if cache.bytes.saturating_add(der.len()) > DECODED_CACHE_BYTES {
+            cache.certs.clear();
+            cache.bytes = 0;
+        }
+        if cache.certs.insert(fingerprint, cert.clone()).is_none() {
+            cache.bytes = cache.bytes.saturating_add(der.len());
+        }
+        Ok(cert)
+    }
+
+    /// Decodes one DER certificate whose SHA-256 is `fingerprint`.
+    fn decode(der: &[u8], fingerprint: [u8; 32]) -> Result<Certificate, ParseError> {
         if der.len() > MAX_CERTIFICATE_SIZE {
             return Err(ParseError::TooLarge {
                 what: "certificate",
@@ -121,7 +174,7 @@ impl Certificate {
             .map_err(ParseError::der("public key"))?;
         let validity = &tbs_cert.validity;
         let data = CertData {
-            fingerprint: Sha256::digest(der).into(),
+            fingerprint,
             subject_key: NameKey::of(&tbs_cert.subject),
             issuer_key: NameKey::of(&tbs_cert.issuer),
             not_before: unix(validity.not_before.to_unix_duration()),
@@ -490,4 +543,54 @@ fn is_absolute_uri(uri: &str) -> bool {
         return false;
     }
     host.parse::<std::net::Ipv4Addr>().is_ok() || crate::constraints::is_dns_name(host)
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::*;
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::hash::MessageDigest;
+    use openssl::nid::Nid;
+    use openssl::pkey::PKey;
+    use openssl::x509::{X509Name, X509};
+
+    fn self_signed(cn: &str) -> Vec<u8> {
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("curve");
+        let key = PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey");
+        let mut name = X509Name::builder().expect("name");
+        name.append_entry_by_nid(Nid::COMMONNAME, cn).expect("cn");
+        let name = name.build();
+        let mut builder = X509::builder().expect("builder");
+        builder.set_version(2).expect("version");
+        builder.set_subject_name(&name).expect("subject");
+        builder.set_issuer_name(&name).expect("issuer");
+        builder.set_pubkey(&key).expect("key");
+        let now = openssl::asn1::Asn1Time::days_from_now(0).expect("now");
+        let later = openssl::asn1::Asn1Time::days_from_now(1).expect("later");
+        builder.set_not_before(&now).expect("nb");
+        builder.set_not_after(&later).expect("na");
+        builder.sign(&key, MessageDigest::sha256()).expect("sign");
+        builder.build().to_der().expect("der")
+    }
+
+    #[test]
+    fn decoding_the_same_bytes_again_shares_the_first_decoding() {
+        let der = self_signed("cache one");
+        let first = Certificate::from_der(&der).expect("decodes");
+        let again = Certificate::from_der(&der).expect("decodes");
+        assert!(Arc::ptr_eq(&first.0, &again.0));
+        assert_eq!(again.der(), der.as_slice());
+        assert_eq!(first.fingerprint(), <[u8; 32]>::from(Sha256::digest(&der)));
+        let other = Certificate::from_der(&self_signed("cache two")).expect("decodes");
+        assert!(!Arc::ptr_eq(&first.0, &other.0));
+        assert_ne!(other.subject(), first.subject());
+        // Undecodable bytes stay an error every time (nothing is remembered for them).
+        let mut broken = der.clone();
+        broken.truncate(der.len() - 1);
+        for _ in 0..2 {
+            assert!(Certificate::from_der(&broken).is_err());
+        }
+        assert!(decoded_cache().bytes <= DECODED_CACHE_BYTES);
+    }
 }

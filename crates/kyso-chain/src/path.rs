@@ -206,7 +206,18 @@ impl Search<'_> {
         match verify_cert_signature(cert, issuer, self.policy, self.pool) {
             Ok(_) => Ok(true),
             Err(e) => {
-                self.note(RANK_PARTIAL, e);
+                // A namesake whose key is of another type (an RSA CA of the same name as the
+                // ECDSA one that signed) is not an issuer at all: nothing worth reporting.
+                let spki_alg = issuer
+                    .data()
+                    .parsed
+                    .tbs_certificate
+                    .subject_public_key_info
+                    .algorithm
+                    .oid;
+                if crate::signature::key_fits(&cert.data().parsed.signature_algorithm, spki_alg) {
+                    self.note(RANK_PARTIAL, e);
+                }
                 Ok(false)
             }
         }

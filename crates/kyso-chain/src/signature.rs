@@ -33,6 +33,13 @@ mod oids {
     pub(super) const P256: O = O::new_unwrap("1.2.840.10045.3.1.7");
     pub(super) const P384: O = O::new_unwrap("1.3.132.0.34");
     pub(super) const P521: O = O::new_unwrap("1.3.132.0.35");
+    pub(super) const P224: O = O::new_unwrap("1.3.132.0.33");
+    pub(super) const SECP256K1: O = O::new_unwrap("1.3.132.0.10");
+    pub(super) const BRAINPOOL_P224R1: O = O::new_unwrap("1.3.36.3.3.2.8.1.1.5");
+    pub(super) const BRAINPOOL_P256R1: O = O::new_unwrap("1.3.36.3.3.2.8.1.1.7");
+    pub(super) const BRAINPOOL_P320R1: O = O::new_unwrap("1.3.36.3.3.2.8.1.1.9");
+    pub(super) const BRAINPOOL_P384R1: O = O::new_unwrap("1.3.36.3.3.2.8.1.1.11");
+    pub(super) const BRAINPOOL_P512R1: O = O::new_unwrap("1.3.36.3.3.2.8.1.1.13");
     pub(super) const SHA1: O = O::new_unwrap("1.3.14.3.2.26");
     pub(super) const SHA224: O = O::new_unwrap("2.16.840.1.101.3.4.2.4");
     pub(super) const SHA256: O = O::new_unwrap("2.16.840.1.101.3.4.2.1");
@@ -146,8 +153,10 @@ pub(crate) fn decode_algorithm(
             Err(unsupported)
         }
     };
+    // RFC 5758 §3.2: the parameters MUST be absent; some CAs and signers write NULL, which
+    // BouncyCastle (DSS) and pyca/cryptography (pyHanko) accept, and which changes nothing.
     let ecdsa = |h| {
-        if alg.parameters.is_none() {
+        if params_absent_or_null(alg) {
             Ok(SignatureAlgorithm::Ecdsa(h))
         } else {
             Err(unsupported)
@@ -196,6 +205,22 @@ pub(crate) fn decode_algorithm(
     }
 }
 
+/// The named curves accepted for ECDSA keys: NIST P-224 to P-521, secp256k1 and the
+/// Brainpool r1 curves (RFC 5639, used by European signature cards), all of which OpenSSL
+/// implements. Explicit curve parameters are refused (RFC 5480 §2.1.1: namedCurve only).
+const NAMED_CURVES: [ObjectIdentifier; 10] = [
+    oids::P224,
+    oids::P256,
+    oids::P384,
+    oids::P521,
+    oids::SECP256K1,
+    oids::BRAINPOOL_P224R1,
+    oids::BRAINPOOL_P256R1,
+    oids::BRAINPOOL_P320R1,
+    oids::BRAINPOOL_P384R1,
+    oids::BRAINPOOL_P512R1,
+];
+
 /// Decodes a public key, refusing key types and curves kyso does not accept (explicit EC
 /// parameters included).
 pub(crate) fn decode_key(spki_der: &[u8], min_rsa_bits: u32) -> Result<PKey<Public>, SigError> {
@@ -211,7 +236,7 @@ pub(crate) fn decode_key(spki_der: &[u8], min_rsa_bits: u32) -> Result<PKey<Publ
                 .as_ref()
                 .and_then(|p| p.decode_as::<Oid>().ok())
                 .ok_or(unsupported)?;
-            if ![oids::P256, oids::P384, oids::P521].contains(&curve) {
+            if !NAMED_CURVES.contains(&curve) {
                 return Err(SigError::Unsupported(curve));
             }
         }
@@ -225,7 +250,24 @@ pub(crate) fn decode_key(spki_der: &[u8], min_rsa_bits: u32) -> Result<PKey<Publ
     Ok(key)
 }
 
-/// Verifies `signature` over `message` with `key`.
+/// Whether a key of type `key_algorithm` (a SubjectPublicKeyInfo algorithm OID) can have made
+/// a signature with `alg`: an RSA key cannot make an ECDSA signature, so an issuer candidate
+/// with such a key is simply not the issuer.
+pub(crate) fn key_fits(alg: &AlgorithmIdentifierOwned, key_algorithm: ObjectIdentifier) -> bool {
+    match decode_algorithm(alg) {
+        Ok(SignatureAlgorithm::RsaPkcs1(_)) => key_algorithm == oids::RSA,
+        Ok(SignatureAlgorithm::RsaPss { .. }) => {
+            key_algorithm == oids::RSA || key_algorithm == oids::RSA_PSS
+        }
+        Ok(SignatureAlgorithm::Ecdsa(_)) => key_algorithm == oids::EC,
+        Ok(SignatureAlgorithm::Ed25519) => key_algorithm == oids::ED25519,
+        // An algorithm kyso does not support fits no key; the caller reports it.
+        Err(_) => true,
+    }
+}
+
+/// Verifies `signature` over `message` with `key`; a key of another type than the algorithm
+/// needs gives [`SigError::Invalid`] (that key did not make this signature).
 pub(crate) fn verify_raw(
     key: &PKey<Public>,
     alg: SignatureAlgorithm,
@@ -238,7 +280,7 @@ pub(crate) fn verify_raw(
     let mut verifier = match alg {
         SignatureAlgorithm::RsaPkcs1(h) => {
             if id != Id::RSA {
-                return Err(unsupported);
+                return Err(SigError::Invalid);
             }
             let mut v = Verifier::new(h.digest(), key).map_err(|_| unsupported)?;
             v.set_rsa_padding(Padding::PKCS1).map_err(|_| unsupported)?;
@@ -250,7 +292,7 @@ pub(crate) fn verify_raw(
             salt,
         } => {
             if id != Id::RSA && id != Id::RSA_PSS {
-                return Err(unsupported);
+                return Err(SigError::Invalid);
             }
             let mut v = Verifier::new(hash.digest(), key).map_err(|_| unsupported)?;
             v.set_rsa_padding(Padding::PKCS1_PSS)
@@ -264,13 +306,13 @@ pub(crate) fn verify_raw(
         }
         SignatureAlgorithm::Ecdsa(h) => {
             if id != Id::EC {
-                return Err(unsupported);
+                return Err(SigError::Invalid);
             }
             Verifier::new(h.digest(), key).map_err(|_| unsupported)?
         }
         SignatureAlgorithm::Ed25519 => {
             if id != Id::ED25519 {
-                return Err(unsupported);
+                return Err(SigError::Invalid);
             }
             let mut v = Verifier::new_without_digest(key).map_err(|_| unsupported)?;
             return match v.verify_oneshot(signature, message) {
@@ -349,5 +391,117 @@ impl std::fmt::Debug for SignatureCache {
         f.debug_struct("SignatureCache")
             .field("entries", &self.lock().len())
             .finish()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::*;
+    use der::asn1::Any;
+    use openssl::ec::{Asn1Flag, EcGroup, EcKey};
+    use openssl::nid::Nid;
+    use openssl::pkey::Private;
+    use openssl::sign::Signer;
+
+    fn ec_key(curve: Nid) -> PKey<Private> {
+        let group = EcGroup::from_curve_name(curve).expect("curve");
+        PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey")
+    }
+
+    fn sign(key: &PKey<Private>, message: &[u8]) -> Vec<u8> {
+        let mut signer = Signer::new(MessageDigest::sha256(), key).expect("signer");
+        signer.update(message).expect("update");
+        signer.sign_to_vec().expect("sign")
+    }
+
+    fn ecdsa_sha256(null_params: bool) -> AlgorithmIdentifierOwned {
+        AlgorithmIdentifierOwned {
+            oid: oids::ECDSA_SHA256,
+            parameters: null_params.then(|| Any::from(der::asn1::Null)),
+        }
+    }
+
+    #[test]
+    fn ecdsa_verifies_on_nist_and_brainpool_curves_with_or_without_null_parameters() {
+        let message = b"to be signed";
+        for curve in [
+            Nid::X9_62_PRIME256V1,
+            Nid::SECP384R1,
+            Nid::SECP521R1,
+            Nid::BRAINPOOL_P256R1,
+            Nid::BRAINPOOL_P384R1,
+            Nid::BRAINPOOL_P512R1,
+        ] {
+            let key = ec_key(curve);
+            let spki = key.public_key_to_der().expect("spki");
+            let signature = sign(&key, message);
+            for null_params in [false, true] {
+                let cache = SignatureCache::new();
+                let alg = ecdsa_sha256(null_params);
+                assert_eq!(
+                    cache.verify(&spki, &alg, message, &signature, 2048),
+                    Ok(SignatureAlgorithm::Ecdsa(Hash::Sha256)),
+                    "{curve:?} null={null_params}"
+                );
+                assert_eq!(
+                    cache.verify(&spki, &alg, b"other message", &signature, 2048),
+                    Err(SigError::Invalid),
+                    "{curve:?} null={null_params}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_of_another_type_did_not_make_the_signature() {
+        let message = b"to be signed";
+        let ec = ec_key(Nid::X9_62_PRIME256V1);
+        let signature = sign(&ec, message);
+        let rsa = PKey::from_rsa(openssl::rsa::Rsa::generate(2048).expect("rsa")).expect("pkey");
+        let rsa_spki = rsa.public_key_to_der().expect("spki");
+        let cache = SignatureCache::new();
+        // An RSA namesake of the ECDSA issuer: not the signer, rather than "unsupported".
+        assert_eq!(
+            cache.verify(&rsa_spki, &ecdsa_sha256(false), message, &signature, 2048),
+            Err(SigError::Invalid)
+        );
+        assert!(key_fits(&ecdsa_sha256(true), oids::EC));
+        assert!(!key_fits(&ecdsa_sha256(false), oids::RSA));
+        let sha256_rsa = AlgorithmIdentifierOwned {
+            oid: oids::SHA256_RSA,
+            parameters: Some(Any::from(der::asn1::Null)),
+        };
+        assert!(key_fits(&sha256_rsa, oids::RSA));
+        assert!(!key_fits(&sha256_rsa, oids::EC));
+        // An algorithm kyso does not know is left for the verification to report.
+        let unknown = AlgorithmIdentifierOwned {
+            oid: ObjectIdentifier::new_unwrap("1.2.3.4"),
+            parameters: None,
+        };
+        assert!(key_fits(&unknown, oids::RSA));
+    }
+
+    #[test]
+    fn ecdsa_parameters_other_than_null_and_explicit_curves_are_refused() {
+        let with_oid = AlgorithmIdentifierOwned {
+            oid: oids::ECDSA_SHA256,
+            parameters: Some(Any::from(oids::P256)),
+        };
+        assert_eq!(
+            decode_algorithm(&with_oid),
+            Err(SigError::Unsupported(oids::ECDSA_SHA256))
+        );
+        let mut group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("curve");
+        group.set_asn1_flag(Asn1Flag::EXPLICIT_CURVE);
+        let key = EcKey::generate(&group).expect("key");
+        let spki = PKey::from_ec_key(key)
+            .expect("pkey")
+            .public_key_to_der()
+            .expect("spki");
+        assert!(matches!(
+            decode_key(&spki, 2048),
+            Err(SigError::Unsupported(_))
+        ));
     }
 }

@@ -137,8 +137,11 @@ impl SignatureScheme {
                 Err(unsupported())
             }
         };
+        // RFC 5758 §3.2 says the parameters MUST be absent, but real signers (e.g. the
+        // A-Trust card of the ETSI plugtests) write NULL; DSS and pyHanko accept it, and it
+        // changes nothing in what is verified.
         let ecdsa = |hash| {
-            if alg.params.is_none() {
+            if alg.params_absent_or_null() {
                 Ok(Self::Ecdsa(hash))
             } else {
                 Err(unsupported())

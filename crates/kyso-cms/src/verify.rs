@@ -6,6 +6,8 @@
 //! signing-certificate(-v2) attribute must name this certificate, and the signature covers the
 //! DER `SET OF` encoding of the attributes; without them, the signature covers the content.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 use std::time::SystemTime;
 
 use openssl::pkey::{Id, PKey, Public};
@@ -231,10 +233,46 @@ fn check_binding(ess: &EssCertId<'_>, cert: &CertificateFields<'_>) -> Result<()
     Ok(())
 }
 
+/// The signer certificate's public key, from the process-wide [`KeyCache`]: decoding a
+/// certificate and its key with OpenSSL costs more than verifying the signature, and a batch
+/// of documents is usually signed by a handful of certificates.
 fn public_key(cert_der: &[u8]) -> Result<PKey<Public>, Error> {
-    X509::from_der(cert_der)
-        .and_then(|cert| cert.public_key())
-        .map_err(|_| Error::SignerCertificateUnusable)
+    static KEYS: OnceLock<KeyCache> = OnceLock::new();
+    KEYS.get_or_init(KeyCache::default).get(cert_der)
+}
+
+/// Most certificates whose keys [`KeyCache`] keeps; beyond that it starts over, so memory
+/// stays bounded (a few MB) whatever the batch.
+const KEY_CACHE_LIMIT: usize = 1024;
+
+/// Public keys decoded from certificates, keyed by the certificate's DER (the whole
+/// encoding, so a hit is exactly the certificate decoded before). Thread-safe; a certificate
+/// OpenSSL cannot decode is not remembered.
+#[derive(Default)]
+struct KeyCache {
+    keys: Mutex<HashMap<Vec<u8>, PKey<Public>>>,
+}
+
+impl KeyCache {
+    fn get(&self, cert_der: &[u8]) -> Result<PKey<Public>, Error> {
+        if let Some(key) = self.lock().get(cert_der) {
+            return Ok(key.clone());
+        }
+        let key = X509::from_der(cert_der)
+            .and_then(|cert| cert.public_key())
+            .map_err(|_| Error::SignerCertificateUnusable)?;
+        let mut keys = self.lock();
+        if keys.len() >= KEY_CACHE_LIMIT {
+            keys.clear();
+        }
+        keys.insert(cert_der.to_vec(), key.clone());
+        Ok(key)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, PKey<Public>>> {
+        // A panic while the lock was held cannot leave a half-written entry behind.
+        self.keys.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 /// What the signature is checked against.
@@ -310,4 +348,188 @@ fn verify_prehashed(
         ctx.verify(digest, signature)
     };
     attempt().unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::der_reader::Reader;
+    use crate::der_writer::tlv;
+    use openssl::cms::{CMSOptions, CmsContentInfo};
+    use openssl::ec::{EcGroup, EcKey};
+    use openssl::hash::MessageDigest;
+    use openssl::nid::Nid;
+    use openssl::pkey::Private;
+    use openssl::x509::X509Name;
+
+    const CONTENT: &[u8] = b"the signed bytes of a document";
+    /// ecdsa-with-SHA256 as OpenSSL writes it (RFC 5758: no parameters) and with NULL.
+    const ECDSA_SHA256: &[u8] = &[
+        0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02,
+    ];
+    const ECDSA_SHA256_NULL: &[u8] = &[
+        0x30, 0x0C, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02, 0x05, 0x00,
+    ];
+
+    fn self_signed(key: &PKey<Private>) -> X509 {
+        let mut name = X509Name::builder().expect("name");
+        name.append_entry_by_nid(Nid::COMMONNAME, "kyso ECDSA test")
+            .expect("cn");
+        let name = name.build();
+        let mut builder = X509::builder().expect("builder");
+        builder.set_version(2).expect("version");
+        let serial = openssl::bn::BigNum::from_u32(7)
+            .and_then(|n| n.to_asn1_integer())
+            .expect("serial");
+        builder.set_serial_number(&serial).expect("serial");
+        builder.set_subject_name(&name).expect("subject");
+        builder.set_issuer_name(&name).expect("issuer");
+        builder.set_pubkey(key).expect("key");
+        let now = openssl::asn1::Asn1Time::days_from_now(0).expect("now");
+        let later = openssl::asn1::Asn1Time::days_from_now(30).expect("later");
+        builder.set_not_before(&now).expect("nb");
+        builder.set_not_after(&later).expect("na");
+        builder.sign(key, MessageDigest::sha256()).expect("sign");
+        builder.build()
+    }
+
+    /// A detached CMS over [`CONTENT`] signed by OpenSSL with a fresh key on `curve`.
+    fn openssl_ecdsa_cms(curve: Nid) -> Vec<u8> {
+        let group = EcGroup::from_curve_name(curve).expect("curve");
+        let key = PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey");
+        let cert = self_signed(&key);
+        let flags = CMSOptions::DETACHED | CMSOptions::BINARY;
+        CmsContentInfo::sign(Some(&cert), Some(&key), None, Some(CONTENT), flags)
+            .and_then(|cms| cms.to_der())
+            .expect("cms")
+    }
+
+    /// Re-encodes `der` with every element equal to `from` replaced by `to` (lengths of the
+    /// enclosing elements fixed up).
+    fn replace(der: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut reader = Reader::new(der);
+        while !reader.is_empty() {
+            let element = reader.read_any("test").expect("der");
+            if element.raw == from {
+                out.extend_from_slice(to);
+            } else if element.tag & 0x20 != 0 {
+                out.extend(tlv(element.tag, &[&replace(element.value, from, to)]));
+            } else {
+                out.extend_from_slice(element.raw);
+            }
+        }
+        out
+    }
+
+    fn verify_der(der: &[u8]) -> Result<SignatureScheme, Error> {
+        let info = crate::parse(der)?;
+        let digest = DigestAlgorithm::Sha256.digest(CONTENT);
+        verify_signer(&info, 0, &digest).map(|v| v.scheme())
+    }
+
+    #[test]
+    fn ecdsa_signatures_verify_on_every_curve_openssl_signs_with() {
+        for curve in [
+            Nid::X9_62_PRIME256V1,
+            Nid::SECP384R1,
+            Nid::SECP521R1,
+            Nid::BRAINPOOL_P256R1,
+            Nid::BRAINPOOL_P384R1,
+            Nid::BRAINPOOL_P512R1,
+        ] {
+            let der = openssl_ecdsa_cms(curve);
+            assert!(
+                der.windows(ECDSA_SHA256.len()).any(|w| w == ECDSA_SHA256),
+                "{curve:?}: OpenSSL names ecdsa-with-SHA256"
+            );
+            assert_eq!(
+                verify_der(&der).expect("verifies"),
+                SignatureScheme::Ecdsa(DigestAlgorithm::Sha256),
+                "{curve:?}"
+            );
+            let info = crate::parse(&der).expect("parses");
+            let other = DigestAlgorithm::Sha256.digest(b"other bytes");
+            assert!(matches!(
+                verify_signer(&info, 0, &other),
+                Err(Error::DigestMismatch)
+            ));
+        }
+    }
+
+    #[test]
+    fn ecdsa_with_null_parameters_verifies_like_without() {
+        // The ETSI plugtest file IT_ADO-1 (an A-Trust card) writes ecdsa-with-SHA256 with NULL.
+        let der = openssl_ecdsa_cms(Nid::X9_62_PRIME256V1);
+        let with_null = replace(&der, ECDSA_SHA256, ECDSA_SHA256_NULL);
+        assert_ne!(with_null, der);
+        assert_eq!(
+            verify_der(&with_null).expect("verifies"),
+            SignatureScheme::Ecdsa(DigestAlgorithm::Sha256)
+        );
+        // Other parameters are not ECDSA's: an OID there is refused as unsupported.
+        let with_oid = replace(
+            &der,
+            ECDSA_SHA256,
+            &tlv(
+                tag::SEQUENCE,
+                &[&ECDSA_SHA256[2..], &[0x06, 0x03, 0x2B, 0x81, 0x04]],
+            ),
+        );
+        assert!(matches!(
+            verify_der(&with_oid),
+            Err(Error::UnsupportedAlgorithm { .. })
+        ));
+    }
+
+    #[test]
+    fn id_ec_public_key_as_signature_algorithm_takes_the_digest_algorithm() {
+        let der = openssl_ecdsa_cms(Nid::SECP384R1);
+        // id-ecPublicKey (1.2.840.10045.2.1) in place of ecdsa-with-SHA256.
+        let ec_public_key = [
+            0x30, 0x09, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01,
+        ];
+        let rewritten = replace(&der, ECDSA_SHA256, &ec_public_key);
+        assert_eq!(
+            verify_der(&rewritten).expect("verifies"),
+            SignatureScheme::Ecdsa(DigestAlgorithm::Sha256)
+        );
+    }
+
+    #[test]
+    fn the_key_cache_returns_the_certificates_key_and_stays_bounded() {
+        let cache = KeyCache::default();
+        let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("curve");
+        let mut certs = Vec::new();
+        for _ in 0..3 {
+            let key = PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey");
+            certs.push((self_signed(&key).to_der().expect("der"), key));
+        }
+        for _ in 0..2 {
+            for (der, key) in &certs {
+                let cached = cache.get(der).expect("key");
+                assert!(cached.public_eq(key));
+            }
+        }
+        assert_eq!(cache.lock().len(), 3);
+        assert!(matches!(
+            cache.get(b"not a certificate"),
+            Err(Error::SignerCertificateUnusable)
+        ));
+        assert_eq!(cache.lock().len(), 3);
+        // Filled up, the next new certificate starts the cache over.
+        let (der, _) = &certs[0];
+        let key = cache.get(der).expect("key");
+        {
+            let mut keys = cache.lock();
+            for i in 0..KEY_CACHE_LIMIT - keys.len() {
+                keys.insert(i.to_be_bytes().to_vec(), key.clone());
+            }
+            assert_eq!(keys.len(), KEY_CACHE_LIMIT);
+        }
+        let fresh = PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey");
+        let fresh_der = self_signed(&fresh).to_der().expect("der");
+        assert!(cache.get(&fresh_der).expect("key").public_eq(&fresh));
+        assert_eq!(cache.lock().len(), 1);
+    }
 }

@@ -292,29 +292,45 @@ impl<'a> Parser<'a> {
 
     fn hex_string(&mut self) -> Result<Object, Error> {
         self.pos += 1;
-        let mut out = Vec::new();
+        let rest = self.data.get(self.pos..).unwrap_or_default();
+        // The digits run up to `>`; without one the string ends at the end of the input.
+        let len = memchr::memchr(b'>', rest).unwrap_or(rest.len());
+        let body = rest.get(..len).unwrap_or_default();
+        let mut out = Vec::with_capacity(len / 2 + 1);
         let mut high: Option<u8> = None;
-        loop {
-            let b = self.peek().ok_or_else(|| self.eof())?;
-            self.pos += 1;
-            if b == b'>' {
-                if let Some(h) = high {
-                    out.push(h << 4);
+        let mut i = 0;
+        while let Some(&b) = body.get(i) {
+            // Fast path (signature /Contents are tens of KB of hex): a whole pair of digits.
+            if high.is_none() {
+                let pair = hex_value(b).zip(body.get(i + 1).copied().and_then(hex_value));
+                if let Some((h, l)) = pair {
+                    out.push(h << 4 | l);
+                    i += 2;
+                    continue;
                 }
-                return Ok(Object::HexString(out));
             }
+            i += 1;
             if is_whitespace(b) {
                 continue;
             }
-            let v = hex_value(b).ok_or(Error::Syntax {
+            let v = hex_value(b).ok_or_else(|| Error::Syntax {
                 what: "a hex digit",
-                offset: self.pos - 1,
+                offset: self.pos + i - 1,
             })?;
             match high.take() {
                 Some(h) => out.push(h << 4 | v),
                 None => high = Some(v),
             }
         }
+        self.pos += len;
+        if len == rest.len() {
+            return Err(self.eof());
+        }
+        self.pos += 1;
+        if let Some(h) = high {
+            out.push(h << 4);
+        }
+        Ok(Object::HexString(out))
     }
 
     fn number_or_ref(&mut self) -> Result<Object, Error> {
@@ -401,6 +417,29 @@ mod tests {
 
     fn parse(text: &[u8]) -> Result<Object, Error> {
         Parser::new(text, 0).parse_object()
+    }
+
+    #[test]
+    fn hex_strings_skip_whitespace_pad_odd_digits_and_report_where_they_break() {
+        let hex = |text: &[u8]| match parse(text) {
+            Ok(Object::HexString(bytes)) => Ok(bytes),
+            Ok(other) => panic!("not a hex string: {other:?}"),
+            Err(e) => Err(e),
+        };
+        assert_eq!(hex(b"<4 1\n42 4>").ok(), Some(vec![0x41, 0x42, 0x40]));
+        assert_eq!(hex(b"<>").ok(), Some(vec![]));
+        assert!(matches!(
+            hex(b"<41 4x>"),
+            Err(Error::Syntax { offset: 5, .. })
+        ));
+        assert!(matches!(
+            hex(b"<4142"),
+            Err(Error::UnexpectedEof { offset: 5 })
+        ));
+        assert!(matches!(
+            hex(b"<41z2"),
+            Err(Error::Syntax { offset: 3, .. })
+        ));
     }
 
     #[test]

@@ -118,16 +118,21 @@ fn check_gap(data: &[u8], a: usize, b: usize, contents: &[u8]) -> Result<(), Fin
         [b'<', inner @ .., b'>'] => inner,
         _ => return Err(fail("not a hex string")),
     };
-    if !inner.iter().all(u8::is_ascii_hexdigit) {
+    if !inner.iter().all(|&c| HEX_VALUE[usize::from(c)] != NOT_HEX) {
         return Err(fail("holds more than hex digits"));
     }
     if inner.len() % 2 != 0 || inner.len() / 2 != contents.len() {
         return Err(fail("is not the signature's /Contents"));
     }
+    // Every byte is a hex digit (checked above), so each value is below 16.
+    let value = |c: &u8| HEX_VALUE[usize::from(*c)];
     let same = inner
         .chunks_exact(2)
         .zip(contents)
-        .all(|(pair, byte)| hex_pair(pair) == Some(*byte));
+        .all(|(pair, byte)| match pair {
+            [hi, lo] => value(hi) << 4 | value(lo) == *byte,
+            _ => false,
+        });
     if !same {
         return Err(fail("is not the signature's /Contents"));
     }
@@ -143,13 +148,26 @@ fn check_gap(data: &[u8], a: usize, b: usize, contents: &[u8]) -> Result<(), Fin
     Ok(())
 }
 
-fn hex_pair(pair: &[u8]) -> Option<u8> {
-    let digit = |c: u8| char::from(c).to_digit(16);
-    match pair {
-        [hi, lo] => u8::try_from(digit(*hi)? * 16 + digit(*lo)?).ok(),
-        _ => None,
+/// Marks a byte that is not a hex digit in [`HEX_VALUE`].
+const NOT_HEX: u8 = 0xFF;
+
+/// The value of each hex digit, [`NOT_HEX`] for other bytes (the gap is tens of KB of hex, so
+/// it is compared through a table rather than digit by digit).
+const HEX_VALUE: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        table[b'0' as usize + i] = i as u8;
+        i += 1;
     }
-}
+    let mut i = 0;
+    while i < 6 {
+        table[b'a' as usize + i] = 10 + i as u8;
+        table[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {
@@ -194,6 +212,17 @@ mod tests {
         ] {
             let err = check(&data, &range, &[0x0a, 0x0b, 0x00]).expect_err("invalid");
             assert_eq!(err.kind, FindingKind::ByteRangeInvalid, "{range:?}");
+        }
+    }
+
+    #[test]
+    fn the_hex_table_agrees_with_the_standard_library() {
+        for c in 0..=255u8 {
+            let expected = char::from(c)
+                .to_digit(16)
+                .and_then(|d| u8::try_from(d).ok());
+            let got = Some(HEX_VALUE[usize::from(c)]).filter(|v| *v != NOT_HEX);
+            assert_eq!(got, expected, "{c:#04x}");
         }
     }
 

@@ -4,7 +4,7 @@
 use std::time::SystemTime;
 
 use kyso_cms::tsp::TimeStampToken;
-use kyso_cms::{DigestAlgorithm, SignedDataInfo};
+use kyso_cms::{ContentHasher, DigestAlgorithm, SignedDataInfo};
 
 use super::{RevocationMaterial, SignatureKind, SignedRanges};
 
@@ -119,25 +119,126 @@ impl std::fmt::Debug for SignedBytes<'_> {
     }
 }
 
-/// Feeds the signed bytes to `sink`, from the map or the reader.
-fn feed(
+/// Feeds bytes `from..to` of the document to `sink`, from the map or the reader.
+fn feed_span(
     data: &[u8],
-    ranges: &SignedRanges,
     source: SignedBytes<'_>,
+    from: u64,
+    to: u64,
     sink: &mut dyn FnMut(&[u8]),
 ) -> Result<(), CryptoFailure> {
+    if to <= from {
+        return Ok(());
+    }
     match source {
         SignedBytes::Mapped => {
-            for slice in ranges.slices(data) {
-                sink(slice);
-            }
+            let slice = usize::try_from(from)
+                .ok()
+                .zip(usize::try_from(to).ok())
+                .and_then(|(from, to)| data.get(from..to))
+                .ok_or_else(|| {
+                    CryptoFailure::Read(std::io::Error::from(std::io::ErrorKind::UnexpectedEof))
+                })?;
+            sink(slice);
             Ok(())
         }
-        SignedBytes::Reader(read) => {
-            for (offset, len) in ranges.spans() {
-                read(offset, len, sink).map_err(CryptoFailure::Read)?;
+        SignedBytes::Reader(read) => read(from, to - from, sink).map_err(CryptoFailure::Read),
+    }
+}
+
+/// Most hash states [`PrefixHashes`] keeps for one document (each a few hundred bytes).
+const MAX_PREFIX_STATES: usize = 2 * super::MAX_SIGNATURES;
+
+/// Hash states of a document's leading bytes, shared by its signatures.
+///
+/// Every signature's first range starts at byte 0, and a signature made in a later revision
+/// covers the earlier signature's first range too: with the state after `0..a` kept, each
+/// later signature with the same digest algorithm continues from there instead of hashing
+/// the document again, so most bytes of a multiply-signed file are hashed once.
+///
+/// Invariant: every kept state is the given algorithm's hasher fed exactly the document's
+/// bytes `0..offset` (a state is kept only after all of them were read).
+#[derive(Debug, Default)]
+pub(crate) struct PrefixHashes {
+    /// Where the document's signatures' first ranges end (their gaps start), ascending: a
+    /// state is kept at each of them on the way.
+    marks: Vec<u64>,
+    /// `(algorithm, offset, state after bytes 0..offset)`.
+    states: Vec<(DigestAlgorithm, u64, ContentHasher)>,
+}
+
+impl PrefixHashes {
+    /// For a document whose signatures leave the gaps `(a, b)`.
+    pub(crate) fn new(gaps: &[(u64, u64)]) -> Self {
+        let mut marks: Vec<u64> = gaps.iter().map(|&(a, _)| a).collect();
+        marks.sort_unstable();
+        marks.dedup();
+        Self {
+            marks,
+            states: Vec::new(),
+        }
+    }
+
+    /// The hasher fed the signed bytes of `ranges`.
+    fn hash(
+        &mut self,
+        algorithm: DigestAlgorithm,
+        data: &[u8],
+        ranges: &SignedRanges,
+        source: SignedBytes<'_>,
+    ) -> Result<ContentHasher, CryptoFailure> {
+        let [(_, first_len), (second_start, second_len)] = ranges.spans();
+        let mut hasher = self.prefix(algorithm, first_len, data, source)?;
+        let second_end = second_start.saturating_add(second_len);
+        feed_span(data, source, second_start, second_end, &mut |chunk| {
+            hasher.update(chunk)
+        })?;
+        Ok(hasher)
+    }
+
+    /// The hasher fed bytes `0..end`, continued from the longest kept state that fits,
+    /// keeping states at the marks passed and at `end`.
+    fn prefix(
+        &mut self,
+        algorithm: DigestAlgorithm,
+        end: u64,
+        data: &[u8],
+        source: SignedBytes<'_>,
+    ) -> Result<ContentHasher, CryptoFailure> {
+        let (mut at, mut hasher) = self
+            .states
+            .iter()
+            .filter(|(alg, offset, _)| *alg == algorithm && *offset <= end)
+            .max_by_key(|(_, offset, _)| *offset)
+            .map_or_else(
+                || (0, algorithm.hasher()),
+                |(_, offset, state)| (*offset, state.clone()),
+            );
+        let stops: Vec<u64> = self
+            .marks
+            .iter()
+            .copied()
+            .filter(|&m| m > at && m < end)
+            .chain(std::iter::once(end))
+            .collect();
+        for stop in stops {
+            if stop <= at {
+                continue;
             }
-            Ok(())
+            feed_span(data, source, at, stop, &mut |chunk| hasher.update(chunk))?;
+            at = stop;
+            self.keep(algorithm, at, &hasher);
+        }
+        Ok(hasher)
+    }
+
+    fn keep(&mut self, algorithm: DigestAlgorithm, offset: u64, hasher: &ContentHasher) {
+        let known = self
+            .states
+            .iter()
+            .any(|(alg, at, _)| *alg == algorithm && *at == offset);
+        if !known && self.states.len() < MAX_PREFIX_STATES {
+            self.states.push((algorithm, offset, hasher.clone()));
         }
     }
 }
@@ -150,13 +251,14 @@ pub(crate) fn check(
     kind: SignatureKind,
     sub_filter: Option<&str>,
     source: SignedBytes<'_>,
+    prefixes: &mut PrefixHashes,
 ) -> Checked {
     let der = match kyso_cms::ber_to_der(contents) {
         Ok(der) => der,
         Err(e) => return failed(e.into(), RevocationMaterial::default()),
     };
     if kind == SignatureKind::DocumentTimestamp {
-        return check_document_timestamp(data, ranges, &der, source);
+        return check_document_timestamp(data, ranges, &der, source, prefixes);
     }
     let info = match kyso_cms::parse(&der) {
         Ok(info) => info,
@@ -201,10 +303,10 @@ pub(crate) fn check(
         Err(e) => return fail(e.into(), embedded),
     };
     let verified = if legacy_sha1 {
-        let mut sha1 = DigestAlgorithm::Sha1.hasher();
-        if let Err(e) = feed(data, ranges, source, &mut |chunk| sha1.update(chunk)) {
-            return fail(e, embedded);
-        }
+        let sha1 = match prefixes.hash(DigestAlgorithm::Sha1, data, ranges, source) {
+            Ok(hasher) => hasher,
+            Err(e) => return fail(e, embedded),
+        };
         if info.content != Some(sha1.finalize().as_slice()) {
             return fail(CryptoFailure::Sha1ContentMismatch, embedded);
         }
@@ -215,10 +317,10 @@ pub(crate) fn check(
         )
         .map_err(CryptoFailure::from)
     } else {
-        let mut hasher = algorithm.hasher();
-        if let Err(e) = feed(data, ranges, source, &mut |chunk| hasher.update(chunk)) {
-            return fail(e, embedded);
-        }
+        let hasher = match prefixes.hash(algorithm, data, ranges, source) {
+            Ok(hasher) => hasher,
+            Err(e) => return fail(e, embedded),
+        };
         match kyso_cms::verify_signer(&info, 0, &hasher.finalize()) {
             Err(kyso_cms::Error::ContentRequired) => verify_whole(&info, data, ranges),
             other => other.map_err(CryptoFailure::from),
@@ -287,6 +389,7 @@ fn check_document_timestamp(
     ranges: &SignedRanges,
     der: &[u8],
     source: SignedBytes<'_>,
+    prefixes: &mut PrefixHashes,
 ) -> Checked {
     let token = match TimeStampToken::parse(der) {
         Ok(token) => token,
@@ -298,10 +401,9 @@ fn check_document_timestamp(
         |t| {
             let imprint = &t.tst_info.message_imprint;
             let alg = DigestAlgorithm::from_oid(&imprint.hash_algorithm.oid)?;
-            let mut hasher = alg.hasher();
-            if feed(data, ranges, source, &mut |chunk| hasher.update(chunk)).is_err() {
+            let Ok(hasher) = prefixes.hash(alg, data, ranges, source) else {
                 return Err(kyso_cms::Error::DigestMismatch);
-            }
+            };
             if hasher.finalize() == imprint.hashed_message.as_bytes() {
                 Ok(())
             } else {
@@ -351,7 +453,7 @@ fn clone_cms_error(e: &CryptoFailure) -> kyso_cms::Error {
 /// Parses and verifies a timestamp token; `imprint` checks what it stamps.
 fn check_token(
     der: &[u8],
-    imprint: impl Fn(&TimeStampToken<'_>) -> Result<(), kyso_cms::Error>,
+    imprint: impl FnOnce(&TimeStampToken<'_>) -> Result<(), kyso_cms::Error>,
     embedded: &mut RevocationMaterial,
 ) -> TimestampFacts {
     let token = match TimeStampToken::parse(der) {
@@ -423,4 +525,119 @@ fn failed(failure: CryptoFailure, embedded: RevocationMaterial) -> Checked {
         None,
         embedded,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    /// A document of `len` pseudo-random bytes with three signatures, each covering
+    /// everything before it but its own gap, as incremental updates leave them.
+    fn document() -> (Vec<u8>, Vec<[i64; 4]>) {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let data: Vec<u8> = (0..300_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state.to_le_bytes()[0]
+            })
+            .collect();
+        let ranges = [(40_000, 60_000, 120_000), (150_000, 170_000, 240_000)]
+            .iter()
+            .map(|&(a, b, end)| [0, a, b, end - b])
+            .chain(std::iter::once([0, 260_000, 280_000, 20_000]))
+            .collect();
+        (data, ranges)
+    }
+
+    fn direct(alg: DigestAlgorithm, data: &[u8], range: &[i64; 4]) -> Vec<u8> {
+        let ranges = super::super::byte_range::lenient(data, range).expect("inside");
+        let mut hasher = alg.hasher();
+        for slice in ranges.slices(data) {
+            hasher.update(slice);
+        }
+        hasher.finalize()
+    }
+
+    #[test]
+    fn shared_prefixes_give_the_digests_of_hashing_each_signature_alone() {
+        let (data, ranges) = document();
+        let gaps: Vec<(u64, u64)> = ranges
+            .iter()
+            .filter_map(|r| super::super::byte_range::gap(r))
+            .collect();
+        let algorithms = [
+            DigestAlgorithm::Sha256,
+            DigestAlgorithm::Sha512,
+            DigestAlgorithm::Sha1,
+        ];
+        for order in [[0, 1, 2], [2, 1, 0], [1, 2, 0], [2, 0, 1]] {
+            for mixed in [false, true] {
+                let read = AtomicU64::new(0);
+                let reader = |offset: u64, len: u64, sink: &mut dyn FnMut(&[u8])| {
+                    read.fetch_add(len, Ordering::Relaxed);
+                    let from = usize::try_from(offset).expect("offset");
+                    let to = from + usize::try_from(len).expect("len");
+                    data.get(from..to)
+                        .map(&mut *sink)
+                        .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::UnexpectedEof))
+                };
+                for source in [SignedBytes::Mapped, SignedBytes::Reader(&reader)] {
+                    let mut prefixes = PrefixHashes::new(&gaps);
+                    for &i in &order {
+                        let alg = if mixed {
+                            algorithms[i]
+                        } else {
+                            DigestAlgorithm::Sha256
+                        };
+                        let signed =
+                            super::super::byte_range::lenient(&data, &ranges[i]).expect("inside");
+                        let shared = prefixes
+                            .hash(alg, &data, &signed, source)
+                            .expect("hashes")
+                            .finalize();
+                        assert_eq!(shared, direct(alg, &data, &ranges[i]), "{order:?} {i}");
+                    }
+                }
+                // With one algorithm every signed byte is read once, whatever the order:
+                // the document up to the last gap, plus each signature's second range.
+                if !mixed {
+                    let once: u64 = 260_000 + 60_000 + 70_000 + 20_000;
+                    assert_eq!(read.load(Ordering::Relaxed), once, "{order:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_failing_read_keeps_no_state_and_is_reported() {
+        let (data, ranges) = document();
+        let fail = |offset: u64, _len: u64, _sink: &mut dyn FnMut(&[u8])| {
+            if offset == 0 {
+                Err(std::io::Error::other("disk gone"))
+            } else {
+                Ok(())
+            }
+        };
+        let gaps = [(40_000, 60_000)];
+        let mut prefixes = PrefixHashes::new(&gaps);
+        let signed = super::super::byte_range::lenient(&data, &ranges[0]).expect("inside");
+        assert!(matches!(
+            prefixes.hash(
+                DigestAlgorithm::Sha256,
+                &data,
+                &signed,
+                SignedBytes::Reader(&fail)
+            ),
+            Err(CryptoFailure::Read(_))
+        ));
+        assert!(prefixes.states.is_empty());
+        let hashed = prefixes
+            .hash(DigestAlgorithm::Sha256, &data, &signed, SignedBytes::Mapped)
+            .expect("hashes")
+            .finalize();
+        assert_eq!(hashed, direct(DigestAlgorithm::Sha256, &data, &ranges[0]));
+    }
 }
