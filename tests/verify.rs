@@ -245,6 +245,7 @@ fn appended_content_revision_fails_as_modified_after_signing() {
     assert_eq!(code, Some(1), "{report:?}");
     let sig = &report.signatures[0];
     assert_eq!(sig.indication, "FAILED", "{sig:?}");
+    assert_eq!(sig.sub_indication.as_deref(), Some("FORMAT_FAILURE"));
     assert_eq!(sig.coverage, serde_json::json!("partial"));
     assert!(
         codes(&report).contains(&"modified-after-signing".to_owned()),
@@ -283,6 +284,40 @@ fn replaced_page_fails_as_modified_after_signing() {
     let (code, report) = verify_json(&dir, &forged);
     assert_eq!(code, Some(1), "{report:?}");
     assert_eq!(report.signatures[0].indication, "FAILED");
+    assert_eq!(
+        report.signatures[0].sub_indication.as_deref(),
+        Some("FORMAT_FAILURE")
+    );
+    assert!(
+        codes(&report).contains(&"modified-after-signing".to_owned()),
+        "{report:?}"
+    );
+
+    // The same through the page tree: the parent's /Kids now names another page.
+    let kids = format!("<< /Type /Pages /Kids [{size} 0 R] /Count 1 >>");
+    let other_page = format!(
+        "<< /Type /Page /Parent {} {} R /MediaBox [0 0 595 842] /Contents {} 0 R >>",
+        parent.num,
+        parent.gen,
+        size + 1
+    );
+    let forged = append_update(
+        &bytes,
+        &[
+            (parent.num, kids.into_bytes()),
+            (size, other_page.into_bytes()),
+            (size + 1, stream(b"0 0 1 rg 0 0 595 842 re f")),
+        ],
+        Some(size + 2),
+    );
+    let forged = dir.create_bytes("forged-kids.pdf", &forged);
+    let (code, report) = verify_json(&dir, &forged);
+    assert_eq!(code, Some(1), "{report:?}");
+    assert_eq!(report.signatures[0].indication, "FAILED");
+    assert_eq!(
+        report.signatures[0].sub_indication.as_deref(),
+        Some("FORMAT_FAILURE")
+    );
     assert!(
         codes(&report).contains(&"modified-after-signing".to_owned()),
         "{report:?}"
@@ -810,4 +845,771 @@ fn expect_issued_wants_the_leader_then_the_agency() {
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
         assert_eq!(report["problems"][0]["code"], code, "{report:#}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field locks (FieldMDP), form filling and annotations after signing, compared with pyHanko.
+
+/// Form fixtures built with pyHanko: `fields IN OUT NAME...` adds text fields to page 1;
+/// `sign IN OUT KEY CERT CHAIN FIELD ACTION NAME...` signs in a new field whose /Lock (and
+/// FieldMDP /Reference) is ACTION (none, include, exclude, all) over the NAMEs, with the
+/// PDF 2.0 /P of the lock when ACTION ends in `+pN`;
+/// `certify IN OUT KEY CERT CHAIN FIELD P` certifies with DocMDP P; `fill IN OUT NAME VALUE`
+/// fills a text field (value and appearance) in an incremental update; `annotate IN OUT TEXT`
+/// adds a FreeText annotation; `validate IN ROOT` prints pyHanko's verdict per signature as
+/// `FIELD INTACT VALID DOCMDP_OK MODIFICATION_LEVEL`.
+const FORMS_PY: &str = r#"
+import sys
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.generic import pdf_name, pdf_string
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+HELV = generic.DictionaryObject({
+    pdf_name('/Type'): pdf_name('/Font'),
+    pdf_name('/Subtype'): pdf_name('/Type1'),
+    pdf_name('/BaseFont'): pdf_name('/Helvetica'),
+})
+
+
+def box(x1, y1, x2, y2):
+    return generic.ArrayObject(generic.FloatObject(v) for v in (x1, y1, x2, y2))
+
+
+def appearance(w, text):
+    stream = generic.StreamObject(
+        {
+            pdf_name('/Type'): pdf_name('/XObject'),
+            pdf_name('/Subtype'): pdf_name('/Form'),
+            pdf_name('/BBox'): box(0, 0, 200, 20),
+            pdf_name('/Resources'): generic.DictionaryObject({
+                pdf_name('/Font'): generic.DictionaryObject({pdf_name('/Helv'): HELV}),
+            }),
+        },
+        stream_data=b'BT /Helv 10 Tf 2 5 Td (' + text.encode('latin-1') + b') Tj ET',
+    )
+    return w.add_object(stream)
+
+
+def add_to_page(w, annot_ref):
+    page_ref, _ = w.find_page_for_modification(0)
+    page = page_ref.get_object()
+    annots = page.get('/Annots')
+    if annots is None:
+        page['/Annots'] = generic.ArrayObject([annot_ref])
+    else:
+        annots.get_object().append(annot_ref)
+        if isinstance(page.raw_get('/Annots'), generic.IndirectObject):
+            w.mark_update(page.raw_get('/Annots'))
+    w.mark_update(page_ref)
+
+
+def fields(inp, out, *names):
+    w = IncrementalPdfFileWriter(open(inp, 'rb'))
+    page_ref, _ = w.find_page_for_modification(0)
+    form = generic.DictionaryObject({
+        pdf_name('/Fields'): generic.ArrayObject(),
+        pdf_name('/DR'): generic.DictionaryObject({
+            pdf_name('/Font'): generic.DictionaryObject({pdf_name('/Helv'): HELV}),
+        }),
+        pdf_name('/DA'): pdf_string('/Helv 10 Tf 0 g'),
+    })
+    w.root['/AcroForm'] = w.add_object(form)
+    w.update_root()
+    for i, name in enumerate(names):
+        y = 700 - 40 * i
+        ref = w.add_object(generic.DictionaryObject({
+            pdf_name('/Type'): pdf_name('/Annot'),
+            pdf_name('/Subtype'): pdf_name('/Widget'),
+            pdf_name('/FT'): pdf_name('/Tx'),
+            pdf_name('/T'): pdf_string(name),
+            pdf_name('/Rect'): box(300, y, 500, y + 20),
+            pdf_name('/F'): generic.NumberObject(4),
+            pdf_name('/P'): page_ref,
+            pdf_name('/DA'): pdf_string('/Helv 10 Tf 0 g'),
+        }))
+        form['/Fields'].append(ref)
+        add_to_page(w, ref)
+    with open(out, 'wb') as f:
+        w.write(f)
+
+
+def signer(key, cert, chain):
+    from pyhanko.sign import signers
+    return signers.SimpleSigner.load(key, cert, ca_chain_files=(chain,))
+
+
+def sign(inp, out, key, cert, chain, field, action, *names):
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import FieldMDPAction, FieldMDPSpec, MDPPerm, SigFieldSpec
+    action, _, p = action.partition('+p')
+    mdp = None
+    if action != 'none':
+        act = FieldMDPAction[action.upper()]
+        mdp = FieldMDPSpec(act, fields=None if act == FieldMDPAction.ALL else list(names))
+    w = IncrementalPdfFileWriter(open(inp, 'rb'))
+    spec = SigFieldSpec(field, box=(50, 50, 250, 100), field_mdp_spec=mdp,
+                        doc_mdp_update_value=MDPPerm(int(p)) if p else None)
+    with open(out, 'wb') as f:
+        signers.sign_pdf(w, signers.PdfSignatureMetadata(field_name=field),
+                         signer=signer(key, cert, chain), new_field_spec=spec, output=f)
+
+
+def certify(inp, out, key, cert, chain, field, p):
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import MDPPerm, SigFieldSpec
+    w = IncrementalPdfFileWriter(open(inp, 'rb'))
+    meta = signers.PdfSignatureMetadata(field_name=field, certify=True,
+                                        docmdp_permissions=MDPPerm(int(p)))
+    with open(out, 'wb') as f:
+        signers.sign_pdf(w, meta, signer=signer(key, cert, chain),
+                         new_field_spec=SigFieldSpec(field, box=(50, 50, 250, 100)), output=f)
+
+
+def fill(inp, out, name, value):
+    w = IncrementalPdfFileWriter(open(inp, 'rb'))
+    for ref in w.root['/AcroForm']['/Fields']:
+        field = ref.get_object()
+        if field.get('/T') == name:
+            field['/V'] = pdf_string(value)
+            field['/AP'] = generic.DictionaryObject({pdf_name('/N'): appearance(w, value)})
+            w.mark_update(ref)
+            break
+    else:
+        raise SystemExit(f'no field {name}')
+    with open(out, 'wb') as f:
+        w.write(f)
+
+
+def annotate(inp, out, text):
+    w = IncrementalPdfFileWriter(open(inp, 'rb'))
+    annot = generic.DictionaryObject({
+        pdf_name('/Type'): pdf_name('/Annot'),
+        pdf_name('/Subtype'): pdf_name('/FreeText'),
+        pdf_name('/Rect'): box(300, 760, 500, 780),
+        pdf_name('/Contents'): pdf_string(text),
+        pdf_name('/DA'): pdf_string('/Helv 10 Tf 0 g'),
+        pdf_name('/F'): generic.NumberObject(4),
+    })
+    annot['/AP'] = generic.DictionaryObject({pdf_name('/N'): appearance(w, text)})
+    add_to_page(w, w.add_object(annot))
+    with open(out, 'wb') as f:
+        w.write(f)
+
+
+def validate(inp, root):
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+    vc = ValidationContext(trust_roots=[load_cert_from_pemder(root)], allow_fetching=False)
+    for sig in PdfFileReader(open(inp, 'rb')).embedded_signatures:
+        st = validate_pdf_signature(sig, vc)
+        level = st.modification_level.name if st.modification_level is not None else 'NONE'
+        print(sig.field_name, st.intact, st.valid, st.docmdp_ok, level)
+
+
+globals()[sys.argv[1]](*sys.argv[2:])
+"#;
+
+/// The test venv's Python, or `None` (skip) when pyHanko is not installed.
+fn forms_python() -> Option<PathBuf> {
+    let python = pyhanko()
+        .and_then(|p| p.parent().map(|bin| bin.join("python")))
+        .filter(|p| p.exists());
+    if python.is_none() {
+        assert!(!crate::util::in_ci(), "pyHanko's Python missing in CI");
+        eprintln!("SKIP: pyHanko's Python is not installed");
+    }
+    python
+}
+
+/// Runs [`FORMS_PY`] with `args`; returns its standard output.
+fn forms(python: &Path, args: &[&std::ffi::OsStr]) -> String {
+    let out = std::process::Command::new(python)
+        .arg("-c")
+        .arg(FORMS_PY)
+        .args(args)
+        .output()
+        .expect("run pyHanko");
+    assert!(
+        out.status.success(),
+        "pyHanko {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// pyHanko's verdict on the first signature: (intact, DocMDP/FieldMDP ok, modification level).
+fn pyhanko_modifications(python: &Path, pdf: &Path) -> (bool, bool, String) {
+    let root = pki().root();
+    let shown = forms(
+        python,
+        &["validate".as_ref(), pdf.as_os_str(), root.as_os_str()],
+    );
+    let line = shown.lines().next().expect("a signature");
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let [_, intact, _, docmdp_ok, level] = words.as_slice() else {
+        panic!("unexpected pyHanko line: {line}")
+    };
+    (*intact == "True", *docmdp_ok == "True", (*level).to_owned())
+}
+
+/// A copy of the sample with the text fields SoVanBan and NgayBanHanh, signed by pyHanko in a
+/// later revision with `how` (`["none"]`, `["include", NAMES..]`, `["certify", P]`...).
+fn form_signed(python: &Path, dir: &Dir, name: &str, how: &[&str]) -> PathBuf {
+    let base = dir.join("form.pdf");
+    if !base.exists() {
+        let sample = sample("cong-van.pdf");
+        forms(
+            python,
+            &[
+                "fields".as_ref(),
+                sample.as_os_str(),
+                base.as_os_str(),
+                "SoVanBan".as_ref(),
+                "NgayBanHanh".as_ref(),
+            ],
+        );
+    }
+    let pki = pki();
+    let out = dir.join(name);
+    let (key, cert, chain) = (
+        pki.path("rsa2048.key.pem"),
+        pki.path("rsa2048.pem"),
+        pki.chain(),
+    );
+    let command = if how.first() == Some(&"certify") {
+        "certify"
+    } else {
+        "sign"
+    };
+    let mut args: Vec<&std::ffi::OsStr> = vec![
+        command.as_ref(),
+        base.as_os_str(),
+        out.as_os_str(),
+        key.as_os_str(),
+        cert.as_os_str(),
+        chain.as_os_str(),
+        "Sig1".as_ref(),
+    ];
+    let rest = if command == "certify" { &how[1..] } else { how };
+    args.extend(rest.iter().map(std::ffi::OsStr::new));
+    forms(python, &args);
+    out
+}
+
+/// `fill` or `annotate` on `input`, written to `name`.
+fn form_update(python: &Path, dir: &Dir, input: &Path, name: &str, what: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    let mut args: Vec<&std::ffi::OsStr> =
+        vec![what[0].as_ref(), input.as_os_str(), out.as_os_str()];
+    args.extend(what[1..].iter().map(std::ffi::OsStr::new));
+    forms(python, &args);
+    out
+}
+
+/// kyso's verdict on the first signature of `pdf`.
+fn first_verdict(dir: &Dir, pdf: &Path) -> SignatureJson {
+    let (_, mut report) = verify_json(dir, pdf);
+    assert!(!report.signatures.is_empty(), "{report:?}");
+    report.signatures.remove(0)
+}
+
+fn has_reason(sig: &SignatureJson, code: &str, text: &str) -> bool {
+    sig.reasons
+        .iter()
+        .any(|r| r.code == code && r.message.contains(text))
+}
+
+#[test]
+fn a_field_locked_by_a_signature_may_not_be_filled_later_and_pyhanko_agrees() {
+    let Some(python) = forms_python() else {
+        return;
+    };
+    let dir = Dir::new("verify-fieldmdp");
+    // (lock, the locked field, a field left free)
+    let cases: [(&[&str], &str, Option<&str>); 3] = [
+        (&["include", "SoVanBan"], "SoVanBan", Some("NgayBanHanh")),
+        (&["exclude", "SoVanBan"], "NgayBanHanh", Some("SoVanBan")),
+        (&["all"], "SoVanBan", None),
+    ];
+    for (i, (lock, locked, free)) in cases.into_iter().enumerate() {
+        let signed = form_signed(&python, &dir, &format!("signed-{i}.pdf"), lock);
+        let sig = first_verdict(&dir, &signed);
+        assert_eq!(sig.indication, "PASSED", "{lock:?}: {sig:?}");
+
+        let filled = form_update(
+            &python,
+            &dir,
+            &signed,
+            &format!("locked-{i}.pdf"),
+            &["fill", locked, "123/QD-UBND"],
+        );
+        let sig = first_verdict(&dir, &filled);
+        assert_eq!(sig.indication, "FAILED", "{lock:?}: {sig:?}");
+        assert_eq!(sig.sub_indication.as_deref(), Some("FORMAT_FAILURE"));
+        assert!(
+            has_reason(&sig, "field-locked", &format!("\"{locked}\"")),
+            "{lock:?}: the reason names the field: {sig:?}"
+        );
+        assert!(
+            !sig.reasons
+                .iter()
+                .any(|r| r.code == "allowed-changes-after-signing"),
+            "{sig:?}"
+        );
+        let (intact, docmdp_ok, level) = pyhanko_modifications(&python, &filled);
+        assert!(intact && !docmdp_ok, "pyHanko on {lock:?}: {level}");
+
+        let Some(free) = free else { continue };
+        let filled = form_update(
+            &python,
+            &dir,
+            &signed,
+            &format!("free-{i}.pdf"),
+            &["fill", free, "01/02/2026"],
+        );
+        let sig = first_verdict(&dir, &filled);
+        assert_eq!(sig.indication, "PASSED", "{lock:?}: {sig:?}");
+        assert_eq!(sig.coverage, serde_json::json!("entire_revision"));
+        assert!(
+            has_reason(
+                &sig,
+                "allowed-changes-after-signing",
+                &format!("\"{free}\"")
+            ),
+            "the note names the filled field: {sig:?}"
+        );
+        let (intact, docmdp_ok, level) = pyhanko_modifications(&python, &filled);
+        assert!(intact && docmdp_ok, "pyHanko on {lock:?}: {level}");
+        assert_eq!(level, "FORM_FILLING");
+    }
+
+    // PDF 2.0: the lock's /P 1 forbids every later change, filling a free field included.
+    let signed = form_signed(&python, &dir, "signed-p1.pdf", &["include+p1", "SoVanBan"]);
+    let filled = form_update(
+        &python,
+        &dir,
+        &signed,
+        "p1-free.pdf",
+        &["fill", "NgayBanHanh", "01/02/2026"],
+    );
+    let sig = first_verdict(&dir, &filled);
+    assert_eq!(sig.indication, "FAILED", "{sig:?}");
+    assert!(
+        sig.reasons.iter().any(|r| r.code == "permission-violated"),
+        "{sig:?}"
+    );
+    let (intact, docmdp_ok, level) = pyhanko_modifications(&python, &filled);
+    assert!(intact && !docmdp_ok, "pyHanko: {level}");
+}
+
+#[test]
+fn annotations_and_form_filling_after_signing_follow_the_certification_level() {
+    let Some(python) = forms_python() else {
+        return;
+    };
+    let dir = Dir::new("verify-docmdp");
+
+    // An approval signature: a FreeText annotation (as `kyso sign --profile issue` may add
+    // to print the document number) and filling a text field are allowed and reported.
+    let approved = form_signed(&python, &dir, "approved.pdf", &["none"]);
+    let annotated = form_update(
+        &python,
+        &dir,
+        &approved,
+        "approved-annotated.pdf",
+        &["annotate", "So: 123/QD-UBND"],
+    );
+    let sig = first_verdict(&dir, &annotated);
+    assert_eq!(sig.indication, "PASSED", "{sig:?}");
+    assert_eq!(sig.coverage, serde_json::json!("entire_revision"));
+    assert!(
+        has_reason(&sig, "allowed-changes-after-signing", "FreeText"),
+        "{sig:?}"
+    );
+    // pyHanko 0.38's default diff policy has no rule that explains new annotations, so it
+    // flags this one (docmdp_ok False, "unexplained xrefs"); ISO 32000-1 §12.8.2.2 permits
+    // annotations after an approval signature, and kyso follows the standard.
+    let filled = form_update(
+        &python,
+        &dir,
+        &approved,
+        "approved-filled.pdf",
+        &["fill", "SoVanBan", "123/QD-UBND"],
+    );
+    let sig = first_verdict(&dir, &filled);
+    assert_eq!(sig.indication, "PASSED", "{sig:?}");
+    assert!(
+        has_reason(&sig, "allowed-changes-after-signing", "\"SoVanBan\""),
+        "{sig:?}"
+    );
+    let (_, docmdp_ok, level) = pyhanko_modifications(&python, &filled);
+    assert!(docmdp_ok && level == "FORM_FILLING", "pyHanko: {level}");
+
+    // Certified with P=2: form filling yes, annotations no.
+    let p2 = form_signed(&python, &dir, "certified-p2.pdf", &["certify", "2"]);
+    let filled = form_update(
+        &python,
+        &dir,
+        &p2,
+        "p2-filled.pdf",
+        &["fill", "SoVanBan", "123/QD-UBND"],
+    );
+    let sig = first_verdict(&dir, &filled);
+    assert_eq!(sig.indication, "PASSED", "{sig:?}");
+    let (_, docmdp_ok, _) = pyhanko_modifications(&python, &filled);
+    assert!(docmdp_ok);
+    let annotated = form_update(
+        &python,
+        &dir,
+        &p2,
+        "p2-annotated.pdf",
+        &["annotate", "So: 123"],
+    );
+    let sig = first_verdict(&dir, &annotated);
+    assert_eq!(sig.indication, "FAILED", "{sig:?}");
+    assert!(
+        sig.reasons.iter().any(|r| r.code == "permission-violated"),
+        "{sig:?}"
+    );
+    let (_, docmdp_ok, _) = pyhanko_modifications(&python, &annotated);
+    assert!(!docmdp_ok);
+
+    // Certified with P=1: no change at all.
+    let p1 = form_signed(&python, &dir, "certified-p1.pdf", &["certify", "1"]);
+    let filled = form_update(
+        &python,
+        &dir,
+        &p1,
+        "p1-filled.pdf",
+        &["fill", "SoVanBan", "123/QD-UBND"],
+    );
+    let sig = first_verdict(&dir, &filled);
+    assert_eq!(sig.indication, "FAILED", "{sig:?}");
+    assert!(
+        sig.reasons.iter().any(|r| r.code == "permission-violated"),
+        "{sig:?}"
+    );
+    let (_, docmdp_ok, _) = pyhanko_modifications(&python, &filled);
+    assert!(!docmdp_ok);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round trips: what kyso, pyHanko and pdfsig sign verifies.
+
+#[test]
+fn what_kyso_pyhanko_and_pdfsig_sign_verifies_as_passed() {
+    if !crate::peers::require_peers() || !crate::util::require_tool("pk12util") {
+        return;
+    }
+    let dir = Dir::new("verify-round-trips");
+    let pki = pki();
+
+    // kyso: PAdES baseline (ETSI.CAdES.detached with signing-certificate-v2), so B-B.
+    let ours = dir.join("kyso.pdf");
+    kyso_sign_p12(&dir, &sample("cong-van.pdf"), &ours);
+    let (code, report) = verify_json(&dir, &ours);
+    assert_eq!(code, Some(0), "{report:?}");
+    let [sig] = report.signatures.as_slice() else {
+        panic!("one signature expected: {report:?}")
+    };
+    assert_eq!(
+        (
+            sig.indication.as_str(),
+            sig.format.as_str(),
+            sig.level.as_str()
+        ),
+        ("PASSED", "ETSI.CAdES.detached", "B-B"),
+        "{sig:?}"
+    );
+    assert_eq!(sig.coverage, serde_json::json!("entire_file"));
+
+    // pyHanko's default (adbe.pkcs7.detached): valid, but no PAdES level.
+    let Some(theirs) = pyhanko_signed(&dir, "pyhanko.pdf") else {
+        return;
+    };
+    let (code, report) = verify_json(&dir, &theirs);
+    assert_eq!(code, Some(0), "{report:?}");
+    assert_eq!(
+        (
+            report.signatures[0].indication.as_str(),
+            report.signatures[0].level.as_str()
+        ),
+        ("PASSED", "none"),
+        "{report:?}"
+    );
+
+    // pdfsig -add-signature with the signer's key in an NSS database.
+    let nss = crate::peers::nss_db(dir.path(), &pki.root());
+    let status = std::process::Command::new("pk12util")
+        .arg("-i")
+        .arg(pki.path("rsa2048.p12"))
+        .arg("-d")
+        .arg(format!("sql:{}", nss.display()))
+        .args(["-W", "kyso", "-K", ""])
+        .output()
+        .expect("run pk12util");
+    assert!(status.status.success(), "{status:?}");
+    let poppler = dir.join("pdfsig.pdf");
+    let out = std::process::Command::new("pdfsig")
+        .arg("-add-signature")
+        .arg("-nssdir")
+        .arg(format!("sql:{}", nss.display()))
+        .args(["-nss-pwd", "", "-nick", "rsa2048", "-reason", "Phê duyệt"])
+        .arg(sample("cong-van.pdf"))
+        .arg(&poppler)
+        .output()
+        .expect("run pdfsig");
+    assert!(
+        out.status.success(),
+        "pdfsig -add-signature: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, report) = verify_json(&dir, &poppler);
+    assert_eq!(code, Some(0), "{report:?}");
+    let [sig] = report.signatures.as_slice() else {
+        panic!("one signature expected: {report:?}")
+    };
+    assert_eq!(sig.indication, "PASSED", "{sig:?}");
+    assert_eq!(sig.format, "adbe.pkcs7.detached");
+    assert_eq!(sig.level, "none");
+    assert!(
+        sig.signer
+            .as_deref()
+            .is_some_and(|s| s.contains("Trần Thị Bình")),
+        "{sig:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// PAdES levels (ETSI EN 319 142-1) against a loopback TSA, OCSP responder and CRL server.
+
+use crate::timestamp::tsa_server;
+
+/// A test PKI whose certificates name a loopback OCSP responder and CRL server, and a
+/// loopback TSA of that PKI (the servers stop when this is dropped).
+struct LevelWorld {
+    dir: Dir,
+    tsa: tsa_server::Server,
+    _ocsp: tsa_server::Server,
+    _crl: tsa_server::Server,
+}
+
+impl LevelWorld {
+    fn new(name: &str) -> Self {
+        use tsa_server::{start, ts_config, Behaviour};
+        let dir = Dir::new(name);
+        let pki = dir.join("pki");
+        let ocsp_work = dir.join("ocsp-work");
+        let crl_root = dir.join("crl");
+        let ts_work = dir.join("tsa-work");
+        for d in [&ocsp_work, &crl_root, &ts_work] {
+            std::fs::create_dir_all(d).expect("dir");
+        }
+        let ocsp = start(
+            &ocsp_work,
+            &ocsp_work.join("unused"),
+            Behaviour::Ocsp {
+                index: pki.join("ca/intermediate/index.txt"),
+                ca: pki.join("intermediate.pem"),
+                rsigner: pki.join("ocsp.pem"),
+                rkey: pki.join("ocsp.key.pem"),
+            },
+        );
+        let crl = start(
+            &crl_root,
+            &crl_root.join("unused"),
+            Behaviour::Files(crl_root.clone()),
+        );
+        let out = std::process::Command::new("bash")
+            .arg(repo_root().join("fixtures/pki/make-test-pki.sh"))
+            .arg(&pki)
+            .env("PKI_OCSP_URL", &ocsp.url)
+            .env("PKI_CRL_URL", crl.url.replace("/tsa", "/intermediate.crl"))
+            .output()
+            .expect("run make-test-pki.sh");
+        assert!(out.status.success(), "{out:?}");
+        let status = std::process::Command::new("openssl")
+            .args(["crl", "-outform", "DER", "-in"])
+            .arg(pki.join("intermediate.crl.pem"))
+            .arg("-out")
+            .arg(crl_root.join("intermediate.crl"))
+            .status()
+            .expect("openssl crl");
+        assert!(status.success());
+        let config = ts_config(
+            &ts_work,
+            &pki.join("tsa.pem"),
+            &pki.join("tsa.key.pem"),
+            &pki.join("chain.pem"),
+        );
+        let tsa = start(&ts_work, &config, Behaviour::Reply("plain"));
+        Self {
+            dir,
+            tsa,
+            _ocsp: ocsp,
+            _crl: crl,
+        }
+    }
+
+    fn pki(&self, name: &str) -> PathBuf {
+        self.dir.join("pki").join(name)
+    }
+
+    /// `kyso` with `args`, asserting success.
+    fn kyso(&self, args: &[&std::ffi::OsStr]) {
+        let out = self
+            .dir
+            .kyso()
+            .args(args)
+            .env("KYSO_TEST_PASS", "kyso")
+            .output();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "kyso {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// `kyso sign` of the sample with this PKI's RSA signer and `extra` options.
+    fn sign(&self, name: &str, extra: &[&str]) -> PathBuf {
+        let out = self.dir.join(name);
+        let (sample, p12) = (sample("cong-van.pdf"), self.pki("rsa2048.p12"));
+        let mut args: Vec<&std::ffi::OsStr> = vec![
+            "sign".as_ref(),
+            sample.as_os_str(),
+            "-o".as_ref(),
+            out.as_os_str(),
+            "--p12".as_ref(),
+            p12.as_os_str(),
+            "--pass-env".as_ref(),
+            "KYSO_TEST_PASS".as_ref(),
+        ];
+        args.extend(extra.iter().map(std::ffi::OsStr::new));
+        self.kyso(&args);
+        out
+    }
+
+    /// (indication, level) of the first signature, verified offline with this PKI's root.
+    fn level(&self, pdf: &Path) -> (String, String) {
+        self.level_trusting(pdf, &["--trust".as_ref(), self.pki("root.pem").as_os_str()])
+    }
+
+    /// (indication, level) of the first signature, verified offline with `trust` options.
+    fn level_trusting(&self, pdf: &Path, trust: &[&std::ffi::OsStr]) -> (String, String) {
+        let out = self
+            .dir
+            .kyso()
+            .args(["verify", "--json", "--offline"])
+            .args(trust)
+            .arg(pdf)
+            .env("KYSO_TRUST_DIR", self.dir.join("no-trust-store"))
+            .output();
+        let report: FileJson = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "not a JSON report ({e}): {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        let sig = report.signatures.first().expect("a signature");
+        (sig.indication.clone(), sig.level.clone())
+    }
+}
+
+/// A copy of `pdf` whose DSS (a later revision) keeps its certificates and CRLs but drops
+/// every OCSP response: a DSS that exists and holds revocation data, but not the signer's.
+fn without_dss_ocsp(pdf: &[u8]) -> Vec<u8> {
+    use kyso_pdf::object::{ObjRef, Object};
+    let doc = kyso_pdf::Document::open(pdf).expect("open");
+    let root = doc.catalog_ref().expect("catalog");
+    let mut catalog = doc.catalog().expect("catalog");
+    let dss = doc
+        .resolve(catalog.get(b"DSS".as_slice()).expect("a DSS"))
+        .expect("DSS");
+    let mut dss = dss.as_dict().expect("DSS dictionary").clone();
+    assert!(
+        dss.remove(b"OCSPs".as_slice()).is_some(),
+        "the DSS has OCSP responses"
+    );
+    dss.remove(b"VRI".as_slice());
+    let size = doc.size();
+    catalog.insert("DSS".into(), Object::Ref(ObjRef { num: size, gen: 0 }));
+    append_update(
+        pdf,
+        &[
+            (root.num, Object::Dict(catalog).to_bytes()),
+            (size, Object::Dict(dss).to_bytes()),
+        ],
+        Some(size + 1),
+    )
+}
+
+#[test]
+fn pades_levels_follow_what_the_file_really_holds() {
+    if !crate::util::require_tool("openssl") {
+        return;
+    }
+    let world = LevelWorld::new("verify-levels");
+    let url = world.tsa.url.clone();
+    let root_crl = world.pki("root.crl.pem").display().to_string();
+    let passed = |level: &str| ("PASSED".to_owned(), level.to_owned());
+
+    let bb = world.sign("b-b.pdf", &[]);
+    assert_eq!(world.level(&bb), passed("B-B"));
+    let bt = world.sign("b-t.pdf", &["--tsa", &url]);
+    assert_eq!(world.level(&bt), passed("B-T"));
+    let blt = world.sign(
+        "b-lt.pdf",
+        &["--tsa", &url, "--ltv", "--ltv-crl", &root_crl],
+    );
+    assert_eq!(world.level(&blt), passed("B-LT"));
+    // The level says what the file holds: without the root installed the signature is not
+    // trusted (INDETERMINATE), yet the file still holds everything B-LT needs.
+    assert_eq!(
+        world.level_trusting(&blt, &[]),
+        ("INDETERMINATE".to_owned(), "B-LT".to_owned())
+    );
+
+    // A DSS is there and holds CRLs, but not the OCSP responses for the signer's and the
+    // TSA's certificates: B-T, not B-LT.
+    let stripped = without_dss_ocsp(&std::fs::read(&blt).expect("read"));
+    let stripped = world.dir.create_bytes("b-lt-stripped.pdf", &stripped);
+    assert_eq!(world.level(&stripped), passed("B-T"));
+
+    // An archive time-stamp over the DSS: B-LTA.
+    let blta = world
+        .dir
+        .create_bytes("b-lta.pdf", &std::fs::read(&bt).expect("read"));
+    world.kyso(&[
+        "ltv".as_ref(),
+        "--archive".as_ref(),
+        "--tsa".as_ref(),
+        url.as_ref(),
+        "--ltv-crl".as_ref(),
+        root_crl.as_ref(),
+        blta.as_os_str(),
+    ]);
+    assert_eq!(world.level(&blta), passed("B-LTA"));
+
+    // A document time-stamp that covers no DSS (the DSS comes after it): B-LT only.
+    let late = world
+        .dir
+        .create_bytes("late-dss.pdf", &std::fs::read(&bt).expect("read"));
+    world.kyso(&[
+        "timestamp".as_ref(),
+        "--tsa".as_ref(),
+        url.as_ref(),
+        late.as_os_str(),
+    ]);
+    world.kyso(&[
+        "ltv".as_ref(),
+        "--ltv-crl".as_ref(),
+        root_crl.as_ref(),
+        late.as_os_str(),
+    ]);
+    assert_eq!(world.level(&late), passed("B-LT"));
 }

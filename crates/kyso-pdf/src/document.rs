@@ -1033,17 +1033,39 @@ fn be(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0u64, |acc, b| acc << 8 | u64::from(*b))
 }
 
-/// The newest trailer, with keys it lacks filled from older trailers; stream-only keys
-/// (/Length, /Filter, /W, ...) and per-section keys (/Prev, /XRefStm) are dropped.
+/// The document's trailer: every key of the newest section's trailer, with the keys it lacks
+/// taken from older sections (newest wins, as ISO 32000-1 §7.5.6 has an update's trailer
+/// repeat the previous one's entries). Per-section keys (/Prev, /XRefStm) are dropped, and so
+/// are the keys that describe a cross-reference *stream* (/Type, /W, /Index, /Length,
+/// /Filter...), which belong to that stream, not to the document. Unknown keys are kept.
 fn merged_trailer(sections: &[XrefSection]) -> Dict {
+    const PER_SECTION: &[&[u8]] = &[b"Prev", b"XRefStm"];
+    const STREAM_ONLY: &[&[u8]] = &[
+        b"Type",
+        b"W",
+        b"Index",
+        b"Length",
+        b"Filter",
+        b"DecodeParms",
+        b"F",
+        b"FFilter",
+        b"FDecodeParms",
+        b"DL",
+    ];
     let mut trailer = Dict::new();
     for section in sections {
+        // A reconstructed section's trailer may be an xref stream's dictionary too.
+        let from_stream = section.kind == XrefKind::Stream
+            || section
+                .trailer
+                .get(b"Type".as_slice())
+                .and_then(Object::as_name)
+                == Some(b"XRef");
         for (key, value) in &section.trailer {
-            let keep = matches!(
-                key.0.as_slice(),
-                b"Root" | b"Info" | b"ID" | b"Encrypt" | b"Size"
-            );
-            if keep && !trailer.contains_key(key) {
+            let name = key.0.as_slice();
+            let dropped =
+                PER_SECTION.contains(&name) || (from_stream && STREAM_ONLY.contains(&name));
+            if !dropped && !trailer.contains_key(key) {
                 trailer.insert(key.clone(), value.clone());
             }
         }
@@ -1269,4 +1291,150 @@ fn header_before(data: &[u8], at: usize) -> Option<(usize, ObjRef)> {
             gen: u16::try_from(gen).ok()?,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Document;
+    use crate::object::Object;
+
+    /// A one-page PDF with a classic xref table and `extra` in its trailer.
+    fn base(extra: &str) -> Vec<u8> {
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for body in [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
+        ] {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", offsets.len()).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(b"xref\n0 4\n0000000000 65535 f\r\n");
+        for offset in offsets {
+            out.extend_from_slice(format!("{offset:010} 00000 n\r\n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!("trailer\n<< /Size 4 /Root 1 0 R {extra} >>\nstartxref\n{xref}\n%%EOF\n")
+                .as_bytes(),
+        );
+        out
+    }
+
+    /// Appends an update redefining the page, with `extra` in its trailer.
+    fn update(mut pdf: Vec<u8>, extra: &str) -> Vec<u8> {
+        let prev = Document::open(&pdf).expect("opens").startxref();
+        let at = pdf.len();
+        pdf.extend_from_slice(
+            b"3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 20 20] >>\nendobj\n",
+        );
+        let xref = pdf.len();
+        pdf.extend_from_slice(format!("xref\n3 1\n{at:010} 00000 n\r\n").as_bytes());
+        pdf.extend_from_slice(
+            format!(
+                "trailer\n<< /Size 4 /Root 1 0 R /Prev {prev} {extra} >>\nstartxref\n{xref}\n%%EOF\n"
+            )
+            .as_bytes(),
+        );
+        pdf
+    }
+
+    /// The same one-page PDF with an (uncompressed) cross-reference stream.
+    fn with_xref_stream() -> Vec<u8> {
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for body in [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 10 10] >>",
+        ] {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", offsets.len()).as_bytes());
+        }
+        let at = out.len();
+        offsets.push(at);
+        let mut rows = vec![0u8, 0, 0, 0, 0, 0xff, 0xff];
+        for offset in offsets {
+            rows.push(1);
+            rows.extend_from_slice(&u32::try_from(offset).expect("small").to_be_bytes());
+            rows.extend_from_slice(&[0, 0]);
+        }
+        out.extend_from_slice(
+            format!(
+                "4 0 obj\n<< /Type /XRef /Size 5 /W [1 4 2] /Root 1 0 R /Private /Yes /Length {} >>\nstream\n",
+                rows.len()
+            )
+            .as_bytes(),
+        );
+        out.extend_from_slice(&rows);
+        out.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
+        out
+    }
+
+    #[test]
+    fn an_xref_stream_trailer_keeps_document_keys_and_drops_the_stream_s_own() {
+        let pdf = with_xref_stream();
+        let doc = Document::open(&pdf).expect("opens");
+        assert!(!doc.is_reconstructed());
+        let trailer = doc.trailer();
+        assert_eq!(
+            trailer.get(b"Private".as_slice()).and_then(Object::as_name),
+            Some(b"Yes".as_slice())
+        );
+        assert!(trailer.contains_key(b"Root".as_slice()));
+        for key in ["Type", "W", "Length"] {
+            assert!(
+                !trailer.contains_key(key.as_bytes()),
+                "/{key} is the stream's"
+            );
+        }
+        assert!(doc.page(0).is_ok());
+    }
+
+    #[test]
+    fn trailer_keeps_unknown_keys() {
+        let pdf = base("/DocChecksum /ABC123 /Info 1 0 R");
+        let doc = Document::open(&pdf).expect("opens");
+        let trailer = doc.trailer();
+        assert_eq!(
+            trailer
+                .get(b"DocChecksum".as_slice())
+                .and_then(Object::as_name),
+            Some(b"ABC123".as_slice())
+        );
+        assert!(trailer.contains_key(b"Info".as_slice()));
+        assert!(trailer.contains_key(b"Size".as_slice()));
+    }
+
+    #[test]
+    fn trailer_keys_from_the_newest_section_win_and_older_ones_fill_in() {
+        let pdf = update(base("/Private /Old /OnlyOld 1"), "/Private /New /OnlyNew 2");
+        let doc = Document::open(&pdf).expect("opens");
+        let trailer = doc.trailer();
+        assert_eq!(
+            trailer.get(b"Private".as_slice()).and_then(Object::as_name),
+            Some(b"New".as_slice())
+        );
+        assert_eq!(
+            trailer.get(b"OnlyOld".as_slice()).and_then(Object::as_int),
+            Some(1)
+        );
+        assert_eq!(
+            trailer.get(b"OnlyNew".as_slice()).and_then(Object::as_int),
+            Some(2)
+        );
+        assert!(!trailer.contains_key(b"Prev".as_slice()), "per-section key");
+        // The lazy reader still resolves through the merged sections.
+        let page = doc.page(0).expect("page");
+        assert_eq!(
+            page.dict.get(b"MediaBox".as_slice()),
+            Some(&Object::Array(vec![
+                Object::Int(0),
+                Object::Int(0),
+                Object::Int(20),
+                Object::Int(20)
+            ]))
+        );
+    }
 }

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use kyso_chain::{
     eku, CertPool, Certificate, ChainError, KeyUsageBit, RevocationMode, RevocationSources,
-    Sha1Policy, ValidatedPath, ValidationPolicy, Warning,
+    RevocationStatus, Sha1Policy, ValidatedPath, ValidationPolicy, Warning,
 };
 use kyso_cms::Error as CmsError;
 use kyso_pdf::verify::{
@@ -329,7 +329,17 @@ pub(crate) fn verdict(
         }
     }
 
-    let level = level(facts, &material, proven.is_some(), archive_time.is_some());
+    // The level is about what the file holds: an intact signature timestamp counts whether or
+    // not its TSA is trusted (that is the indication's business, and a reason says so).
+    let stamped = facts
+        .timestamp
+        .as_ref()
+        .filter(|t| t.outcome.is_ok())
+        .map(|t| t.gen_time);
+    let level = level(facts, leaf.as_ref(), dss, stamped.or(archive_time), ctx);
+    if let Some(why) = not_baseline(facts) {
+        out.note("not-baseline", why.into());
+    }
     let coverage = coverage(facts);
     let (signer, organization, issuer, not_before, not_after) = match &leaf {
         Some(cert) => (
@@ -421,6 +431,7 @@ fn sorted(mut reasons: Vec<Reason>) -> Vec<Reason> {
                 | "timestamp-ignored"
                 | "chain-ok"
                 | "proven-existence"
+                | "not-baseline"
         )
     };
     reasons.sort_by_key(|r| is_note(r));
@@ -512,11 +523,13 @@ fn chain_indication(e: &ChainError) -> (Indication, SubIndication) {
 }
 
 /// Validates an XML signer's certificate (kyso-xml's `ChainValidator` seam) exactly as a PDF
-/// signer's: the run's anchors and installed intermediates plus `pool`, the same key usages,
-/// revocation policy and fetcher, and the same mapping of chain errors to sub-indications.
+/// signer's: the run's anchors and installed intermediates plus the signature's certificates,
+/// its embedded CRLs and OCSP responses (XAdES B-LT) as revocation sources, the same key
+/// usages, revocation policy and fetcher, and the same mapping of chain errors to
+/// sub-indications.
 pub(super) fn xml_chain_outcome(
     leaf_der: &[u8],
-    pool_der: &[Vec<u8>],
+    material: &RevocationMaterial,
     at: SystemTime,
     ctx: &Context,
 ) -> ChainOutcome {
@@ -529,12 +542,8 @@ pub(super) fn xml_chain_outcome(
             }
         }
     };
-    let material = RevocationMaterial {
-        certificates: pool_der.to_vec(),
-        ..RevocationMaterial::default()
-    };
-    let pool = pool_for(ctx, &material);
-    let sources = revocation_sources(&material, ctx);
+    let pool = pool_for(ctx, material);
+    let sources = revocation_sources(material, ctx);
     match validate_signer(&leaf, at.into(), &pool, ctx, &sources) {
         Ok(_) => ChainOutcome::Trusted,
         Err(e) => {
@@ -672,11 +681,19 @@ fn validate_tsa(
     })
 }
 
+/// The PAdES baseline level (ETSI EN 319 142-1 §6): B-B for an `ETSI.CAdES.detached`
+/// signature whose signed attributes bind the signer's certificate (signing-certificate-v2)
+/// and carry no signing-time (PAdES puts the claimed time in /M); B-T with an intact signature
+/// timestamp or a document timestamp covering it (`proven`: its time); B-LT when the DSS
+/// really holds the validation material of the signer's chain and of its signature
+/// timestamp's TSA chain; B-LTA when a document timestamp covers a DSS that does.
+/// `adbe.pkcs7.*` signatures reach no baseline level.
 fn level(
     facts: &SignatureFacts,
-    material: &RevocationMaterial,
-    proven: bool,
-    archived: bool,
+    leaf: Option<&Certificate>,
+    dss: &RevocationMaterial,
+    proven: Option<SystemTime>,
+    ctx: &Context,
 ) -> Level {
     if facts.kind == SignatureKind::DocumentTimestamp {
         return Level::None;
@@ -686,17 +703,118 @@ fn level(
             facts.crypto,
             CryptoOutcome::Verified {
                 binds_certificate: true,
+                claimed_time: None,
                 ..
             }
         );
     if !baseline {
         return Level::None;
     }
-    match (proven || archived, material.has_revocation_data(), archived) {
-        (false, _, _) => Level::BB,
-        (true, false, _) => Level::BT,
-        (true, true, false) => Level::BLt,
-        (true, true, true) => Level::BLta,
+    let (Some(time), Some(leaf)) = (proven, leaf) else {
+        return if proven.is_some() {
+            Level::BT
+        } else {
+            Level::BB
+        };
+    };
+    let covered =
+        |material: &RevocationMaterial| long_term_covered(facts, leaf, material, time, ctx);
+    let archived = facts.archives.iter().any(|a| covered(&a.dss));
+    if archived {
+        Level::BLta
+    } else if covered(dss) {
+        Level::BLt
+    } else {
+        Level::BT
+    }
+}
+
+/// Why an `ETSI.CAdES.detached` signature that verifies reaches no PAdES baseline level.
+fn not_baseline(facts: &SignatureFacts) -> Option<&'static str> {
+    if facts.kind != SignatureKind::Signature
+        || facts.sub_filter.as_deref() != Some("ETSI.CAdES.detached")
+    {
+        return None;
+    }
+    match facts.crypto {
+        CryptoOutcome::Verified {
+            binds_certificate: false,
+            ..
+        } => Some("no PAdES baseline level: no signing-certificate(-v2) attribute binds the signer's certificate (ETSI EN 319 142-1)"),
+        CryptoOutcome::Verified {
+            claimed_time: Some(_),
+            ..
+        } => Some("no PAdES baseline level: the CMS carries a signing-time attribute, which PAdES forbids (the claimed time belongs in /M, ETSI EN 319 142-1)"),
+        _ => None,
+    }
+}
+
+/// Whether `dss`, with the certificates the signature itself carries, holds the validation
+/// material of the signer's chain and of its signature timestamp's TSA chain at `time`: the
+/// chains build from those certificates alone and validate offline with the DSS's CRLs and
+/// OCSP responses alone, which must give a status for every certificate below the anchor that
+/// names a revocation source (CRL distribution point or OCSP responder; one that names none
+/// cannot have any, as pyHanko's LTV check also holds). The anchors are the run's plus any
+/// self-signed certificate carried, so the level says what the file holds whether or not the
+/// root is trusted (trust is the indication's business).
+fn long_term_covered(
+    facts: &SignatureFacts,
+    leaf: &Certificate,
+    dss: &RevocationMaterial,
+    time: SystemTime,
+    ctx: &Context,
+) -> bool {
+    if dss.certificates.is_empty() && !dss.has_revocation_data() {
+        return false;
+    }
+    let certs: Vec<Certificate> = facts
+        .embedded
+        .certificates
+        .iter()
+        .chain(&dss.certificates)
+        .filter_map(|der| Certificate::from_der(der).ok())
+        .collect();
+    let anchors = ctx
+        .anchors
+        .certificates()
+        .iter()
+        .cloned()
+        .chain(certs.iter().filter(|c| c.is_self_issued()).cloned());
+    let mut policy = ValidationPolicy::new(CertPool::from_certs(anchors), time.into());
+    policy.revocation = RevocationMode::SoftFail;
+    policy.sha1 = Sha1Policy::Warn;
+    let pool = CertPool::from_certs(certs);
+    let mut sources = RevocationSources::new();
+    for crl in &dss.crls {
+        let _ = sources.add_crl_der(crl);
+    }
+    for ocsp in &dss.ocsp_responses {
+        let _ = sources.add_ocsp_der(ocsp);
+    }
+    let mut valid = |cert: &Certificate, at: SystemTime| {
+        policy.time = at.into();
+        kyso_chain::validate(cert, &pool, &policy, &sources).is_ok_and(|path| {
+            path.certificates()
+                .iter()
+                .zip(path.revocation())
+                .all(|(cert, status)| {
+                    !matches!(status, RevocationStatus::Unknown { .. })
+                        || (cert.ocsp_urls().is_empty() && cert.crl_urls().is_empty())
+                })
+        })
+    };
+    if !valid(leaf, time) {
+        return false;
+    }
+    let tsa = facts
+        .timestamp
+        .as_ref()
+        .filter(|ts| ts.outcome.is_ok())
+        .and_then(|ts| Some((ts.tsa_certificate.as_deref()?, ts.gen_time)))
+        .and_then(|(der, at)| Some((Certificate::from_der(der).ok()?, at)));
+    match tsa {
+        Some((tsa, at)) => valid(&tsa, at),
+        None => true,
     }
 }
 

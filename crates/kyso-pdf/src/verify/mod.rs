@@ -17,6 +17,8 @@ mod crypto;
 mod dss;
 mod revisions;
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::object::{decode_text, Dict, Object};
@@ -26,6 +28,7 @@ use crate::{Document, Error};
 pub use byte_range::SignedRanges;
 pub use crypto::{CryptoFailure, CryptoOutcome, RangeReader, SignedBytes, TimestampFacts};
 pub use dss::RevocationMaterial;
+pub use revisions::{FieldLock, LockAction};
 
 /// Most signatures looked at in one document (bounds the work a hostile file can cause).
 pub const MAX_SIGNATURES: usize = 256;
@@ -86,6 +89,9 @@ pub enum FindingKind {
     SignatureRemoved,
     /// Allowed changes were made after signing (form filling, signatures, DSS, timestamps).
     AllowedChanges,
+    /// A later revision changes the value or appearance of a field this signature locks
+    /// (FieldMDP: the field's /Lock or the signature's /Reference).
+    FieldLocked,
 }
 
 impl FindingKind {
@@ -108,6 +114,7 @@ impl FindingKind {
             Self::PermissionViolated => "permission-violated",
             Self::SignatureRemoved => "signature-removed",
             Self::AllowedChanges => "allowed-changes-after-signing",
+            Self::FieldLocked => "field-locked",
         }
     }
 }
@@ -179,6 +186,8 @@ pub struct SignatureFacts {
     pub coverage: CoverageFacts,
     /// Whether this signature certifies the document (/Reference with DocMDP).
     pub certification: Option<Certification>,
+    /// The field locks (FieldMDP) this signature imposes on later revisions.
+    pub locks: Vec<FieldLock>,
     /// The cryptographic check (digest, CMS signature, signed attributes) or why it failed.
     pub crypto: CryptoOutcome,
     /// The signature timestamp (unsigned attribute) or, for a document timestamp, the token.
@@ -189,6 +198,24 @@ pub struct SignatureFacts {
     pub findings: Vec<Finding>,
     /// Byte offset where the signed bytes end (`b + c`), when the ByteRange is usable.
     pub signed_end: Option<u64>,
+    /// For a document timestamp: the DSS of the revision its signed bytes end with (the
+    /// validation material it archives; empty when that revision has no DSS). `None` for a
+    /// signature, or when the signed bytes do not end at a revision.
+    pub covered_dss: Option<Arc<RevocationMaterial>>,
+    /// The intact document timestamps whose signed bytes include this signature's, oldest
+    /// first, with the DSS each one covers (what PAdES B-LTA looks for).
+    pub archives: Vec<ArchiveFacts>,
+}
+
+/// A document timestamp covering a signature, as seen from that signature.
+#[derive(Clone, Debug)]
+pub struct ArchiveFacts {
+    /// The document timestamp's field name.
+    pub field_name: String,
+    /// Its genTime.
+    pub time: SystemTime,
+    /// The DSS its signed bytes include (empty when they include none).
+    pub dss: Arc<RevocationMaterial>,
 }
 
 impl SignatureFacts {
@@ -246,15 +273,24 @@ pub fn inspect_with(data: &[u8], source: SignedBytes<'_>) -> Result<DocumentFact
         .filter_map(|v| byte_range::gap(&v.byte_range))
         .collect();
     let certification = revisions::document_certification(&doc);
+    let mut prefixes = crypto::PrefixHashes::new(&gaps);
     let mut analysis = revisions::Analysis::new(&doc, certification, gaps);
     let mut signatures = Vec::with_capacity(signed.len());
     for field in &signed {
         let Some(value) = &field.value else { continue };
-        signatures.push(inspect_signature(&doc, field, value, &mut analysis, source));
+        signatures.push(inspect_signature(
+            &doc,
+            field,
+            value,
+            &mut analysis,
+            source,
+            &mut prefixes,
+        ));
     }
     for (field, revision) in removed_signatures(&doc, &signed) {
         let Some(value) = &field.value else { continue };
-        let mut facts = inspect_signature(&doc, &field, value, &mut analysis, source);
+        let mut facts =
+            inspect_signature(&doc, &field, value, &mut analysis, source, &mut prefixes);
         facts.findings.insert(
             0,
             Finding::fail(
@@ -264,12 +300,82 @@ pub fn inspect_with(data: &[u8], source: SignedBytes<'_>) -> Result<DocumentFact
         );
         signatures.push(facts);
     }
+    link_archives(&doc, &mut signatures, &dss);
     Ok(DocumentFacts {
         signatures,
         dss,
         empty_fields,
         damaged,
     })
+}
+
+/// Fills [`SignatureFacts::covered_dss`] of the document timestamps and
+/// [`SignatureFacts::archives`] of everything they cover.
+fn link_archives(
+    doc: &Document<'_>,
+    signatures: &mut [SignatureFacts],
+    newest: &RevocationMaterial,
+) {
+    let mut by_revision: HashMap<usize, Arc<RevocationMaterial>> = HashMap::new();
+    let mut entire: Option<Arc<RevocationMaterial>> = None;
+    let mut archives: Vec<(u64, ArchiveFacts)> = Vec::new();
+    for sig in signatures.iter_mut() {
+        if sig.kind != SignatureKind::DocumentTimestamp {
+            continue;
+        }
+        let covered = match sig.coverage {
+            CoverageFacts::EntireFile => {
+                Arc::clone(entire.get_or_insert_with(|| Arc::new(newest.clone())))
+            }
+            CoverageFacts::Revision(k) => Arc::clone(
+                by_revision
+                    .entry(k)
+                    .or_insert_with(|| Arc::new(dss_of_revision(doc, k))),
+            ),
+            CoverageFacts::NonStandard => continue,
+        };
+        sig.covered_dss = Some(Arc::clone(&covered));
+        let intact = matches!(sig.crypto, CryptoOutcome::Verified { .. })
+            && sig.worst_finding() != Some(Severity::Fail);
+        let token = sig.timestamp.as_ref().filter(|t| t.outcome.is_ok());
+        if let (true, Some(token), Some(end)) = (intact, token, sig.signed_end) {
+            archives.push((
+                end,
+                ArchiveFacts {
+                    field_name: sig.field_name.clone(),
+                    time: token.gen_time,
+                    dss: covered,
+                },
+            ));
+        }
+    }
+    if archives.is_empty() {
+        return;
+    }
+    archives.sort_by_key(|(_, a)| a.time);
+    for sig in signatures.iter_mut() {
+        let Some(end) = sig.signed_end else { continue };
+        sig.archives = archives
+            .iter()
+            .filter(|(covered, _)| *covered > end)
+            .map(|(_, a)| a.clone())
+            .collect();
+    }
+}
+
+/// The DSS of the document as it was at the end of revision `k` (zero-based).
+fn dss_of_revision(doc: &Document<'_>, k: usize) -> RevocationMaterial {
+    let Some(end) = doc
+        .revisions()
+        .get(k)
+        .and_then(|&end| usize::try_from(end).ok())
+    else {
+        return RevocationMaterial::default();
+    };
+    match doc.data().get(..end).map(Document::open) {
+        Some(Ok(old)) => dss::read(&old),
+        _ => RevocationMaterial::default(),
+    }
 }
 
 /// Most earlier revisions searched for signatures a later revision removed.
@@ -321,6 +427,7 @@ fn inspect_signature(
     value: &crate::sign::SignatureValue,
     analysis: &mut revisions::Analysis<'_, '_>,
     source: SignedBytes<'_>,
+    prefixes: &mut crypto::PrefixHashes,
 ) -> SignatureFacts {
     let data = doc.data();
     let dict = &value.dict;
@@ -343,6 +450,7 @@ fn inspect_signature(
             kind,
             value.sub_filter.as_deref(),
             source,
+            prefixes,
         ),
         None => (
             CryptoOutcome::Unchecked,
@@ -358,9 +466,14 @@ fn inspect_signature(
         ));
     }
     let signed_end = ranges.as_ref().map(SignedRanges::end);
+    let field_dict = field
+        .field
+        .and_then(|r| doc.get(r).ok())
+        .and_then(|o| o.as_dict().cloned());
+    let locks = revisions::field_locks(doc, field_dict.as_ref(), dict);
     let coverage = match (&ranges, findings.is_empty()) {
         (Some(r), true) => {
-            let (coverage, mut later) = analysis.coverage_and_changes(r.end());
+            let (coverage, mut later) = analysis.coverage_and_changes(r.end(), &locks);
             findings.append(&mut later);
             coverage
         }
@@ -378,11 +491,14 @@ fn inspect_signature(
         byte_range: value.byte_range.clone(),
         coverage,
         certification: revisions::signature_certification(doc, dict),
+        locks,
         crypto,
         timestamp,
         embedded,
         findings,
         signed_end,
+        covered_dss: None,
+        archives: Vec::new(),
     }
 }
 

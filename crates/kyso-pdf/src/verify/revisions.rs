@@ -22,6 +22,7 @@ use crate::object::{Dict, ObjRef, Object};
 use crate::{Document, XrefEntry};
 
 use super::{Certification, CoverageFacts, Finding, FindingKind, Severity};
+use crate::object::decode_text;
 
 /// Most (object, role) pairs visited when walking one revision's object graph.
 const MAX_WALK: usize = 400_000;
@@ -55,14 +56,73 @@ enum Role {
     Other,
 }
 
-/// The analysis of a document's revisions, computed once per revision and shared by every
-/// signature (a signature on revision k collects the findings of revisions k+1..).
+/// The analysis of a document's revisions, computed once per revision (and permission level)
+/// and shared by every signature (a signature on revision k collects the findings of
+/// revisions k+1..).
 pub(crate) struct Analysis<'d, 'a> {
     doc: &'d Document<'a>,
     certification: Option<Certification>,
     gaps: Vec<(u64, u64)>,
-    per_revision: HashMap<usize, Vec<Finding>>,
+    per_revision: HashMap<(usize, u8), RevisionOutcome>,
 }
+
+/// What one revision changes.
+#[derive(Clone, Debug, Default)]
+struct RevisionOutcome {
+    /// The findings (disallowed changes, or a note listing the allowed ones).
+    findings: Vec<Finding>,
+    /// Fully qualified names of the existing fields whose value or appearance the revision
+    /// changes (what field locks protect); document timestamps filling a field excluded.
+    touched_fields: Vec<String>,
+    /// More fields changed than [`MAX_TOUCHED`]: the list is incomplete.
+    touched_truncated: bool,
+}
+
+/// What a field lock covers (ISO 32000-1 Table 233, /Action).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockAction {
+    /// Every field.
+    All,
+    /// The listed fields.
+    Include,
+    /// Every field but the listed ones.
+    Exclude,
+}
+
+/// A field lock (FieldMDP): a signature field's /Lock dictionary, or a signature's /Reference
+/// with /TransformMethod /FieldMDP. After the signature, the value and appearance of the
+/// fields it covers may not change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldLock {
+    /// Which fields.
+    pub action: LockAction,
+    /// Fully qualified field names (a non-terminal name covers its descendants).
+    pub fields: Vec<String>,
+    /// PDF 2.0 /P in /Lock: the DocMDP permissions granted after this signature.
+    pub permissions: Option<u8>,
+}
+
+impl FieldLock {
+    /// Whether the field `name` (fully qualified) is locked.
+    pub fn covers(&self, name: &str) -> bool {
+        let listed = self.fields.iter().any(|f| {
+            name == f
+                || name
+                    .strip_prefix(f.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'))
+        });
+        match self.action {
+            LockAction::All => true,
+            LockAction::Include => listed,
+            LockAction::Exclude => !listed,
+        }
+    }
+}
+
+/// Most field names read from one lock.
+const MAX_LOCKED_NAMES: usize = 1024;
+/// Most changed fields and widgets of one revision whose names are looked up.
+const MAX_TOUCHED: usize = 4096;
 
 impl<'d, 'a> Analysis<'d, 'a> {
     pub(crate) fn new(
@@ -78,10 +138,12 @@ impl<'d, 'a> Analysis<'d, 'a> {
         }
     }
 
-    /// Where the signed bytes (`..signed_end`) stop, and what was changed after them.
+    /// Where the signed bytes (`..signed_end`) stop, and what was changed after them, judged
+    /// by the document's certification and the signature's own field `locks`.
     pub(crate) fn coverage_and_changes(
         &mut self,
         signed_end: u64,
+        locks: &[FieldLock],
     ) -> (CoverageFacts, Vec<Finding>) {
         let data = self.doc.data();
         let len = data.len() as u64;
@@ -138,39 +200,90 @@ impl<'d, 'a> Analysis<'d, 'a> {
             ));
             return (CoverageFacts::Revision(k), findings);
         }
+        // A lock's /P narrows what the certification permits after this signature.
+        let certified = self.certification.map(|c| c.permissions);
+        let permissions = locks
+            .iter()
+            .filter_map(|l| l.permissions)
+            .chain(certified)
+            .min()
+            .unwrap_or(3);
+        let restricted = certified.is_some() || permissions < 3;
         for j in k + 1..ends.len() {
-            if !self.per_revision.contains_key(&j) {
-                let found = self.analyse_revision(&ends, j);
-                self.per_revision.insert(j, found);
+            let key = (j, if restricted { permissions } else { 0 });
+            if !self.per_revision.contains_key(&key) {
+                let found = self.analyse_revision(&ends, j, permissions, restricted);
+                self.per_revision.insert(key, found);
             }
-            if let Some(found) = self.per_revision.get(&j) {
-                findings.extend(found.iter().cloned());
+            let Some(found) = self.per_revision.get(&key) else {
+                continue;
+            };
+            let locked: Vec<Finding> = found
+                .touched_fields
+                .iter()
+                .filter(|name| locks.iter().any(|l| l.covers(name)))
+                .map(|name| {
+                    Finding::fail(
+                        FindingKind::FieldLocked,
+                        format!(
+                            "revision {} changes the field \"{name}\", which this signature locks (FieldMDP)",
+                            j + 1
+                        ),
+                    )
+                })
+                .collect();
+            // A revision that breaks a lock is not "all allowed" for this signature.
+            findings.extend(
+                found
+                    .findings
+                    .iter()
+                    .filter(|f| locked.is_empty() || f.kind != FindingKind::AllowedChanges)
+                    .cloned(),
+            );
+            findings.extend(locked);
+            if found.touched_truncated && !locks.is_empty() {
+                findings.push(Finding::new(
+                    FindingKind::AnalysisLimit,
+                    Severity::Indeterminate,
+                    format!(
+                        "revision {} changes more than {MAX_TOUCHED} fields; the field locks were checked on the first {MAX_TOUCHED} only",
+                        j + 1
+                    ),
+                ));
             }
         }
         (CoverageFacts::Revision(k), findings)
     }
 
-    fn analyse_revision(&self, ends: &[u64], j: usize) -> Vec<Finding> {
+    fn analyse_revision(
+        &self,
+        ends: &[u64],
+        j: usize,
+        permissions: u8,
+        restricted: bool,
+    ) -> RevisionOutcome {
         let data = self.doc.data();
         let (Some(&prev_end), Some(&end)) = (ends.get(j.wrapping_sub(1)), ends.get(j)) else {
-            return Vec::new();
+            return RevisionOutcome::default();
         };
         let rev = j + 1;
-        let unreadable = |e: crate::Error| {
-            vec![Finding::fail(
+        let unreadable = |e: crate::Error| RevisionOutcome {
+            findings: vec![Finding::fail(
                 FindingKind::UnreadableRevision,
                 format!("revision {rev} cannot be read: {e}"),
-            )]
+            )],
+            touched_fields: Vec::new(),
+            touched_truncated: false,
         };
         let old = match data.get(..usize_of(prev_end)).map(Document::open) {
             Some(Ok(doc)) => doc,
             Some(Err(e)) => return unreadable(e),
-            None => return Vec::new(),
+            None => return RevisionOutcome::default(),
         };
         let new = match data.get(..usize_of(end)).map(Document::open) {
             Some(Ok(doc)) => doc,
             Some(Err(e)) => return unreadable(e),
-            None => return Vec::new(),
+            None => return RevisionOutcome::default(),
         };
         let mut findings = Vec::new();
         check_trailer(&old, &new, rev, &mut findings);
@@ -190,8 +303,18 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 changed.push((num, before, after));
             }
         }
+        let touched_fields = touched_fields(&new, &changed);
+        let touched_truncated = changed
+            .iter()
+            .filter(|(_, before, _)| before.dict().is_some_and(is_field_or_widget))
+            .nth(MAX_TOUCHED)
+            .is_some();
         if changed.is_empty() {
-            return findings;
+            return RevisionOutcome {
+                findings,
+                touched_fields,
+                touched_truncated,
+            };
         }
         let roles = match walk(&old) {
             Some(roles) => roles,
@@ -201,13 +324,17 @@ impl<'d, 'a> Analysis<'d, 'a> {
                     Severity::Indeterminate,
                     format!("revision {rev}: the document is too large to analyse its changes"),
                 ));
-                return findings;
+                return RevisionOutcome {
+                    findings,
+                    touched_fields,
+                    touched_truncated,
+                };
             }
         };
         let judge = Judge {
             old: &old,
             new: &new,
-            certification: self.certification,
+            permissions,
             roles: &roles,
             updated: changed
                 .iter()
@@ -229,7 +356,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 }
             }
         }
-        let kind = if self.certification.is_some() {
+        let kind = if restricted {
             FindingKind::PermissionViolated
         } else {
             FindingKind::DisallowedChange
@@ -253,13 +380,14 @@ impl<'d, 'a> Analysis<'d, 'a> {
             findings.push(Finding::new(
                 FindingKind::AllowedChanges,
                 Severity::Note,
-                format!(
-                    "revision {rev} changes {} objects, all in allowed ways",
-                    changed.len()
-                ),
+                allowed_summary(rev, &judge, &changed, &touched_fields),
             ));
         }
-        findings
+        RevisionOutcome {
+            findings,
+            touched_fields,
+            touched_truncated,
+        }
     }
 
     /// Object numbers the revision's cross-reference sections list (checking hybrid
@@ -469,9 +597,10 @@ fn walk(doc: &Document<'_>) -> Option<HashMap<u32, Vec<Role>>> {
             Ok(None) => doc.get(r).unwrap_or(Object::Null),
             Err(_) => Object::Null,
         };
-        if role == Role::Other && is_structural(&value) {
+        if matches!(role, Role::Other | Role::FieldValue) && is_structural(&value) {
             // Pages, annotations and fields referenced from outside their trees (link
-            // destinations, outlines, structure elements) take their roles from their trees.
+            // destinations, outlines, structure elements, a signature's /Reference) take
+            // their roles from their trees.
             continue;
         }
         let entry = roles.entry(r.num).or_default();
@@ -566,6 +695,9 @@ fn key_roles(role: Role, owner: u32, key: &[u8]) -> Option<(Role, Role)> {
         (AcroForm, b"DR" | b"DA") => same(Appearance(0)),
         (Field, b"Kids") => Some((FieldsArray, Field)),
         (Field, b"V" | b"Lock" | b"SV") => same(FieldValue),
+        // A signature reference's /Data points at the document it analyses (the catalog):
+        // the catalog keeps the roles its own paths give it.
+        (FieldValue, b"Data") => None,
         (Field | Annotation, b"AP") => same(Appearance(owner)),
         (Info | Dss | Metadata | Extensions | Appearance(_) | FieldValue | StructTree, _) => {
             same(role)
@@ -578,7 +710,8 @@ fn key_roles(role: Role, owner: u32, key: &[u8]) -> Option<(Role, Role)> {
 struct Judge<'d, 'a> {
     old: &'d Document<'a>,
     new: &'d Document<'a>,
-    certification: Option<Certification>,
+    /// DocMDP P in force (3 without certification).
+    permissions: u8,
     roles: &'d HashMap<u32, Vec<Role>>,
     /// Widgets and annotations whose value or appearance entries this revision changes.
     updated: HashSet<u32>,
@@ -634,7 +767,7 @@ const ANNOT_KEYS: &[&[u8]] = &[
 
 impl Judge<'_, '_> {
     fn permissions(&self) -> u8 {
-        self.certification.map_or(3, |c| c.permissions)
+        self.permissions
     }
 
     fn change(&self, role: Role, before: &Loaded<'_>, after: &Loaded<'_>) -> Result<(), String> {
@@ -708,7 +841,8 @@ impl Judge<'_, '_> {
 
     fn field(&self, old: &Dict, new: &Dict) -> Result<(), String> {
         only_keys(old, new, FIELD_KEYS, "a form field")?;
-        let old_v = old.get(b"V".as_slice()).filter(|v| **v != Object::Null);
+        // An empty text value (`/V ()`, common in form templates) is a field not yet filled.
+        let old_v = old.get(b"V".as_slice()).filter(|v| !is_unfilled(v));
         let new_v = new.get(b"V".as_slice());
         if old_v.is_some() && old_v != new_v {
             return Err("a filled field's value is replaced".into());
@@ -927,6 +1061,223 @@ impl Judge<'_, '_> {
     }
 }
 
+/// `null` or an empty string: a field value that fills nothing.
+fn is_unfilled(value: &Object) -> bool {
+    match value {
+        Object::Null => true,
+        Object::String(s) | Object::HexString(s) => s.is_empty(),
+        _ => false,
+    }
+}
+
+/// Most levels of /Parent followed.
+const MAX_FIELD_DEPTH: usize = 32;
+
+/// The fully qualified name of a field or widget (the /T of it and its ancestors, joined
+/// with dots), `None` when nothing on the way has a name.
+fn qualified_name(doc: &Document<'_>, dict: &Dict) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut current = Some(dict.clone());
+    for _ in 0..MAX_FIELD_DEPTH {
+        let Some(d) = current else { break };
+        if let Some(t) = d.get(b"T".as_slice()).and_then(Object::as_bytes) {
+            parts.push(decode_text(t));
+        }
+        current = d
+            .get(b"Parent".as_slice())
+            .and_then(|p| doc.resolve(p).ok())
+            .and_then(|o| o.as_dict().cloned());
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    parts.reverse();
+    Some(parts.join("."))
+}
+
+fn is_field_or_widget(dict: &Dict) -> bool {
+    is_widget(dict)
+        || dict.contains_key(b"FT".as_slice())
+        || (dict.contains_key(b"T".as_slice()) && dict.contains_key(b"Parent".as_slice()))
+}
+
+/// The existing fields whose value or appearance a revision changes (by name), leaving out
+/// fields filled with a document timestamp (pyHanko's `valid_when_locked`: archival updates
+/// do not trip field locks).
+fn touched_fields(new: &Document<'_>, changed: &[(u32, Loaded<'_>, Loaded<'_>)]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let fields = changed
+        .iter()
+        .filter_map(|(_, before, after)| {
+            Some((before.dict().filter(|d| is_field_or_widget(d))?, after))
+        })
+        .take(MAX_TOUCHED);
+    for (old, after) in fields {
+        let new_dict = after.dict();
+        let differs = [b"V".as_slice(), b"AP", b"AS"]
+            .iter()
+            .any(|k| old.get(*k) != new_dict.and_then(|d| d.get(*k)));
+        if !differs {
+            continue;
+        }
+        let doc_timestamp = new_dict
+            .and_then(|d| d.get(b"V".as_slice()))
+            .and_then(|v| new.resolve(v).ok())
+            .is_some_and(|v| {
+                v.get("Type").and_then(Object::as_name) == Some(b"DocTimeStamp")
+                    || v.get("SubFilter").and_then(Object::as_name) == Some(b"ETSI.RFC3161")
+            });
+        if doc_timestamp {
+            continue;
+        }
+        if let Some(name) = qualified_name(new, new_dict.unwrap_or(old)) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// The note for a revision whose changes are all allowed: what kinds of change it makes.
+fn allowed_summary(
+    rev: usize,
+    judge: &Judge<'_, '_>,
+    changed: &[(u32, Loaded<'_>, Loaded<'_>)],
+    touched: &[String],
+) -> String {
+    let mut added_annotations: Vec<String> = Vec::new();
+    for (num, before, after) in changed {
+        let roles = judge.roles.get(num).map(Vec::as_slice).unwrap_or(&[]);
+        let (old, new) = if roles.contains(&Role::PageNode) {
+            (
+                before.dict().and_then(|d| d.get(b"Annots".as_slice())),
+                after.dict().and_then(|d| d.get(b"Annots".as_slice())),
+            )
+        } else if roles.contains(&Role::AnnotsArray) {
+            (as_object(before), as_object(after))
+        } else {
+            continue;
+        };
+        let (old_refs, new_refs) = (judge.refs(judge.old, old), judge.refs(judge.new, new));
+        for added in new_refs.iter().filter(|r| !old_refs.contains(r)) {
+            let dict = judge.new.get(*added).ok();
+            let dict = dict.as_ref().and_then(Object::as_dict);
+            if dict.is_some_and(is_widget) {
+                continue;
+            }
+            let subtype = dict
+                .and_then(|d| d.get(b"Subtype".as_slice()))
+                .and_then(Object::as_name)
+                .map_or_else(
+                    || "?".to_owned(),
+                    |n| String::from_utf8_lossy(n).into_owned(),
+                );
+            added_annotations.push(subtype);
+        }
+    }
+    let mut text = format!(
+        "revision {rev} changes {} objects, all in allowed ways",
+        changed.len()
+    );
+    if !touched.is_empty() {
+        let list: Vec<String> = touched.iter().map(|n| format!("\"{n}\"")).collect();
+        text.push_str(&format!(
+            "; form filling or signing of the fields {}",
+            list.join(", ")
+        ));
+    }
+    if !added_annotations.is_empty() {
+        text.push_str(&format!(
+            "; annotations added: {} ({})",
+            added_annotations.len(),
+            added_annotations.join(", ")
+        ));
+    }
+    text
+}
+
+/// The field locks that bind after the signature `sig` of the field `field`: the field's
+/// /Lock dictionary and the signature's /Reference entries with /TransformMethod /FieldMDP.
+pub(crate) fn field_locks(doc: &Document<'_>, field: Option<&Dict>, sig: &Dict) -> Vec<FieldLock> {
+    let mut locks = Vec::new();
+    if let Some(lock) = field
+        .and_then(|f| f.get(b"Lock".as_slice()))
+        .and_then(|l| doc.resolve(l).ok())
+        .as_ref()
+        .and_then(Object::as_dict)
+        .and_then(|l| parse_lock(doc, l, true))
+    {
+        locks.push(lock);
+    }
+    let references = doc.resolve_key(sig, "Reference").ok().flatten();
+    for reference in references
+        .as_ref()
+        .and_then(Object::as_array)
+        .into_iter()
+        .flatten()
+        .take(16)
+    {
+        let Ok(reference) = doc.resolve(reference) else {
+            continue;
+        };
+        if reference.get("TransformMethod").and_then(Object::as_name) != Some(b"FieldMDP") {
+            continue;
+        }
+        let params = reference
+            .get("TransformParams")
+            .and_then(|p| doc.resolve(p).ok());
+        if let Some(lock) = params
+            .as_ref()
+            .and_then(Object::as_dict)
+            .and_then(|p| parse_lock(doc, p, false))
+        {
+            if !locks.contains(&lock) {
+                locks.push(lock);
+            }
+        }
+    }
+    locks
+}
+
+/// Reads /Action, /Fields and (for a /Lock dictionary) /P. An unknown /Action locks the
+/// listed fields.
+fn parse_lock(doc: &Document<'_>, dict: &Dict, with_permissions: bool) -> Option<FieldLock> {
+    let fields: Vec<String> = dict
+        .get(b"Fields".as_slice())
+        .and_then(|f| doc.resolve(f).ok())
+        .as_ref()
+        .and_then(Object::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .take(MAX_LOCKED_NAMES)
+                .filter_map(|i| doc.resolve(i).ok())
+                .filter_map(|i| i.as_bytes().map(decode_text))
+                .collect()
+        })
+        .unwrap_or_default();
+    let permissions = if with_permissions {
+        dict.get(b"P".as_slice())
+            .and_then(Object::as_int)
+            .map(|p| u8::try_from(p.clamp(1, 3)).unwrap_or(1))
+    } else {
+        None
+    };
+    let action = match dict.get(b"Action".as_slice()).and_then(Object::as_name) {
+        Some(b"All") => LockAction::All,
+        Some(b"Exclude") => LockAction::Exclude,
+        Some(b"Include") => LockAction::Include,
+        _ if fields.is_empty() && permissions.is_none() => return None,
+        _ => LockAction::Include,
+    };
+    Some(FieldLock {
+        action,
+        fields,
+        permissions,
+    })
+}
+
 fn as_object<'l>(loaded: &'l Loaded<'_>) -> Option<&'l Object> {
     match loaded {
         Loaded::Direct(o) => Some(o),
@@ -998,7 +1349,37 @@ pub(crate) fn signature_certification(doc: &Document<'_>, sig: &Dict) -> Option<
 
 #[cfg(test)]
 mod tests {
-    use super::object_header_before;
+    use super::{is_unfilled, object_header_before, FieldLock, LockAction};
+    use crate::object::Object;
+
+    fn lock(action: LockAction, fields: &[&str]) -> FieldLock {
+        FieldLock {
+            action,
+            fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+            permissions: None,
+        }
+    }
+
+    #[test]
+    fn locks_cover_the_listed_fields_and_their_descendants() {
+        let include = lock(LockAction::Include, &["SoVanBan", "Nhom"]);
+        assert!(include.covers("SoVanBan"));
+        assert!(include.covers("Nhom.Con"));
+        assert!(!include.covers("NhomKhac"));
+        assert!(!include.covers("NgayBanHanh"));
+        let exclude = lock(LockAction::Exclude, &["SoVanBan"]);
+        assert!(!exclude.covers("SoVanBan"));
+        assert!(exclude.covers("NgayBanHanh"));
+        assert!(lock(LockAction::All, &[]).covers("anything"));
+    }
+
+    #[test]
+    fn empty_values_count_as_unfilled() {
+        assert!(is_unfilled(&Object::Null));
+        assert!(is_unfilled(&Object::String(Vec::new())));
+        assert!(!is_unfilled(&Object::String(b"1".to_vec())));
+        assert!(!is_unfilled(&Object::name("Off")));
+    }
 
     #[test]
     fn finds_object_headers_at_line_starts() {
