@@ -21,3 +21,5 @@ mod token;
 mod verify;
 // Chain validation (x509-limbo) and the pinned trust store.
 mod chain;
+// XML signatures through the binary: XAdES B-LT, detached signatures, edXML with zip archives.
+mod xml;

@@ -47,6 +47,14 @@ pub(crate) struct Collector {
     cache: Mutex<HashMap<[u8; 32], CachedFetch>>,
 }
 
+/// Chains and their revocation evidence (DER), in the order collected (may repeat).
+#[derive(Debug, Default)]
+pub(crate) struct ChainEvidence {
+    pub(crate) certificates: Vec<Vec<u8>>,
+    pub(crate) ocsp_responses: Vec<Vec<u8>>,
+    pub(crate) crls: Vec<Vec<u8>>,
+}
+
 /// What one DSS update holds.
 pub(crate) struct LtvOutcome {
     /// The incremental update.
@@ -61,14 +69,19 @@ pub(crate) struct LtvOutcome {
 
 impl LtvOutcome {
     fn describe(&self) -> String {
-        let mut text = format!(
-            "DSS with {} certificates, {} OCSP responses, {} CRLs for {} signatures",
-            self.certificates, self.ocsp, self.crls, self.signatures
+        let mut text = crate::i18n::tr_with(
+            crate::i18n::Key::LtvDss,
+            &[
+                ("certificates", &self.certificates.to_string()),
+                ("ocsp", &self.ocsp.to_string()),
+                ("crls", &self.crls.to_string()),
+                ("signatures", &self.signatures.to_string()),
+            ],
         );
         if !self.without_source.is_empty() {
-            text.push_str(&format!(
-                "; no revocation source for: {}",
-                self.without_source.join(" | ")
+            text.push_str(&crate::i18n::tr_with(
+                crate::i18n::Key::LtvNoSource,
+                &[("subjects", &self.without_source.join(" | "))],
             ));
         }
         text
@@ -79,19 +92,20 @@ impl Collector {
     pub(crate) fn new(args: &EvidenceArgs) -> anyhow::Result<Self> {
         let mut extra_certs = Vec::new();
         for path in &args.ltv_cert {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
-            extra_certs.extend(
-                Certificate::all_from_pem_or_der(&bytes)
-                    .with_context(|| format!("{}: no certificate", path.display()))?,
-            );
+            let bytes = std::fs::read(path).with_context(|| {
+                crate::i18n::tr_path(crate::i18n::Key::FileCannotReadAfter, path)
+            })?;
+            extra_certs.extend(Certificate::all_from_pem_or_der(&bytes).with_context(|| {
+                crate::i18n::tr_path(crate::i18n::Key::FileNoCertificate, path)
+            })?);
         }
         let mut extra_crls = Vec::new();
         for path in &args.ltv_crl {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+            let bytes = std::fs::read(path).with_context(|| {
+                crate::i18n::tr_path(crate::i18n::Key::FileCannotReadAfter, path)
+            })?;
             let crls = Crl::all_from_pem_or_der(&bytes)
-                .with_context(|| format!("{}: no CRL", path.display()))?;
+                .with_context(|| crate::i18n::tr_path(crate::i18n::Key::FileNoCrl, path))?;
             extra_crls.extend(crls.iter().map(|c| c.der().to_vec()));
         }
         Ok(Self {
@@ -119,11 +133,13 @@ impl Collector {
             };
             let item = self
                 .signature_evidence(&value.contents, &mut without_source)
-                .with_context(|| format!("signature {}", field.name))?;
+                .with_context(|| {
+                    crate::i18n::tr_with(crate::i18n::Key::LtvSignature, &[("name", &field.name)])
+                })?;
             evidence.push(item);
         }
         if evidence.is_empty() {
-            anyhow::bail!("the document has no signature");
+            anyhow::bail!(crate::i18n::tr(crate::i18n::Key::LtvNoSignature));
         }
         if let Some(first) = evidence.first_mut() {
             first.crls.extend(self.extra_crls.iter().cloned());
@@ -155,26 +171,53 @@ impl Collector {
         contents: &[u8],
         without_source: &mut Vec<String>,
     ) -> anyhow::Result<SignatureEvidence> {
-        let der = kyso_cms::ber_to_der(contents).context("the signature's CMS")?;
-        let info = kyso_cms::parse(&der).context("the signature's CMS")?;
+        let der = kyso_cms::ber_to_der(contents)
+            .context(crate::i18n::tr(crate::i18n::Key::LtvSignatureCms))?;
+        let info =
+            kyso_cms::parse(&der).context(crate::i18n::tr(crate::i18n::Key::LtvSignatureCms))?;
         let mut pool: Vec<Certificate> = self.extra_certs.clone();
         let mut leaves = Vec::new();
         add_certs(&mut pool, &info.certificates);
         leaves.push(Certificate::from_der(info.signer_certificate(0)?)?);
         if let Some(signer) = info.signer_infos.first() {
             for token in signer.signature_time_stamp_tokens() {
-                let token = TimeStampToken::parse(token).context("a signature time-stamp")?;
+                let token = TimeStampToken::parse(token)
+                    .context(crate::i18n::tr(crate::i18n::Key::LtvSignatureTimestamp))?;
                 add_certs(&mut pool, &token.signed_data.certificates);
                 leaves.push(Certificate::from_der(
                     token.signed_data.signer_certificate(0)?,
                 )?);
             }
         }
-        let mut evidence = SignatureEvidence {
+        let chains = self.chains_evidence(&leaves, &pool, without_source)?;
+        Ok(SignatureEvidence {
             contents: contents.to_vec(),
-            ..SignatureEvidence::default()
-        };
-        for leaf in &leaves {
+            certificates: chains.certificates,
+            ocsp_responses: chains.ocsp_responses,
+            crls: chains.crls,
+        })
+    }
+
+    /// The chains of `leaves` (issuers looked up in `pool` and the `--ltv-cert` files) and
+    /// the revocation evidence of every certificate on them that has an issuer: what PAdES
+    /// and XAdES B-LT embed. Subjects without any revocation source go to `without_source`.
+    pub(crate) fn chains_evidence(
+        &self,
+        leaves: &[Certificate],
+        pool: &[Certificate],
+        without_source: &mut Vec<String>,
+    ) -> anyhow::Result<ChainEvidence> {
+        let mut pool = pool.to_vec();
+        add_certs(
+            &mut pool,
+            &self
+                .extra_certs
+                .iter()
+                .map(Certificate::der)
+                .collect::<Vec<_>>(),
+        );
+        let mut evidence = ChainEvidence::default();
+        for leaf in leaves {
             for (cert, issuer) in chain(leaf, &pool) {
                 evidence.certificates.push(cert.der().to_vec());
                 let Some(issuer) = issuer else {
@@ -190,6 +233,11 @@ impl Collector {
             }
         }
         Ok(evidence)
+    }
+
+    /// The `--ltv-crl` files (DER CRLs).
+    pub(crate) fn extra_crls(&self) -> &[Vec<u8>] {
+        &self.extra_crls
     }
 
     /// The revocation evidence of `cert` (issued by `issuer`): an OCSP response from its AIA
@@ -247,9 +295,12 @@ impl Collector {
             }
         }
         match last_error {
-            Some(err) if fetched.ocsp.is_empty() && fetched.crls.is_empty() => Err(err.context(
-                format!("cannot fetch revocation data for {}", cert.subject()),
-            )),
+            Some(err) if fetched.ocsp.is_empty() && fetched.crls.is_empty() => {
+                Err(err.context(crate::i18n::tr_with(
+                    crate::i18n::Key::LtvCannotFetch,
+                    &[("subject", &cert.subject().to_string())],
+                )))
+            }
             _ => Ok(fetched),
         }
     }
@@ -344,13 +395,11 @@ fn chain(leaf: &Certificate, pool: &[Certificate]) -> Vec<(Certificate, Option<C
 
 pub(crate) fn run(args: LtvArgs) -> anyhow::Result<ExitCode> {
     if args.output.is_some() && args.inputs.len() != 1 {
-        anyhow::bail!("-o/--output takes one input");
+        anyhow::bail!(crate::i18n::tr(crate::i18n::Key::OutputTakesOneInput));
     }
     let client = crate::cmd::timestamp::tsa_client(&args.tsa)?;
     if (args.archive || args.renew) && client.is_none() && !args.dry_run {
-        anyhow::bail!(
-            "--archive and --renew need a time-stamp authority: pass --tsa URL or set KYSO_TSA_URL"
-        );
+        anyhow::bail!(crate::i18n::tr(crate::i18n::Key::LtvNeedsTsa));
     }
     let collector = Collector::new(&args.evidence)?;
     let mut failed = 0usize;
@@ -370,10 +419,22 @@ pub(crate) fn run(args: LtvArgs) -> anyhow::Result<ExitCode> {
                 "error": format!("{err:#}"),
             })
             .to_string(),
-            (Ok(report), false) => {
-                format!("{} {}: {}", report.status, input.display(), report.detail)
-            }
-            (Err(err), false) => format!("error: {}: {err:#}", input.display()),
+            (Ok(report), false) => format!(
+                "{} {}: {}",
+                crate::i18n::term(report.status),
+                input.display(),
+                report.detail
+            ),
+            (Err(err), false) => crate::i18n::tr_with(
+                crate::i18n::Key::ItemFailed,
+                &[
+                    ("input", &input.display().to_string()),
+                    (
+                        "detail",
+                        &crate::i18n::error_chain(err, crate::i18n::lang()),
+                    ),
+                ],
+            ),
         };
         if result.is_err() {
             failed += 1;
@@ -403,7 +464,10 @@ fn process(
     if args.renew {
         let (tsa, expires) = last_archive_timestamp(&bytes)?;
         let due = expires - chrono::Duration::days(i64::from(args.renew_within));
-        let when = format!("TSA certificate {tsa} expires {}", expires.to_rfc3339());
+        let when = crate::i18n::tr_with(
+            crate::i18n::Key::LtvTsaExpires,
+            &[("tsa", &tsa), ("time", &expires.to_rfc3339())],
+        );
         if Utc::now() < due {
             return Ok(Report {
                 status: "up-to-date",
@@ -422,14 +486,16 @@ fn process(
     let mut detail = outcome.describe();
     let mut status = "ltv";
     if args.archive || args.renew {
-        let client = client.context("no time-stamp authority")?;
+        let client = client.context(crate::i18n::tr(crate::i18n::Key::LtvNoTsa))?;
         let mut whole = bytes.to_vec();
         whole.extend_from_slice(&outcome.update);
         let stamp = crate::cmd::timestamp::document_timestamp(&whole, client)?;
-        detail.push_str(&format!(
-            "; archive time-stamp {} from {}",
-            stamp.gen_time.to_rfc3339(),
-            stamp.url
+        detail.push_str(&crate::i18n::tr_with(
+            crate::i18n::Key::LtvArchiveStamp,
+            &[
+                ("time", &stamp.gen_time.to_rfc3339()),
+                ("url", &stamp.url.to_string()),
+            ],
         ));
         parts_owned.push(stamp.update);
         status = if args.renew { "renewed" } else { "archived" };
@@ -455,7 +521,7 @@ fn last_archive_timestamp(data: &[u8]) -> anyhow::Result<(String, DateTime<Utc>)
                 .map(|(a, b)| a.saturating_add(*b))
                 .unwrap_or(0)
         })
-        .context("not an archive: no document time-stamp")?;
+        .context(crate::i18n::tr(crate::i18n::Key::LtvNotArchive))?;
     let der = kyso_cms::ber_to_der(&newest.contents)?;
     let token = TimeStampToken::parse(&der)?;
     let tsa = Certificate::from_der(token.signed_data.signer_certificate(0)?)?;

@@ -8,7 +8,9 @@
 //! one trusted root with OpenSSL. Prints the count of PASSED signatures and the wall time.
 
 use kyso_verdict::{Indication, SubIndication};
-use kyso_xml::dsig::{verify_document, ChainOutcome, ChainValidator, VerifyOptions};
+use kyso_xml::dsig::{
+    verify_document, ChainOutcome, ChainValidator, ValidationTime, VerifyOptions,
+};
 use kyso_xml::ParseLimits;
 use openssl::stack::Stack;
 use openssl::x509::store::{X509Store, X509StoreBuilder};
@@ -65,11 +67,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             scope.spawn(|| {
                 let options = VerifyOptions {
                     limits: ParseLimits::default(),
-                    validation_time: SystemTime::now(),
+                    validation_time: ValidationTime::Fixed(SystemTime::now()),
                     chain_validator: &validator,
                     certificate_pool: &[],
                     accept_misspelled_exc_c14n: false,
                     detached: None,
+                    external: None,
                     timestamp_validator: None,
                 };
                 loop {

@@ -181,10 +181,46 @@ pub fn canonicalize(
         mode,
         inclusive_prefixes: prefixes,
         out,
+        sink: None,
         rendered: vec![NsMap::new()],
     };
     c.run(doc);
 }
+
+/// Bytes buffered before [`canonicalize_to`] hands them on.
+const STREAM_CHUNK: usize = 64 * 1024;
+
+/// As [`canonicalize`], handing the octets to `sink` in chunks of about 64 KiB instead of
+/// collecting them: memory stays small whatever the size of the document (a digest is
+/// computed as the octets are produced).
+pub fn canonicalize_to(
+    doc: &Document<'_>,
+    set: &dyn NodeSet,
+    mode: C14nMode,
+    inclusive_prefixes: &[String],
+    sink: &mut dyn FnMut(&[u8]),
+) {
+    let prefixes: Vec<&str> = inclusive_prefixes
+        .iter()
+        .map(|p| if p == "#default" { "" } else { p.as_str() })
+        .collect();
+    let mut buffer = Vec::with_capacity(2 * STREAM_CHUNK);
+    let mut c = Canonicalizer {
+        set,
+        mode,
+        inclusive_prefixes: prefixes,
+        out: &mut buffer,
+        sink: Some(sink),
+        rendered: vec![NsMap::new()],
+    };
+    c.run(doc);
+    if let Some(sink) = c.sink.take() {
+        sink(c.out);
+    }
+}
+
+/// Receives canonical octets in chunks.
+type ChunkSink<'o> = dyn FnMut(&[u8]) + 'o;
 
 /// Prefix (`""` for the default namespace) → namespace URI.
 type NsMap = BTreeMap<String, String>;
@@ -194,6 +230,8 @@ struct Canonicalizer<'s, 'o> {
     mode: C14nMode,
     inclusive_prefixes: Vec<&'s str>,
     out: &'o mut Vec<u8>,
+    /// Where full chunks of `out` go when streaming ([`canonicalize_to`]).
+    sink: Option<&'o mut ChunkSink<'o>>,
     /// Namespace context of each open output element, innermost last; the first entry is the
     /// empty context above the document element.
     rendered: Vec<NsMap>,
@@ -210,6 +248,12 @@ impl Canonicalizer<'_, '_> {
         }
         let mut stack: Vec<Step<'_, '_>> = root.children().rev().map(Step::Enter).collect();
         while let Some(step) = stack.pop() {
+            if self.out.len() >= STREAM_CHUNK {
+                if let Some(sink) = self.sink.as_mut() {
+                    sink(self.out);
+                    self.out.clear();
+                }
+            }
             match step {
                 Step::Enter(node) => {
                     let top_level = node.parent().is_some_and(|p| p.is_root());

@@ -83,6 +83,7 @@ pub fn verify_package(bytes: &[u8], options: &VerifyOptions<'_>) -> Result<Edxml
         certificate_pool: options.certificate_pool,
         accept_misspelled_exc_c14n: true,
         detached: None,
+        external: None,
         timestamp_validator: options.timestamp_validator,
     };
     let mut signatures = verify_parsed(&doc, &tolerant);

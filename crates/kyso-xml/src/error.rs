@@ -107,6 +107,15 @@ pub enum Error {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A reference to data outside the document could not be resolved (a missing file,
+    /// a network URI that is not fetched).
+    #[error("reference {uri:?} is not available: {reason}")]
+    ExternalUnavailable {
+        /// The URI as written.
+        uri: String,
+        /// Why.
+        reason: String,
+    },
     /// The place where a signature should go does not exist.
     #[error("no element matches the signature parent {0:?}")]
     NoSuchParent(String),

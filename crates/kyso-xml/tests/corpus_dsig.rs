@@ -8,7 +8,7 @@ mod corpus;
 use corpus::chain::TestTrust;
 use corpus::{corpus_dir, manifest_rows, Row};
 use kyso_verdict::Indication;
-use kyso_xml::dsig::{verify_document, VerifyOptions, XmlSignatureReport};
+use kyso_xml::dsig::{verify_document, ValidationTime, VerifyOptions, XmlSignatureReport};
 use kyso_xml::ParseLimits;
 
 /// What a row's verification came to.
@@ -49,11 +49,12 @@ fn run(dir: &std::path::Path, row: &Row) -> Outcome {
     let pool = trust.pool();
     let options = VerifyOptions {
         limits: ParseLimits::default(),
-        validation_time: trust.validation_time(),
+        validation_time: ValidationTime::Fixed(trust.validation_time()),
         chain_validator: &trust,
         certificate_pool: &pool,
         accept_misspelled_exc_c14n: false,
         detached: None,
+        external: None,
         timestamp_validator: None,
     };
     let reports = match verify_document(&xml, &options) {

@@ -5,7 +5,7 @@ mod corpus;
 use corpus::chain::TestTrust;
 use corpus::{corpus_dir, manifest_rows};
 use kyso_verdict::Indication;
-use kyso_xml::dsig::VerifyOptions;
+use kyso_xml::dsig::{ValidationTime, VerifyOptions};
 use kyso_xml::edxml::verify_package;
 use kyso_xml::ParseLimits;
 use std::time::SystemTime;
@@ -28,11 +28,12 @@ fn verify(file: &str) -> Option<kyso_xml::edxml::EdxmlPackage> {
     let pool = trust.pool();
     let options = VerifyOptions {
         limits: ParseLimits::default(),
-        validation_time: SystemTime::now(),
+        validation_time: ValidationTime::Fixed(SystemTime::now()),
         chain_validator: &trust,
         certificate_pool: &pool,
         accept_misspelled_exc_c14n: false,
         detached: None,
+        external: None,
         timestamp_validator: None,
     };
     let bytes = std::fs::read(dir.join(&row.file)).expect("readable");

@@ -7,7 +7,7 @@ use corpus::pki::Pki;
 use kyso_keys::{HashAlgorithm, SignatureAlgorithm};
 use kyso_verdict::{Indication, SubIndication};
 use kyso_xml::dsig::{
-    sign_document, verify_document, SignOptions, VerifyOptions, XmlSignatureReport,
+    sign_document, verify_document, SignOptions, ValidationTime, VerifyOptions, XmlSignatureReport,
 };
 use kyso_xml::{Error, ParseLimits};
 use std::time::SystemTime;
@@ -19,11 +19,12 @@ fn verify_with(
 ) -> Result<Vec<XmlSignatureReport>, Error> {
     let options = VerifyOptions {
         limits,
-        validation_time: SystemTime::now(),
+        validation_time: ValidationTime::Fixed(SystemTime::now()),
         chain_validator: trust,
         certificate_pool: &[],
         accept_misspelled_exc_c14n: false,
         detached: None,
+        external: None,
         timestamp_validator: None,
     };
     verify_document(xml, &options)

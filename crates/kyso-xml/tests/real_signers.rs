@@ -11,8 +11,8 @@ use kyso_keys::{
 };
 use kyso_verdict::{Indication, Level};
 use kyso_xml::dsig::{
-    sign_document, verify_document, ChainOutcome, ChainValidator, SignOptions, VerifyOptions,
-    XadesOptions,
+    sign_document, verify_document, ChainOutcome, ChainValidator, SignOptions, ValidationTime,
+    VerifyOptions, XadesOptions,
 };
 use kyso_xml::ParseLimits;
 use openssl::stack::Stack;
@@ -91,11 +91,12 @@ impl ChainValidator for TestRoot {
 fn kyso_indication(xml: &[u8]) -> (Indication, Level) {
     let options = VerifyOptions {
         limits: ParseLimits::default(),
-        validation_time: SystemTime::now(),
+        validation_time: ValidationTime::Fixed(SystemTime::now()),
         chain_validator: &TestRoot,
         certificate_pool: &[],
         accept_misspelled_exc_c14n: false,
         detached: None,
+        external: None,
         timestamp_validator: None,
     };
     let reports = verify_document(xml, &options).expect("parses");

@@ -10,7 +10,7 @@ use kyso_xml::c14n::{C14nAlgorithm, C14nMode};
 use kyso_xml::dsig::{
     embed_signature_timestamp, sign_document, signature_timestamp_input, verify_document,
     DigestAlgorithm, Placement, SignOptions, SignaturePolicy, TimestampOutcome, TimestampValidator,
-    VerifyOptions, XadesOptions, XmlSignatureReport,
+    ValidationTime, VerifyOptions, XadesOptions, XmlSignatureReport,
 };
 use kyso_xml::ParseLimits;
 use std::process::Command;
@@ -33,11 +33,12 @@ fn kyso_verify(pki: &Pki, xml: &[u8], detached: Option<(&str, &[u8])>) -> Vec<Xm
     let trust = trust(pki);
     let options = VerifyOptions {
         limits: ParseLimits::default(),
-        validation_time: SystemTime::now(),
+        validation_time: ValidationTime::Fixed(SystemTime::now()),
         chain_validator: &trust,
         certificate_pool: &[],
         accept_misspelled_exc_c14n: false,
         detached,
+        external: None,
         timestamp_validator: None,
     };
     verify_document(xml, &options).expect("document parses")
@@ -479,6 +480,36 @@ impl<'p> OpensslTsa<'p> {
     }
 }
 
+/// `Nov 22 09:16:19 2026 GMT` (or with `.123` seconds), as `openssl ts -text` prints a
+/// genTime.
+fn openssl_time(text: &str) -> Option<SystemTime> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [month, day, clock, year, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let month = MONTHS.iter().position(|m| m == month)? + 1;
+    let clock = clock.split('.').next()?;
+    let xsd = format!("{year}-{month:02}-{:02}T{clock}Z", day.parse::<u32>().ok()?);
+    parse_xsd(&xsd)
+}
+
+/// Seconds since the epoch of `YYYY-MM-DDThh:mm:ssZ`.
+fn parse_xsd(xsd: &str) -> Option<SystemTime> {
+    let n = |r: std::ops::Range<usize>| xsd.get(r).and_then(|s| s.parse::<i64>().ok());
+    let (y, m, d) = (n(0..4)?, n(5..7)?, n(8..10)?);
+    let (hh, mm, ss) = (n(11..13)?, n(14..16)?, n(17..19)?);
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+    let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+    let secs = u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()?;
+    Some(UNIX_EPOCH + Duration::from_secs(secs))
+}
+
 impl TimestampValidator for OpensslTsa<'_> {
     fn validate(&self, token_der: &[u8], data: &[u8]) -> TimestampOutcome {
         std::fs::write(self.pki.path("v-token.der"), token_der).expect("write");
@@ -512,7 +543,13 @@ impl TimestampValidator for OpensslTsa<'_> {
             .lines()
             .find_map(|l| l.strip_prefix("Time stamp: ").map(str::to_owned))
             .unwrap_or_default();
-        TimestampOutcome::Valid { time }
+        let gen_time = openssl_time(&time).expect("openssl prints the genTime");
+        TimestampOutcome::Valid {
+            time,
+            gen_time,
+            tsa_certificate: None,
+            certificates: Vec::new(),
+        }
     }
 }
 
@@ -535,11 +572,12 @@ fn xades_b_t_timestamp_over_the_signature_value_lifts_the_level_and_a_foreign_on
     let verify = |xml: &[u8], validator: Option<&dyn TimestampValidator>| {
         let options = VerifyOptions {
             limits: ParseLimits::default(),
-            validation_time: SystemTime::now(),
+            validation_time: ValidationTime::Fixed(SystemTime::now()),
             chain_validator: &trust,
             certificate_pool: &[],
             accept_misspelled_exc_c14n: false,
             detached: None,
+            external: None,
             timestamp_validator: validator,
         };
         verify_document(xml, &options)
@@ -578,4 +616,134 @@ fn xades_b_t_timestamp_over_the_signature_value_lifts_the_level_and_a_foreign_on
         .reasons
         .iter()
         .any(|r| r.code == "signature-timestamp-invalid"));
+}
+
+/// Records the time each chain validation is asked for, then validates with the test trust.
+struct RecordingTrust {
+    inner: TestTrust,
+    asked: std::cell::RefCell<Vec<SystemTime>>,
+}
+
+impl kyso_xml::dsig::ChainValidator for RecordingTrust {
+    fn validate(
+        &self,
+        leaf_der: &[u8],
+        pool: &[Vec<u8>],
+        at: SystemTime,
+    ) -> kyso_xml::dsig::ChainOutcome {
+        self.asked.borrow_mut().push(at);
+        kyso_xml::dsig::ChainValidator::validate(&self.inner, leaf_der, pool, at)
+    }
+}
+
+#[test]
+fn the_chain_is_validated_at_the_proven_time_else_the_claimed_time_else_now() {
+    let pki = Pki::new();
+    let tsa = OpensslTsa::new(&pki);
+    let recorder = RecordingTrust {
+        inner: trust(&pki),
+        asked: std::cell::RefCell::new(Vec::new()),
+    };
+    let verify = |xml: &[u8], time: ValidationTime| {
+        recorder.asked.borrow_mut().clear();
+        let options = VerifyOptions {
+            limits: ParseLimits::default(),
+            validation_time: time,
+            chain_validator: &recorder,
+            certificate_pool: &[],
+            accept_misspelled_exc_c14n: false,
+            detached: None,
+            external: None,
+            timestamp_validator: Some(&tsa),
+        };
+        let verdict = verify_document(xml, &options)
+            .expect("parses")
+            .remove(0)
+            .verdict;
+        let asked = recorder.asked.borrow().clone();
+        (verdict, asked)
+    };
+    let has =
+        |v: &kyso_verdict::SignatureVerdict, code: &str| v.reasons.iter().any(|r| r.code == code);
+    let now = SystemTime::now();
+    // A claimed signing time a day ago (before the test PKI's certificates were issued),
+    // whole seconds as XAdES writes it.
+    let claimed = UNIX_EPOCH
+        + Duration::from_secs(
+            now.duration_since(UNIX_EPOCH)
+                .expect("after 1970")
+                .as_secs()
+                - 86_400,
+        );
+    let mut opts = options(
+        SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256),
+        Placement::Enveloped { parent: None },
+    );
+    opts.xades = Some(XadesOptions::new(claimed));
+    let b_b = sign_document(DOCUMENT.as_bytes(), &pki.signer("rsa"), &opts).expect("signs");
+
+    // B-B: the claimed SigningTime, said to be unproven; the certificate did not exist yet.
+    let (v, asked) = verify(&b_b, ValidationTime::Signing { now });
+    assert_eq!(asked, [claimed]);
+    assert!(has(&v, "validation-time-claimed"), "{:?}", v.reasons);
+    assert_eq!(v.indication, Indication::Indeterminate, "{:?}", v.reasons);
+    assert!(v
+        .reasons
+        .iter()
+        .any(|r| r.message.contains("not yet valid")));
+
+    // B-T: the time-stamp's genTime, not the claim and not now.
+    let input = signature_timestamp_input(&b_b, &ParseLimits::default()).expect("input");
+    let b_t = embed_signature_timestamp(&b_b, &tsa.stamp(&input), &ParseLimits::default())
+        .expect("embeds");
+    let (v, asked) = verify(&b_t, ValidationTime::Signing { now });
+    assert_eq!(v.level, Level::BT);
+    assert_eq!(v.indication, Indication::Passed, "{:?}", v.reasons);
+    let [at] = asked.as_slice() else {
+        panic!("asked {asked:?}");
+    };
+    assert_ne!(*at, claimed);
+    assert_ne!(*at, now);
+    let shown = openssl_time(&tsa_gen_time(&pki, &b_t)).expect("genTime");
+    assert_eq!(*at, shown);
+    assert!(has(&v, "validation-time") && !has(&v, "validation-time-claimed"));
+
+    // --at wins over both.
+    let fixed = now + Duration::from_secs(3600);
+    let (v, asked) = verify(&b_t, ValidationTime::Fixed(fixed));
+    assert_eq!(asked, [fixed]);
+    assert!(v.reasons.iter().any(|r| r.message.contains("as requested")));
+
+    // Plain XMLDSig claims nothing: now.
+    let plain = sign_document(
+        DOCUMENT.as_bytes(),
+        &pki.signer("rsa"),
+        &options(
+            SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256),
+            Placement::Enveloped { parent: None },
+        ),
+    )
+    .expect("signs");
+    let (v, asked) = verify(&plain, ValidationTime::Signing { now });
+    assert_eq!(asked, [now]);
+    assert!(has(&v, "validation-time-now"));
+}
+
+/// The genTime line `openssl ts -reply -text` prints for the token embedded in `xml`.
+fn tsa_gen_time(pki: &Pki, xml: &[u8]) -> String {
+    let text = String::from_utf8_lossy(xml);
+    let start = text.find("<xades:EncapsulatedTimeStamp>").expect("token") + 29;
+    let end = text
+        .find("</xades:EncapsulatedTimeStamp>")
+        .expect("token end");
+    let token = kyso_xml::dsig::decode_base64_text(&text[start..end]).expect("base64");
+    std::fs::write(pki.path("gt-token.der"), token).expect("write");
+    let out = run(
+        pki,
+        &["ts", "-reply", "-in", "gt-token.der", "-token_in", "-text"],
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Time stamp: ").map(str::to_owned))
+        .expect("Time stamp line")
 }

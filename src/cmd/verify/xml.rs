@@ -3,13 +3,17 @@
 //! [`ChainValidator`]), and the PDFs an edXML package carries go through the PDF path, so a
 //! package gets one report with a line per layer.
 
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use kyso_pdf::verify::SignedBytes;
+use kyso_chain::{eku, CertPool, Certificate, RevocationMode, RevocationSources, ValidationPolicy};
+use kyso_pdf::verify::{RevocationMaterial, SignedBytes};
 use kyso_verdict::{FileReport, Reason, SignatureVerdict};
+use kyso_xml::archive::{self, ArchiveLimits};
 use kyso_xml::dsig::{
-    ChainOutcome, ChainValidator, ReferenceOutcome, TimestampOutcome, TimestampValidator,
-    VerifyOptions, XmlSignatureReport,
+    CertificatePurpose, ChainOutcome, ChainValidator, ExternalResolver, ReferenceOutcome,
+    TimestampOutcome, TimestampValidator, ValidationData, ValidationTime, VerifyOptions,
+    XmlSignatureReport,
 };
 use kyso_xml::edxml::{self, Attachment};
 use kyso_xml::ParseLimits;
@@ -23,7 +27,61 @@ struct KysoChain<'a> {
 
 impl ChainValidator for KysoChain<'_> {
     fn validate(&self, leaf_der: &[u8], pool: &[Vec<u8>], at: SystemTime) -> ChainOutcome {
-        verdict::xml_chain_outcome(leaf_der, pool, at, self.ctx)
+        self.validate_with_data(leaf_der, pool, &ValidationData::default(), at)
+    }
+
+    fn validate_with_data(
+        &self,
+        leaf_der: &[u8],
+        pool: &[Vec<u8>],
+        data: &ValidationData,
+        at: SystemTime,
+    ) -> ChainOutcome {
+        let material = RevocationMaterial {
+            certificates: pool.to_vec(),
+            crls: data.crls.clone(),
+            ocsp_responses: data.ocsp_responses.clone(),
+        };
+        verdict::xml_chain_outcome(leaf_der, &material, at, self.ctx)
+    }
+
+    /// The path validated offline with only the embedded CRLs and OCSP responses as
+    /// revocation sources, every certificate's status required (hard fail).
+    fn covered_by_data(
+        &self,
+        leaf_der: &[u8],
+        pool: &[Vec<u8>],
+        data: &ValidationData,
+        at: SystemTime,
+        purpose: CertificatePurpose,
+    ) -> Result<(), String> {
+        let leaf = Certificate::from_der(leaf_der).map_err(|e| e.to_string())?;
+        let mut candidates =
+            CertPool::from_certs(self.ctx.intermediates.certificates().iter().cloned());
+        for der in pool {
+            if let Ok(cert) = Certificate::from_der(der) {
+                candidates.add(cert);
+            }
+        }
+        let mut sources = RevocationSources::new();
+        for crl in &data.crls {
+            let _ = sources.add_crl_der(crl);
+        }
+        for ocsp in &data.ocsp_responses {
+            let _ = sources.add_ocsp_der(ocsp);
+        }
+        let mut policy = ValidationPolicy::new(
+            CertPool::from_certs(self.ctx.anchors.certificates().iter().cloned()),
+            at.into(),
+        );
+        policy.revocation = RevocationMode::HardFail;
+        policy.sha1 = kyso_chain::Sha1Policy::Warn;
+        if purpose == CertificatePurpose::TimeStamping {
+            policy.required_ekus = vec![eku::TIME_STAMPING];
+        }
+        kyso_chain::validate(&leaf, &candidates, &policy, &sources)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 }
 
@@ -39,19 +97,32 @@ impl TimestampValidator for KysoTimestamps<'_> {
         let checked = kyso_cms::tsp::TimeStampToken::parse(token_der)
             .map_err(anyhow::Error::from)
             .and_then(|token| {
-                token
-                    .check_imprint(data)
-                    .map_err(|e| anyhow::anyhow!("the time-stamp is for other data: {e}"))?;
+                token.check_imprint(data).map_err(|e| {
+                    anyhow::anyhow!(crate::i18n::tr_with(
+                        crate::i18n::Key::VerifyXmlTimestampOtherData,
+                        &[("detail", &e.to_string())]
+                    ))
+                })?;
                 crate::cmd::timestamp::validate_tsa(
                     &token,
                     &self.ctx.anchors,
                     &self.ctx.intermediates,
                 )?;
-                Ok(chrono::DateTime::<chrono::Utc>::from(token.gen_time()))
+                let tsa = token.verify().ok().map(|v| v.certificate().to_vec());
+                let certificates = token
+                    .signed_data
+                    .certificates
+                    .iter()
+                    .map(|c| c.to_vec())
+                    .collect();
+                Ok((token.gen_time(), tsa, certificates))
             });
         match checked {
-            Ok(time) => TimestampOutcome::Valid {
-                time: time.to_rfc3339(),
+            Ok((gen_time, tsa_certificate, certificates)) => TimestampOutcome::Valid {
+                time: chrono::DateTime::<chrono::Utc>::from(gen_time).to_rfc3339(),
+                gen_time,
+                tsa_certificate,
+                certificates,
             },
             Err(err) => TimestampOutcome::Invalid {
                 reason: format!("{err:#}"),
@@ -60,21 +131,125 @@ impl TimestampValidator for KysoTimestamps<'_> {
     }
 }
 
+/// The files a detached signature names, resolved against the signature's directory: local
+/// relative references only. Network URIs, absolute paths and anything that is not a regular
+/// file are refused (nothing is fetched).
+struct LocalFiles {
+    base: PathBuf,
+}
+
+/// The largest referenced file read.
+const MAX_REFERENCED_FILE: u64 = 2 << 30;
+
+impl ExternalResolver for LocalFiles {
+    fn resolve(&self, uri: &str) -> Result<Vec<u8>, String> {
+        let path = local_reference(uri)?;
+        let full = self.base.join(&path);
+        let meta = std::fs::metadata(&full).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                crate::i18n::tr_path(crate::i18n::Key::VerifyFileMissing, &full)
+            }
+            _ => format!("{}: {e}", full.display()),
+        })?;
+        if !meta.is_file() {
+            return Err(crate::i18n::tr_path(
+                crate::i18n::Key::VerifyNotRegularFile,
+                &full,
+            ));
+        }
+        if meta.len() > MAX_REFERENCED_FILE {
+            return Err(crate::i18n::tr_with(
+                crate::i18n::Key::VerifyFileTooLarge,
+                &[
+                    ("path", &full.display().to_string()),
+                    ("size", &meta.len().to_string()),
+                    ("limit", &MAX_REFERENCED_FILE.to_string()),
+                ],
+            ));
+        }
+        std::fs::read(&full).map_err(|e| format!("{}: {e}", full.display()))
+    }
+}
+
+/// The relative path a Reference URI names, percent-decoded; an error for URIs with a scheme
+/// (network or `file:`), absolute paths, queries and fragments.
+fn local_reference(uri: &str) -> Result<PathBuf, String> {
+    let scheme = uri.split_once(':').map(|(s, _)| s).filter(|s| {
+        let mut chars = s.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if let Some(scheme) = scheme {
+        return Err(crate::i18n::tr_with(
+            crate::i18n::Key::VerifyReferenceScheme,
+            &[("scheme", scheme)],
+        ));
+    }
+    if uri.contains(['?', '#']) {
+        return Err(crate::i18n::tr(crate::i18n::Key::VerifyReferenceQuery).to_owned());
+    }
+    let mut bytes = Vec::with_capacity(uri.len());
+    let mut rest = uri.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        if b == b'%' {
+            let hex = tail
+                .get(..2)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| {
+                    crate::i18n::tr_with(
+                        crate::i18n::Key::VerifyReferenceEscape,
+                        &[("uri", &format!("{uri:?}"))],
+                    )
+                })?;
+            bytes.push(hex);
+            rest = tail.get(2..).unwrap_or_default();
+        } else {
+            bytes.push(b);
+            rest = tail;
+        }
+    }
+    let path = String::from_utf8(bytes).map_err(|_| {
+        crate::i18n::tr_with(
+            crate::i18n::Key::VerifyReferenceNotUtf8,
+            &[("uri", &format!("{uri:?}"))],
+        )
+    })?;
+    let path = PathBuf::from(path);
+    if path.as_os_str().is_empty() || path.is_absolute() || path.has_root() {
+        return Err(crate::i18n::tr(crate::i18n::Key::VerifyReferenceAbsolute).to_owned());
+    }
+    Ok(path)
+}
+
 /// Verifies an XML document, or an edXML package and the PDFs it carries.
 pub(super) fn verify(file: String, bytes: &[u8], ctx: &Context) -> FileReport {
     let chain = KysoChain { ctx };
     let timestamps = KysoTimestamps { ctx };
     let is_package = edxml::looks_like_edxml(bytes);
+    let local = LocalFiles {
+        base: Path::new(&file)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
+    };
     let options = VerifyOptions {
         limits: ParseLimits::default(),
-        // XMLDSig carries no signing time kyso-xml could validate at: --at, or now.
-        validation_time: ctx.at.map_or_else(SystemTime::now, Into::into),
+        // --at, else the time a XAdES signature time-stamp proves, else the claimed
+        // SigningTime, else now (each said in the verdict).
+        validation_time: match ctx.at {
+            Some(at) => ValidationTime::Fixed(at.into()),
+            None => ValidationTime::Signing {
+                now: SystemTime::now(),
+            },
+        },
         chain_validator: &chain,
         // The installed intermediates are added by the chain validator.
         certificate_pool: &[],
         // Real edXML packages carry the national SDK's misspelled URI (reported, never silent).
         accept_misspelled_exc_c14n: is_package,
         detached: None,
+        external: (!is_package).then_some(&local as &dyn ExternalResolver),
         timestamp_validator: Some(&timestamps),
     };
     let format = if is_package { "edxml" } else { "xml" };
@@ -86,7 +261,12 @@ pub(super) fn verify(file: String, bytes: &[u8], ctx: &Context) -> FileReport {
             document(bytes, &options)
         }
     }))
-    .unwrap_or_else(|_| Err(format!("internal error while verifying this {format} file")));
+    .unwrap_or_else(|_| {
+        Err(crate::i18n::tr_with(
+            crate::i18n::Key::VerifyInternal,
+            &[("format", format)],
+        ))
+    });
     let (signatures, error) = match outcome {
         Ok(layers) => (layers.signatures, layers.error),
         Err(error) => (Vec::new(), Some(error)),
@@ -107,58 +287,162 @@ struct Layers {
 }
 
 fn document(bytes: &[u8], options: &VerifyOptions<'_>) -> Result<Layers, String> {
-    let reports = kyso_xml::dsig::verify_document(bytes, options)
-        .map_err(|e| format!("cannot verify this XML document: {e}"))?;
+    let reports = kyso_xml::dsig::verify_document(bytes, options).map_err(|e| {
+        crate::i18n::tr_with(
+            crate::i18n::Key::VerifyCannotXml,
+            &[("detail", &e.to_string())],
+        )
+    })?;
     Ok(Layers {
         signatures: reports.into_iter().map(into_verdict).collect(),
         error: None,
     })
 }
 
-/// The package's own signatures first, then each PDF attachment's, named
-/// `attachment[NAME]/FIELD`.
+/// The package's own signatures first, then those of every signed document it carries:
+/// attached PDFs and XML documents, the files of attached zip archives and the layers of
+/// nested edXML packages, each verdict named by its path, e.g.
+/// `attachment[ho-so.zip]/entry[cong-van.pdf]/Signature1`.
 fn package(bytes: &[u8], options: &VerifyOptions<'_>, ctx: &Context) -> Result<Layers, String> {
-    let package = edxml::verify_package(bytes, options)
-        .map_err(|e| format!("cannot verify this edXML package: {e}"))?;
+    let package = edxml::verify_package(bytes, options).map_err(|e| {
+        crate::i18n::tr_with(
+            crate::i18n::Key::VerifyCannotEdxml,
+            &[("detail", &e.to_string())],
+        )
+    })?;
     let mut signatures: Vec<SignatureVerdict> =
         package.signatures.into_iter().map(into_verdict).collect();
-    let mut notes = Vec::new();
-    let mut errors = Vec::new();
-    let mut attached = Vec::new();
+    let mut nested = Nested::default();
     for attachment in &package.attachments {
         let label = label(attachment);
-        let content = match &attachment.content {
-            Ok(content) => content,
-            Err(e) => {
-                errors.push(format!("{label}: {e}"));
-                continue;
-            }
-        };
-        if is_pdf(content) {
-            match super::pdf_signatures(content, SignedBytes::Mapped, ctx) {
-                Ok(verdicts) => attached.extend(verdicts.into_iter().map(|mut v| {
-                    v.id = format!("{label}/{}", v.id);
-                    v
-                })),
-                Err(e) => errors.push(format!("{label}: {e}")),
-            }
-        } else if content.starts_with(b"PK\x03\x04") {
-            notes.push(Reason {
-                code: "edxml-attachment-not-verified".to_owned(),
-                message: format!(
-                    "{label} is a zip archive: the documents inside it are not verified"
-                ),
-            });
+        match &attachment.content {
+            Ok(content) => nested.content(&label, content, 1, options, ctx),
+            Err(e) => nested.errors.push(format!("{label}: {e}")),
         }
     }
     for signature in &mut signatures {
-        signature.reasons.extend(notes.iter().cloned());
+        signature.reasons.extend(nested.notes.iter().cloned());
     }
-    signatures.extend(attached);
+    signatures.extend(nested.signatures);
     Ok(Layers {
         signatures,
-        error: (!errors.is_empty()).then(|| errors.join("; ")),
+        error: (!nested.errors.is_empty()).then(|| nested.errors.join("; ")),
     })
+}
+
+/// How deep archives and packages may nest inside a package.
+const MAX_NESTING: usize = 4;
+
+/// What the documents inside a package came to.
+#[derive(Default)]
+struct Nested {
+    /// Their signatures, named by path.
+    signatures: Vec<SignatureVerdict>,
+    /// Notes for the package's own verdicts (e.g. an unsigned document inside).
+    notes: Vec<Reason>,
+    /// Layers that could not be verified (refused archives, malformed documents).
+    errors: Vec<String>,
+}
+
+impl Nested {
+    /// Verifies one carried document by its content: a PDF, a zip archive (opened in memory
+    /// within [`ArchiveLimits`]), an edXML package or an XML document. Other content is not
+    /// a signed document and is left alone.
+    fn content(
+        &mut self,
+        label: &str,
+        bytes: &[u8],
+        depth: usize,
+        options: &VerifyOptions<'_>,
+        ctx: &Context,
+    ) {
+        let named = |verdicts: Vec<SignatureVerdict>| {
+            verdicts.into_iter().map(|mut v| {
+                v.id = format!("{label}/{}", v.id);
+                v
+            })
+        };
+        if is_pdf(bytes) {
+            match super::pdf_signatures(bytes, SignedBytes::Mapped, ctx) {
+                Ok(verdicts) if verdicts.is_empty() => self.unsigned(label),
+                Ok(verdicts) => self.signatures.extend(named(verdicts)),
+                Err(e) => self.errors.push(format!("{label}: {e}")),
+            }
+            return;
+        }
+        let is_zip = archive::looks_like_zip(bytes);
+        let is_xml = super::looks_like_xml(
+            bytes
+                .get(..bytes.len().min(super::HEADER_WINDOW))
+                .unwrap_or(&[]),
+        );
+        if !is_zip && !is_xml {
+            return;
+        }
+        if depth > MAX_NESTING {
+            self.errors.push(format!(
+                "{label}: nested more than {MAX_NESTING} levels deep, not opened"
+            ));
+            return;
+        }
+        if is_zip {
+            match archive::read_zip(bytes, &ArchiveLimits::default()) {
+                Err(e) => self
+                    .errors
+                    .push(format!("{label}: zip archive refused: {e}")),
+                Ok(entries) => {
+                    for entry in entries {
+                        let entry_label = format!("{label}/entry[{}]", entry.name);
+                        match entry.content {
+                            Ok(content) => {
+                                self.content(&entry_label, &content, depth + 1, options, ctx)
+                            }
+                            Err(e) => self.errors.push(format!("{entry_label}: {e}")),
+                        }
+                    }
+                }
+            }
+        } else if edxml::looks_like_edxml(bytes) {
+            match edxml::verify_package(bytes, options) {
+                Err(e) => self
+                    .errors
+                    .push(format!("{label}: cannot verify this edXML package: {e}")),
+                Ok(package) => {
+                    if package.signatures.is_empty() {
+                        self.unsigned(label);
+                    }
+                    let verdicts: Vec<SignatureVerdict> =
+                        package.signatures.into_iter().map(into_verdict).collect();
+                    self.signatures.extend(named(verdicts));
+                    for attachment in &package.attachments {
+                        let inner = format!("{label}/{}", self::label(attachment));
+                        match &attachment.content {
+                            Ok(content) => self.content(&inner, content, depth + 1, options, ctx),
+                            Err(e) => self.errors.push(format!("{inner}: {e}")),
+                        }
+                    }
+                }
+            }
+        } else {
+            match kyso_xml::dsig::verify_document(bytes, options) {
+                Err(e) => self
+                    .errors
+                    .push(format!("{label}: cannot verify this XML document: {e}")),
+                Ok(reports) if reports.is_empty() => self.unsigned(label),
+                Ok(reports) => {
+                    let verdicts = reports.into_iter().map(into_verdict).collect();
+                    self.signatures.extend(named(verdicts));
+                }
+            }
+        }
+    }
+
+    fn unsigned(&mut self, label: &str) {
+        self.notes.push(Reason {
+            code: "edxml-attachment-unsigned".to_owned(),
+            message: format!("{label} carries no signature"),
+        });
+    }
 }
 
 /// The verdict, with the `integrity-ok` note the reports read (as for PDF signatures) when
@@ -204,6 +488,29 @@ fn is_pdf(content: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_relative_local_references_are_followed() {
+        assert_eq!(
+            local_reference("data%20file.pdf").ok(),
+            Some(PathBuf::from("data file.pdf"))
+        );
+        assert_eq!(
+            local_reference("sub/data.pdf").ok(),
+            Some(PathBuf::from("sub/data.pdf"))
+        );
+        for refused in [
+            "http://example.com/data.pdf",
+            "https://example.com/x",
+            "file:///etc/passwd",
+            "/etc/passwd",
+            "data.pdf#frag",
+            "bad%zz",
+            "",
+        ] {
+            assert!(local_reference(refused).is_err(), "{refused} was followed");
+        }
+    }
 
     #[test]
     fn a_pdf_attachment_is_recognised_by_content() {

@@ -11,14 +11,16 @@ pub mod xades;
 pub use algorithms::{DigestAlgorithm, SignatureMethod, DSIG_NS};
 pub use reference::node_path;
 pub use sign::{
-    embed_signature_timestamp, sign_document, signature_timestamp_input, Placement, SignOptions,
-    SignaturePolicy, XadesOptions,
+    embed_signature_timestamp, embed_validation_data, sign_document,
+    signature_chain_and_timestamps, signature_timestamp_input, Placement, SignOptions,
+    SignatureMaterial, SignaturePolicy, XadesOptions,
 };
 pub use verify::{
-    verify_document, verify_parsed, ChainOutcome, ChainValidator, ReferenceOutcome,
-    ReferenceReport, VerifyOptions, XmlSignatureReport,
+    verify_document, verify_parsed, CertificatePurpose, ChainOutcome, ChainValidator,
+    ExternalResolver, ReferenceOutcome, ReferenceReport, ValidationTime, VerifyOptions,
+    XmlSignatureReport,
 };
-pub use xades::{TimestampOutcome, TimestampValidator};
+pub use xades::{TimestampOutcome, TimestampValidator, ValidationData};
 
 /// Decodes base64 text that may contain whitespace (as XML carries it).
 pub fn decode_base64_text(text: &str) -> Option<Vec<u8>> {

@@ -5,7 +5,7 @@
 //! whole document: a duplicated ID is how wrapping attacks smuggle a second, unsigned copy of
 //! a signed element past a verifier, so it is an error, not a first-match lookup.
 
-use super::algorithms::{BASE64, DSIG_NS, ENVELOPED, XPATH};
+use super::algorithms::{DigestAlgorithm, BASE64, DSIG_NS, ENVELOPED, XPATH};
 use crate::c14n::{self, canonicalize, C14nAlgorithm, C14nMode, NodeSet, Subtree};
 use crate::parse::{parse, ParseLimits};
 use crate::xpath::{self, XPathNodeSet};
@@ -15,13 +15,23 @@ use roxmltree::{Document, Node, NodeId};
 use std::collections::HashMap;
 
 /// Every element carrying an ID-like attribute (`Id`, `ID`, `id` or `xml:id`), by value.
+///
+/// Built on the first lookup: a document whose references are all `URI=""` (the usual case
+/// for large documents) never pays for it.
 pub(crate) struct IdIndex {
-    by_value: HashMap<String, Vec<NodeId>>,
+    by_value: std::cell::OnceCell<HashMap<String, Vec<NodeId>>>,
 }
 
 impl IdIndex {
-    /// Indexes the whole document.
+    /// An index of `doc`, built when first used.
     pub(crate) fn new(doc: &Document<'_>) -> Self {
+        let _ = doc;
+        Self {
+            by_value: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn build(doc: &Document<'_>) -> HashMap<String, Vec<NodeId>> {
         let mut by_value: HashMap<String, Vec<NodeId>> = HashMap::new();
         for node in doc.descendants().filter(Node::is_element) {
             for attr in node.attributes() {
@@ -37,7 +47,7 @@ impl IdIndex {
                 }
             }
         }
-        Self { by_value }
+        by_value
     }
 
     /// The single element carrying `id`; an error when none or several do.
@@ -47,7 +57,11 @@ impl IdIndex {
         id: &str,
         uri: &str,
     ) -> Result<Node<'a, 'i>, Error> {
-        let ids = self.by_value.get(id).map_or(&[][..], Vec::as_slice);
+        let ids = self
+            .by_value
+            .get_or_init(|| Self::build(doc))
+            .get(id)
+            .map_or(&[][..], Vec::as_slice);
         match ids {
             [one] => doc.get_node(*one).ok_or(Error::UnresolvedReference {
                 uri: uri.to_owned(),
@@ -66,6 +80,8 @@ impl IdIndex {
 enum Data {
     Nodes(Selection),
     Octets(Vec<u8>),
+    /// The digest of the final octets, computed while they were produced (the last step).
+    Digested(Vec<u8>),
 }
 
 /// A node-set: a subtree with exclusions, narrowed by XPath transforms.
@@ -92,8 +108,11 @@ impl NodeSet for Selection {
 
 /// What a reference resolved to and the octets to digest.
 pub(crate) struct Dereferenced {
-    /// The octets after every transform.
+    /// The octets after every transform (empty when `digest` holds their digest instead).
     pub(crate) octets: Vec<u8>,
+    /// The digest of the octets, when asked for with [`dereference_digest`]: the canonical
+    /// form of a node-set is then hashed as it is produced, never held whole.
+    pub(crate) digest: Option<Vec<u8>>,
     /// The element the reference points at (`None` for an octet-only result of a whole
     /// document reference is never the case: `""` yields the document element).
     pub(crate) target: Option<NodeId>,
@@ -104,13 +123,15 @@ pub(crate) struct Dereferenced {
 }
 
 /// What the caller allows beyond strict same-document processing.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Default)]
 pub(crate) struct Tolerance<'a> {
     /// Accept `http://www.w3.org/TR/xml-exc-c14n#` as Exclusive C14N (edXML packages);
     /// each use is reported as a warning.
     pub(crate) misspelled_exc_c14n: bool,
     /// The content of a detached signature: (Reference URI, octets). Nothing is fetched.
     pub(crate) detached: Option<(&'a str, &'a [u8])>,
+    /// Resolves other external references (the caller decides what is allowed).
+    pub(crate) external: Option<&'a dyn super::verify::ExternalResolver>,
 }
 
 /// Dereferences `reference` (a `ds:Reference` element of `signature`) and runs its
@@ -123,10 +144,83 @@ pub(crate) fn dereference(
     tolerance: Tolerance<'_>,
     limits: &ParseLimits,
 ) -> Result<Dereferenced, Error> {
+    dereference_inner(doc, ids, signature, reference, tolerance, limits, None)
+}
+
+/// As [`dereference`], with the `digest` of the final octets in [`Dereferenced::digest`].
+pub(crate) fn dereference_digest(
+    doc: &Document<'_>,
+    ids: &IdIndex,
+    signature: Node<'_, '_>,
+    reference: Node<'_, '_>,
+    tolerance: Tolerance<'_>,
+    limits: &ParseLimits,
+    digest: DigestAlgorithm,
+) -> Result<Dereferenced, Error> {
+    let mut d = dereference_inner(
+        doc,
+        ids,
+        signature,
+        reference,
+        tolerance,
+        limits,
+        Some(digest),
+    )?;
+    if d.digest.is_none() {
+        d.digest = Some(digest.digest(&d.octets)?);
+        d.octets = Vec::new();
+    }
+    Ok(d)
+}
+
+/// Canonicalizes `set` straight into a `digest` hasher.
+fn streamed_digest(
+    doc: &Document<'_>,
+    set: &dyn NodeSet,
+    mode: C14nMode,
+    prefixes: &[String],
+    digest: DigestAlgorithm,
+) -> Result<Vec<u8>, Error> {
+    let mut hasher = openssl::hash::Hasher::new(digest.message_digest())?;
+    let mut failed = None;
+    c14n::canonicalize_to(doc, set, mode, prefixes, &mut |chunk| {
+        if failed.is_none() {
+            if let Err(e) = hasher.update(chunk) {
+                failed = Some(e);
+            }
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    Ok(hasher.finish()?.to_vec())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn dereference_inner(
+    doc: &Document<'_>,
+    ids: &IdIndex,
+    signature: Node<'_, '_>,
+    reference: Node<'_, '_>,
+    tolerance: Tolerance<'_>,
+    limits: &ParseLimits,
+    digest: Option<DigestAlgorithm>,
+) -> Result<Dereferenced, Error> {
     let uri = reference.attribute("URI");
     if let (Some(u), Some((name, octets))) = (uri, tolerance.detached) {
         if u == name && !u.is_empty() && !u.starts_with('#') {
             return detached_octets(doc, reference, u, octets, limits);
+        }
+    }
+    if let (Some(u), Some(resolver)) = (uri, tolerance.external) {
+        if !u.is_empty() && !u.starts_with('#') {
+            let octets = resolver
+                .resolve(u)
+                .map_err(|reason| Error::ExternalUnavailable {
+                    uri: u.to_owned(),
+                    reason,
+                })?;
+            return detached_octets(doc, reference, u, &octets, limits);
         }
     }
     let (apex, with_comments) = match uri {
@@ -185,11 +279,13 @@ pub(crate) fn dereference(
         filters: Vec::new(),
     });
 
-    let transforms = child(reference, "Transforms");
-    for transform in transforms
+    let transforms: Vec<Node<'_, '_>> = child(reference, "Transforms")
         .iter()
         .flat_map(|t| t.children().filter(|c| is_dsig(*c, "Transform")))
-    {
+        .collect();
+    let count = transforms.len();
+    for (index, transform) in transforms.into_iter().enumerate() {
+        let last = index + 1 == count;
         let algorithm = transform.attribute("Algorithm").unwrap_or("");
         data = match algorithm {
             ENVELOPED => match data {
@@ -198,7 +294,7 @@ pub(crate) fn dereference(
                     set.base = exclude(doc, set.base, &[signature]);
                     Data::Nodes(set)
                 }
-                Data::Octets(_) => return Err(not_on_octets(algorithm)),
+                _ => return Err(not_on_octets(algorithm)),
             },
             XPATH if is_enveloped_idiom(transform) => match data {
                 Data::Nodes(mut set) => {
@@ -210,7 +306,7 @@ pub(crate) fn dereference(
                     set.base = exclude(doc, set.base, &signatures);
                     Data::Nodes(set)
                 }
-                Data::Octets(_) => return Err(not_on_octets(algorithm)),
+                _ => return Err(not_on_octets(algorithm)),
             },
             XPATH => match data {
                 Data::Nodes(mut set) => {
@@ -219,7 +315,7 @@ pub(crate) fn dereference(
                     set.filters.push(filter);
                     Data::Nodes(set)
                 }
-                Data::Octets(_) => return Err(not_on_octets(algorithm)),
+                _ => return Err(not_on_octets(algorithm)),
             },
             BASE64 => Data::Octets(base64_transform(doc, data)?),
             _ => {
@@ -246,24 +342,37 @@ pub(crate) fn dereference(
                     }
                 };
                 let prefixes = inclusive_prefixes(transform);
-                Data::Octets(canonicalize_data(doc, data, mode, &prefixes, limits)?)
+                match (data, digest) {
+                    (Data::Nodes(set), Some(digest)) if last => {
+                        Data::Digested(streamed_digest(doc, &set, mode, &prefixes, digest)?)
+                    }
+                    (data, _) => {
+                        Data::Octets(canonicalize_data(doc, data, mode, &prefixes, limits)?)
+                    }
+                }
             }
         };
     }
-    let octets = match data {
-        Data::Octets(o) => o,
-        Data::Nodes(set) => {
+    let inclusive = C14nMode {
+        algorithm: C14nAlgorithm::Inclusive10,
+        with_comments: false,
+    };
+    let (octets, digest) = match (data, digest) {
+        (Data::Octets(o), _) => (o, None),
+        (Data::Digested(d), _) => (Vec::new(), Some(d)),
+        (Data::Nodes(set), Some(digest)) => (
+            Vec::new(),
+            Some(streamed_digest(doc, &set, inclusive, &[], digest)?),
+        ),
+        (Data::Nodes(set), None) => {
             let mut out = Vec::new();
-            let mode = C14nMode {
-                algorithm: C14nAlgorithm::Inclusive10,
-                with_comments: false,
-            };
-            canonicalize(doc, &set, mode, &[], &mut out);
-            out
+            canonicalize(doc, &set, inclusive, &[], &mut out);
+            (out, None)
         }
     };
     Ok(Dereferenced {
         octets,
+        digest,
         target: target.map(|t| t.id()),
         covered,
         warnings,
@@ -297,11 +406,12 @@ fn detached_octets(
         };
     }
     let octets = match data {
-        Data::Octets(o) => o,
+        Data::Octets(o) | Data::Digested(o) => o,
         Data::Nodes(_) => Vec::new(),
     };
     Ok(Dereferenced {
         octets,
+        digest: None,
         target: None,
         covered: format!("detached content {uri:?}"),
         warnings: Vec::new(),
@@ -335,6 +445,7 @@ fn canonicalize_data(
     let mut out = Vec::new();
     match data {
         Data::Nodes(set) => canonicalize(doc, &set, mode, prefixes, &mut out),
+        Data::Digested(_) => return Err(not_on_octets("digest")),
         Data::Octets(octets) => {
             // Octets become a node-set by parsing them (XMLDSig §4.4.3.2).
             let text = crate::parse::decode_utf8(&octets, limits)?;
@@ -386,6 +497,7 @@ fn xpath_filter(
 fn base64_transform(doc: &Document<'_>, data: Data) -> Result<Vec<u8>, Error> {
     let encoded: Vec<u8> = match data {
         Data::Octets(o) => o,
+        Data::Digested(_) => return Err(not_on_octets("digest")),
         Data::Nodes(set) => {
             let mut s = Vec::new();
             for node in doc

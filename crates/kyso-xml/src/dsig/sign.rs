@@ -314,15 +314,19 @@ fn reference_digest(
     options: &SignOptions,
 ) -> Result<Vec<u8>, Error> {
     let ids = IdIndex::new(doc);
-    let d = super::reference::dereference(
+    let d = super::reference::dereference_digest(
         doc,
         &ids,
         signature,
         reference,
         super::reference::Tolerance::default(),
         &options.limits,
+        digest,
     )?;
-    Ok(digest.digest(&d.octets)?)
+    d.digest.ok_or(Error::MissingElement {
+        element: "DigestValue",
+        parent: "Reference",
+    })
 }
 
 /// `text` with `signature` appended as the last child of `element`. An empty element
@@ -547,4 +551,112 @@ pub fn embed_signature_timestamp(
         token = b64_wrapped(token_der),
     );
     Ok(insert_into(text, props, &xml).into_bytes())
+}
+
+/// Adds XAdES B-LT validation data to the XAdES signature of `signed_xml`, after its
+/// SignatureTimeStamp (ETSI EN 319 132-1 §5.5.1–5.5.2): `xades:CertificateValues` with the
+/// `certificates` not already in its `ds:KeyInfo`, and `xades:RevocationValues` with the
+/// `crls` and `ocsp_responses` (DER). The signed bytes do not change.
+pub fn embed_validation_data(
+    signed_xml: &[u8],
+    data: &xades::ValidationData,
+    limits: &ParseLimits,
+) -> Result<Vec<u8>, Error> {
+    let text = decode_utf8(signed_xml, limits)?;
+    let doc = parse(text, limits)?;
+    let (signature, props) = xades_signature(&doc)?;
+    let usp = props
+        .descendants()
+        .find(|n| {
+            n.is_element()
+                && n.tag_name().name() == "UnsignedSignatureProperties"
+                && n.tag_name().namespace() == Some(xades::XADES_NS)
+        })
+        .ok_or(Error::MissingElement {
+            element: "UnsignedSignatureProperties",
+            parent: "QualifyingProperties",
+        })?;
+    let in_key_info: Vec<Vec<u8>> = signature
+        .children()
+        .filter(|c| is_dsig(*c, "KeyInfo"))
+        .flat_map(|k| k.descendants().filter(|n| is_dsig(*n, "X509Certificate")))
+        .filter_map(|c| super::reference::decode_base64(c.text().unwrap_or("").as_bytes()))
+        .collect();
+    let mut xml = String::new();
+    let mut certificates: Vec<&Vec<u8>> = Vec::new();
+    for cert in &data.certificates {
+        if !in_key_info.contains(cert) && !certificates.contains(&cert) {
+            certificates.push(cert);
+        }
+    }
+    if !certificates.is_empty() {
+        xml.push_str("<xades:CertificateValues>");
+        for cert in certificates {
+            xml.push_str("<xades:EncapsulatedX509Certificate>");
+            xml.push_str(&b64_wrapped(cert));
+            xml.push_str("</xades:EncapsulatedX509Certificate>");
+        }
+        xml.push_str("</xades:CertificateValues>");
+    }
+    if data.has_revocation_data() {
+        xml.push_str("<xades:RevocationValues>");
+        if !data.crls.is_empty() {
+            xml.push_str("<xades:CRLValues>");
+            for crl in &data.crls {
+                xml.push_str("<xades:EncapsulatedCRLValue>");
+                xml.push_str(&b64_wrapped(crl));
+                xml.push_str("</xades:EncapsulatedCRLValue>");
+            }
+            xml.push_str("</xades:CRLValues>");
+        }
+        if !data.ocsp_responses.is_empty() {
+            xml.push_str("<xades:OCSPValues>");
+            for ocsp in &data.ocsp_responses {
+                xml.push_str("<xades:EncapsulatedOCSPValue>");
+                xml.push_str(&b64_wrapped(ocsp));
+                xml.push_str("</xades:EncapsulatedOCSPValue>");
+            }
+            xml.push_str("</xades:OCSPValues>");
+        }
+        xml.push_str("</xades:RevocationValues>");
+    }
+    Ok(insert_into(text, usp, &xml).into_bytes())
+}
+
+/// What B-LT validation data must cover in a XAdES signature.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SignatureMaterial {
+    /// The certificates of its `ds:KeyInfo` (DER, the signer first as kyso writes it).
+    pub certificates: Vec<Vec<u8>>,
+    /// The DER tokens of its SignatureTimeStamps.
+    pub timestamp_tokens: Vec<Vec<u8>>,
+}
+
+/// The [`SignatureMaterial`] of the XAdES signature of `signed_xml`.
+pub fn signature_chain_and_timestamps(
+    signed_xml: &[u8],
+    limits: &ParseLimits,
+) -> Result<SignatureMaterial, Error> {
+    let text = decode_utf8(signed_xml, limits)?;
+    let doc = parse(text, limits)?;
+    let (signature, props) = xades_signature(&doc)?;
+    let certificates = signature
+        .children()
+        .filter(|c| is_dsig(*c, "KeyInfo"))
+        .flat_map(|k| k.descendants().filter(|n| is_dsig(*n, "X509Certificate")))
+        .filter_map(|c| super::reference::decode_base64(c.text().unwrap_or("").as_bytes()))
+        .collect();
+    let timestamp_tokens = props
+        .descendants()
+        .filter(|n| {
+            n.is_element()
+                && n.tag_name().name() == "EncapsulatedTimeStamp"
+                && n.tag_name().namespace() == Some(xades::XADES_NS)
+        })
+        .filter_map(|t| super::reference::decode_base64(t.text().unwrap_or("").as_bytes()))
+        .collect();
+    Ok(SignatureMaterial {
+        certificates,
+        timestamp_tokens,
+    })
 }

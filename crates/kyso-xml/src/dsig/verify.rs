@@ -8,9 +8,10 @@
 use super::algorithms::{DigestAlgorithm, SignatureMethod};
 use super::key::{self, Candidate};
 use super::reference::{
-    child, decode_base64, dereference, inclusive_prefixes, is_dsig, node_path, IdIndex, Tolerance,
+    child, decode_base64, dereference_digest, inclusive_prefixes, is_dsig, node_path, IdIndex,
+    Tolerance,
 };
-use super::xades;
+use super::xades::{self, ValidationData};
 use crate::c14n::{self, canonicalize, C14nAlgorithm, C14nMode, Subtree};
 use crate::parse::{decode_utf8, parse, ParseLimits};
 use crate::Error;
@@ -41,11 +42,69 @@ pub enum ChainOutcome {
     },
 }
 
+/// What a certificate whose chain is checked is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CertificatePurpose {
+    /// The signer of an XML signature.
+    Signing,
+    /// The TSA of a signature time-stamp.
+    TimeStamping,
+}
+
 /// Validates a signer's certificate: the seam where the CLI plugs in kyso-chain.
 pub trait ChainValidator {
     /// Validates `leaf_der` at `at`, with `pool` (DER certificates from the signature and the
     /// caller) available to build the path.
     fn validate(&self, leaf_der: &[u8], pool: &[Vec<u8>], at: SystemTime) -> ChainOutcome;
+
+    /// As [`ChainValidator::validate`], with the validation data the signature embeds
+    /// (XAdES `RevocationValues`) available as revocation sources. By default the data are
+    /// ignored.
+    fn validate_with_data(
+        &self,
+        leaf_der: &[u8],
+        pool: &[Vec<u8>],
+        data: &ValidationData,
+        at: SystemTime,
+    ) -> ChainOutcome {
+        let _ = data;
+        self.validate(leaf_der, pool, at)
+    }
+
+    /// Whether `data` alone, without fetching anything, establish the revocation status of
+    /// every certificate on `leaf_der`'s path at `at` (what XAdES B-LT promises). `Err` says
+    /// what is missing. By default nothing is known to be covered.
+    fn covered_by_data(
+        &self,
+        leaf_der: &[u8],
+        pool: &[Vec<u8>],
+        data: &ValidationData,
+        at: SystemTime,
+        purpose: CertificatePurpose,
+    ) -> Result<(), String> {
+        let _ = (leaf_der, pool, data, at, purpose);
+        Err("the chain validator cannot check embedded validation data".to_owned())
+    }
+}
+
+/// Supplies the octets of a reference to something outside the signature document (a
+/// detached signature's file). kyso-xml never opens files or the network itself.
+pub trait ExternalResolver {
+    /// The octets `uri` (as written in the Reference) names, or why they cannot be had.
+    fn resolve(&self, uri: &str) -> Result<Vec<u8>, String>;
+}
+
+/// How to choose the time the signer's chain is validated at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValidationTime {
+    /// At this time, whatever the signature proves or claims (`kyso verify --at`).
+    Fixed(SystemTime),
+    /// At the time a valid XAdES SignatureTimeStamp proves, else at the claimed SigningTime
+    /// (said plainly in the verdict), else at `now`.
+    Signing {
+        /// The current time.
+        now: SystemTime,
+    },
 }
 
 /// Options for [`verify_document`].
@@ -53,7 +112,7 @@ pub struct VerifyOptions<'a> {
     /// Parser limits.
     pub limits: ParseLimits,
     /// The time to validate the chain at.
-    pub validation_time: SystemTime,
+    pub validation_time: ValidationTime,
     /// Validates the signer's chain.
     pub chain_validator: &'a dyn ChainValidator,
     /// Extra certificates (DER) for path building and for signatures whose KeyInfo only
@@ -64,6 +123,9 @@ pub struct VerifyOptions<'a> {
     /// The content of a detached signature: the Reference URI it is named by, and its
     /// octets. External references are never fetched.
     pub detached: Option<(&'a str, &'a [u8])>,
+    /// Resolves other references to outside the document (e.g. the file a detached signature
+    /// names, relative to the signature). Without it such references are unresolved.
+    pub external: Option<&'a dyn ExternalResolver>,
     /// Checks XAdES SignatureTimeStamps (B-T); without it they are reported as unchecked.
     pub timestamp_validator: Option<&'a dyn xades::TimestampValidator>,
 }
@@ -216,6 +278,7 @@ fn verify_signature(
     let tolerance = Tolerance {
         misspelled_exc_c14n: options.accept_misspelled_exc_c14n,
         detached: options.detached,
+        external: options.external,
     };
     let mut covered_nodes = Vec::new();
     let reference_nodes: Vec<Node<'_, '_>> = signed_info
@@ -400,12 +463,28 @@ fn verify_signature(
             describe_signer(&mut draft, cert);
             let leaf = cert.to_der().unwrap_or_default();
             signer_certificate = Some(leaf.clone());
+            let data = xades::validation_data(signature, &mut draft.verdict);
             let mut pool = embedded.clone();
             pool.extend(options.certificate_pool.iter().cloned());
+            pool.extend(data.certificates.iter().cloned());
             pool.retain(|c| *c != leaf);
+            pool.sort();
+            pool.dedup();
+            let mut proven = None;
+            if let Some(props) = signed_properties.and_then(|id| doc.get_node(id)) {
+                xades::check_signed_properties(props, &leaf, &mut draft.verdict);
+                if draft.verdict.level >= Level::BB {
+                    proven = xades::check_signature_timestamps(
+                        signature,
+                        options.timestamp_validator,
+                        &mut draft.verdict,
+                    );
+                }
+            }
+            let at = validation_time(options.validation_time, proven.as_ref(), &mut draft);
             match options
                 .chain_validator
-                .validate(&leaf, &pool, options.validation_time)
+                .validate_with_data(&leaf, &pool, &data, at)
             {
                 ChainOutcome::Trusted => {}
                 ChainOutcome::Failed {
@@ -417,19 +496,106 @@ fn verify_signature(
                     reason,
                 } => draft.fail(Indication::Indeterminate, sub_indication, "chain", reason),
             }
-            if let Some(props) = signed_properties.and_then(|id| doc.get_node(id)) {
-                xades::check_signed_properties(props, &leaf, &mut draft.verdict);
-                if draft.verdict.level >= Level::BB {
-                    xades::check_signature_timestamps(
-                        signature,
-                        options.timestamp_validator,
-                        &mut draft.verdict,
-                    );
-                }
+            if let Some(proven) = proven.filter(|_| draft.verdict.level == Level::BT) {
+                long_term_level(options, &leaf, &pool, &data, at, &proven, &mut draft);
             }
         }
     }
     finish(draft, references, signer_certificate)
+}
+
+/// The time to validate the signer's chain at, with a note saying which and why.
+fn validation_time(
+    policy: ValidationTime,
+    proven: Option<&xades::ProvenTime>,
+    draft: &mut Draft,
+) -> SystemTime {
+    let claimed = draft
+        .verdict
+        .signing_time
+        .as_deref()
+        .and_then(xades::parse_date_time);
+    match (policy, proven, claimed) {
+        (ValidationTime::Fixed(at), _, _) => {
+            draft.note(
+                "validation-time",
+                format!("validated at {} as requested", xades::utc_date_time(at)),
+            );
+            at
+        }
+        (ValidationTime::Signing { .. }, Some(proven), _) => {
+            draft.note(
+                "validation-time",
+                format!(
+                    "validated at the time proven by the signature time-stamp, {}",
+                    xades::utc_date_time(proven.at)
+                ),
+            );
+            proven.at
+        }
+        (ValidationTime::Signing { .. }, None, Some(claimed)) => {
+            draft.note(
+                "validation-time-claimed",
+                format!(
+                    "no trusted time-stamp: validated at the signing time the signer claims, {} \
+                     (unproven)",
+                    xades::utc_date_time(claimed)
+                ),
+            );
+            claimed
+        }
+        (ValidationTime::Signing { now }, None, None) => {
+            draft.note(
+                "validation-time-now",
+                "no signing time at all: validated at the current time".to_owned(),
+            );
+            now
+        }
+    }
+}
+
+/// B-T becomes B-LT when the embedded validation data alone establish the revocation status
+/// of the signer's chain and of the signature time-stamp's TSA chain.
+fn long_term_level(
+    options: &VerifyOptions<'_>,
+    leaf: &[u8],
+    pool: &[Vec<u8>],
+    data: &ValidationData,
+    at: SystemTime,
+    proven: &xades::ProvenTime,
+    draft: &mut Draft,
+) {
+    if data.is_empty() {
+        return;
+    }
+    let validator = options.chain_validator;
+    let signer = validator.covered_by_data(leaf, pool, data, at, CertificatePurpose::Signing);
+    let tsa = match &proven.tsa_certificate {
+        Some(tsa) => {
+            let mut tsa_pool = pool.to_vec();
+            tsa_pool.extend(proven.certificates.iter().cloned());
+            tsa_pool.retain(|c| c != tsa);
+            validator.covered_by_data(
+                tsa,
+                &tsa_pool,
+                data,
+                proven.at,
+                CertificatePurpose::TimeStamping,
+            )
+        }
+        None => Err("the signature time-stamp names no TSA certificate".to_owned()),
+    };
+    match (signer, tsa) {
+        (Ok(()), Ok(())) => draft.verdict.level = Level::BLt,
+        (Err(why), _) => draft.note(
+            "validation-data-incomplete",
+            format!("the embedded validation data do not cover the signer's chain: {why}"),
+        ),
+        (_, Err(why)) => draft.note(
+            "validation-data-incomplete",
+            format!("the embedded validation data do not cover the TSA's chain: {why}"),
+        ),
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -474,13 +640,21 @@ fn check_reference(
     }
     let expected = child(reference, "DigestValue")
         .and_then(|v| decode_base64(v.text().unwrap_or("").as_bytes()));
-    match dereference(doc, ids, signature, reference, tolerance, &options.limits) {
+    match dereference_digest(
+        doc,
+        ids,
+        signature,
+        reference,
+        tolerance,
+        &options.limits,
+        digest,
+    ) {
         Ok(d) => {
             report.covered = d.covered;
             for w in d.warnings {
                 draft.note("misspelled-transform-uri", w);
             }
-            let actual = digest.digest(&d.octets).ok();
+            let actual = d.digest;
             if actual.is_none() || actual != expected {
                 report.outcome = ReferenceOutcome::DigestMismatch;
                 draft.fail(
@@ -491,6 +665,16 @@ fn check_reference(
                 );
             }
             Some((report, d.target))
+        }
+        Err(Error::ExternalUnavailable { uri: what, reason }) => {
+            draft.fail(
+                Indication::Indeterminate,
+                SubIndication::SignedDataNotFound,
+                "external-unavailable",
+                format!("reference {what:?}: the referenced data are not available: {reason}"),
+            );
+            report.outcome = ReferenceOutcome::Unresolved { reason };
+            Some((report, None))
         }
         Err(Error::Unsupported { feature, uri: what }) => {
             draft.fail(

@@ -221,6 +221,19 @@ mod tests {
     use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
+    fn parses_xsd_date_times_with_zones() {
+        use super::parse_date_time;
+        let t = UNIX_EPOCH + Duration::from_secs(1_583_468_854);
+        assert_eq!(parse_date_time("2020-03-06T04:27:34Z"), Some(t));
+        assert_eq!(parse_date_time("2020-03-06T11:27:34+07:00"), Some(t));
+        assert_eq!(parse_date_time("2020-03-06T04:27:34.250Z"), Some(t));
+        assert_eq!(parse_date_time(&utc_date_time(t)), Some(t));
+        assert_eq!(parse_date_time("2020-13-06T04:27:34Z"), None);
+        assert_eq!(parse_date_time("yesterday"), None);
+        assert_eq!(parse_date_time("1960-01-01T00:00:00Z"), None);
+    }
+
+    #[test]
     fn formats_utc_times() {
         assert_eq!(utc_date_time(UNIX_EPOCH), "1970-01-01T00:00:00Z");
         let t = UNIX_EPOCH + Duration::from_secs(1_583_468_854);
@@ -237,6 +250,13 @@ pub enum TimestampOutcome {
     Valid {
         /// The proven time (genTime), RFC 3339.
         time: String,
+        /// The same instant, for validating the signer's chain at it.
+        gen_time: std::time::SystemTime,
+        /// The TSA's certificate (DER), when the token names it: the B-LT check looks for
+        /// the revocation data of its chain.
+        tsa_certificate: Option<Vec<u8>>,
+        /// The certificates the token carries (DER), for building the TSA's path.
+        certificates: Vec<Vec<u8>>,
     },
     /// The token does not verify or does not cover the data.
     Invalid {
@@ -276,13 +296,26 @@ pub(crate) fn signature_value_octets(
     Some(out)
 }
 
+/// What a valid signature time-stamp proves: the time, and who stamped it.
+#[derive(Clone, Debug)]
+pub(crate) struct ProvenTime {
+    /// genTime.
+    pub(crate) at: std::time::SystemTime,
+    /// The TSA's certificate (DER).
+    pub(crate) tsa_certificate: Option<Vec<u8>>,
+    /// The certificates the token carries (DER).
+    pub(crate) certificates: Vec<Vec<u8>>,
+}
+
 /// Checks the `xades:SignatureTimeStamp`s of a signature whose SignedProperties verified.
-/// A valid one proves the time and lifts the level to B-T.
+/// A valid one proves the time and lifts the level to B-T; the earliest proven time is
+/// returned.
 pub(crate) fn check_signature_timestamps(
     signature: Node<'_, '_>,
     validator: Option<&dyn TimestampValidator>,
     verdict: &mut SignatureVerdict,
-) {
+) -> Option<ProvenTime> {
+    let mut proven: Option<ProvenTime> = None;
     let timestamps: Vec<Node<'_, '_>> = signature
         .descendants()
         .filter(|n| {
@@ -312,10 +345,22 @@ pub(crate) fn check_signature_timestamps(
             continue;
         };
         match validator.validate(&token, &data) {
-            TimestampOutcome::Valid { time } => {
-                verdict.timestamp = Some(time);
+            TimestampOutcome::Valid {
+                time,
+                gen_time,
+                tsa_certificate,
+                certificates,
+            } => {
                 if verdict.level == Level::BB {
                     verdict.level = Level::BT;
+                }
+                if proven.as_ref().is_none_or(|p| gen_time < p.at) {
+                    verdict.timestamp = Some(time);
+                    proven = Some(ProvenTime {
+                        at: gen_time,
+                        tsa_certificate,
+                        certificates,
+                    });
                 }
             }
             TimestampOutcome::Invalid { reason } => verdict.reasons.push(Reason {
@@ -324,4 +369,167 @@ pub(crate) fn check_signature_timestamps(
             }),
         }
     }
+    proven
+}
+
+/// The validation data a XAdES B-LT signature carries in its unsigned signature properties:
+/// `xades:CertificateValues` and `xades:RevocationValues` (ETSI EN 319 132-1 §5.5).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValidationData {
+    /// `EncapsulatedX509Certificate` values (DER).
+    pub certificates: Vec<Vec<u8>>,
+    /// `CRLValues/EncapsulatedCRLValue` values (DER).
+    pub crls: Vec<Vec<u8>>,
+    /// `OCSPValues/EncapsulatedOCSPValue` values (DER OCSPResponse).
+    pub ocsp_responses: Vec<Vec<u8>>,
+}
+
+impl ValidationData {
+    /// Whether there is any CRL or OCSP response.
+    pub fn has_revocation_data(&self) -> bool {
+        !self.crls.is_empty() || !self.ocsp_responses.is_empty()
+    }
+
+    /// Whether there is nothing at all.
+    pub fn is_empty(&self) -> bool {
+        self.certificates.is_empty() && !self.has_revocation_data()
+    }
+}
+
+/// Reads the `xades:CertificateValues` and `xades:RevocationValues` of `signature`'s
+/// `UnsignedSignatureProperties`. Values that are not base64 are reported and skipped.
+pub(crate) fn validation_data(
+    signature: Node<'_, '_>,
+    verdict: &mut SignatureVerdict,
+) -> ValidationData {
+    let mut data = ValidationData::default();
+    let usp = signature
+        .descendants()
+        .filter(|n| {
+            n.is_element()
+                && n.tag_name().name() == "UnsignedSignatureProperties"
+                && n.tag_name().namespace() == Some(XADES_NS)
+        })
+        .filter(|n| {
+            // Only this signature's properties, not those of a signature nested in an Object.
+            n.ancestors()
+                .find(|a| super::reference::is_dsig(*a, "Signature"))
+                == Some(signature)
+        });
+    let mut bad = 0usize;
+    for usp in usp {
+        for element in usp.children().filter(|c| c.is_element()) {
+            if element.tag_name().namespace() != Some(XADES_NS) {
+                continue;
+            }
+            let mut take = |nodes: Vec<Node<'_, '_>>, into: &mut Vec<Vec<u8>>| {
+                for node in nodes {
+                    match decode_base64(node.text().unwrap_or("").as_bytes()) {
+                        Some(der) if !into.contains(&der) => into.push(der),
+                        Some(_) => {}
+                        None => bad += 1,
+                    }
+                }
+            };
+            match element.tag_name().name() {
+                "CertificateValues" => take(
+                    values(element, "", "EncapsulatedX509Certificate"),
+                    &mut data.certificates,
+                ),
+                "RevocationValues" => {
+                    take(
+                        values(element, "CRLValues", "EncapsulatedCRLValue"),
+                        &mut data.crls,
+                    );
+                    take(
+                        values(element, "OCSPValues", "EncapsulatedOCSPValue"),
+                        &mut data.ocsp_responses,
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+    if bad > 0 {
+        verdict.reasons.push(Reason {
+            code: "validation-data-malformed".to_owned(),
+            message: format!("{bad} embedded certificate or revocation value(s) are not base64"),
+        });
+    }
+    data
+}
+
+/// The `item` children of `parent`'s `list` children (of `parent` itself when `list` is
+/// empty), all in the XAdES namespace.
+fn values<'a, 'i>(parent: Node<'a, 'i>, list: &str, item: &str) -> Vec<Node<'a, 'i>> {
+    let lists: Vec<Node<'a, 'i>> = if list.is_empty() {
+        vec![parent]
+    } else {
+        parent
+            .children()
+            .filter(|c| c.is_element() && c.tag_name().name() == list)
+            .filter(|c| c.tag_name().namespace() == Some(XADES_NS))
+            .collect()
+    };
+    lists
+        .into_iter()
+        .flat_map(|l| {
+            l.children()
+                .filter(|c| c.is_element() && c.tag_name().name() == item)
+                .filter(|c| c.tag_name().namespace() == Some(XADES_NS))
+        })
+        .collect()
+}
+
+/// Parses an `xsd:dateTime` (`YYYY-MM-DDThh:mm:ss[.frac][Z|±hh:mm]`, no zone read as UTC),
+/// as XAdES SigningTime carries it. `None` for anything else or a time before 1970.
+pub(crate) fn parse_date_time(text: &str) -> Option<std::time::SystemTime> {
+    let t = text.trim();
+    let num = |s: &str| -> Option<i64> {
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (date, rest) = t.split_once('T')?;
+    let mut d = date.splitn(3, '-');
+    let (year, month, day) = (num(d.next()?)?, num(d.next()?)?, num(d.next()?)?);
+    let time = rest.get(..8)?;
+    let mut tp = time.splitn(3, ':');
+    let (hour, minute, second) = (num(tp.next()?)?, num(tp.next()?)?, num(tp.next()?)?);
+    let mut zone = rest.get(8..)?;
+    if let Some(frac) = zone.strip_prefix('.') {
+        let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        zone = frac.get(digits..)?;
+    }
+    let offset = match zone {
+        "" | "Z" => 0,
+        z => {
+            let sign = match z.get(..1)? {
+                "+" => 1,
+                "-" => -1,
+                _ => return None,
+            };
+            let (h, m) = z.get(1..)?.split_once(':')?;
+            sign * (num(h)? * 3600 + num(m)? * 60)
+        }
+    };
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset;
+    let secs = u64::try_from(secs).ok()?;
+    std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(secs))
 }

@@ -1,0 +1,740 @@
+//! XML signatures end to end through the `kyso` binary: XAdES B-LT with a real OCSP responder
+//! and TSA on loopback (then verified offline), detached signatures over any file, and edXML
+//! packages carrying zip archives.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{require_tool, Dir};
+
+use crate::timestamp::tsa_server::{start, ts_config, Behaviour, Server};
+
+fn text(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A fresh test PKI whose signer and TSA certificates point at an OCSP responder and a CRL
+/// server on loopback, and a TSA of that PKI.
+struct World {
+    dir: Dir,
+    ocsp: Option<Server>,
+    crl: Option<Server>,
+    tsa: Server,
+}
+
+impl World {
+    fn new(name: &str) -> Self {
+        let dir = Dir::new(name);
+        let pki = dir.join("pki");
+        let ocsp_work = dir.join("ocsp-work");
+        let crl_root = dir.join("crl");
+        std::fs::create_dir_all(&ocsp_work).expect("dir");
+        std::fs::create_dir_all(&crl_root).expect("dir");
+        let ocsp = start(
+            &ocsp_work,
+            &ocsp_work.join("unused"),
+            Behaviour::Ocsp {
+                index: pki.join("ca/intermediate/index.txt"),
+                ca: pki.join("intermediate.pem"),
+                rsigner: pki.join("ocsp.pem"),
+                rkey: pki.join("ocsp.key.pem"),
+            },
+        );
+        let crl = start(
+            &crl_root,
+            &crl_root.join("unused"),
+            Behaviour::Files(crl_root.clone()),
+        );
+        let crl_url = crl.url.replace("/tsa", "/intermediate.crl");
+        let out = Command::new("bash")
+            .arg(crate::util::repo_root().join("fixtures/pki/make-test-pki.sh"))
+            .arg(&pki)
+            .env("PKI_OCSP_URL", &ocsp.url)
+            .env("PKI_CRL_URL", &crl_url)
+            .output()
+            .expect("run make-test-pki.sh");
+        assert!(out.status.success(), "{}", text(&out));
+        let status = Command::new("openssl")
+            .args(["crl", "-outform", "DER", "-in"])
+            .arg(pki.join("intermediate.crl.pem"))
+            .arg("-out")
+            .arg(crl_root.join("intermediate.crl"))
+            .status()
+            .expect("openssl crl");
+        assert!(status.success());
+        let ts_work = dir.join("tsa-work");
+        std::fs::create_dir_all(&ts_work).expect("dir");
+        let config = ts_config(
+            &ts_work,
+            &pki.join("tsa.pem"),
+            &pki.join("tsa.key.pem"),
+            &pki.join("chain.pem"),
+        );
+        let tsa = start(&ts_work, &config, Behaviour::Reply("plain"));
+        Self {
+            dir,
+            ocsp: Some(ocsp),
+            crl: Some(crl),
+            tsa,
+        }
+    }
+
+    fn pki(&self, name: &str) -> PathBuf {
+        self.dir.join("pki").join(name)
+    }
+
+    fn ocsp_requests(&self) -> usize {
+        self.ocsp
+            .as_ref()
+            .map_or(0, |s| s.requests.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    /// Stops the OCSP responder and the CRL server.
+    fn go_offline(&mut self) {
+        self.ocsp = None;
+        self.crl = None;
+    }
+
+    /// `kyso sign` with this PKI's RSA signer.
+    fn sign(&self, args: &[&std::ffi::OsStr]) -> std::process::Output {
+        self.dir
+            .kyso()
+            .arg("sign")
+            .args(args)
+            .arg("--p12")
+            .arg(self.pki("rsa2048.p12"))
+            .args(["--pass-env", "KYSO_TEST_PASS"])
+            .env("KYSO_TEST_PASS", "kyso")
+            .output()
+    }
+
+    /// `kyso verify --offline --json` trusting this PKI's root: the report of one file.
+    fn verify(&self, file: &Path, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+        let out = self
+            .dir
+            .kyso()
+            .args(["verify", "--offline", "--json", "--trust"])
+            .arg(self.pki("root.pem"))
+            .args(extra)
+            .arg(file)
+            .output();
+        let report = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("no JSON report: {}", text(&out)));
+        (out.status.code(), report)
+    }
+
+    fn xmlsec1_verifies(&self, file: &Path, extra: &[&str]) -> (bool, String) {
+        let out = Command::new("xmlsec1")
+            .arg("--verify")
+            .args(extra)
+            .arg("--trusted-pem")
+            .arg(self.pki("root.pem"))
+            .arg("--untrusted-pem")
+            .arg(self.pki("intermediate.pem"))
+            .arg(file)
+            .output()
+            .expect("xmlsec1");
+        (out.status.success(), text(&out))
+    }
+}
+
+fn codes(signature: &serde_json::Value) -> Vec<String> {
+    signature["reasons"]
+        .as_array()
+        .map(|r| {
+            r.iter()
+                .filter_map(|x| x["code"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+const DOCUMENT: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<VanBan><TrichYeu>Về việc lưu trữ dài hạn</TrichYeu></VanBan>\n";
+
+#[test]
+fn xades_b_lt_embeds_ocsp_for_both_chains_and_verifies_offline() {
+    let mut world = World::new("xml-b-lt");
+    let doc = world.dir.create_bytes("doc.xml", DOCUMENT.as_bytes());
+    let blt = world.dir.join("b-lt.xml");
+    let root_crl = world.pki("root.crl.pem");
+    let out = world.sign(&[
+        doc.as_os_str(),
+        "-o".as_ref(),
+        blt.as_os_str(),
+        "--xades".as_ref(),
+        "--tsa".as_ref(),
+        world.tsa.url.as_ref(),
+        "--ltv".as_ref(),
+        "--ltv-crl".as_ref(),
+        root_crl.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    // One OCSP request per certificate with a responder: the signer's and the TSA's.
+    assert_eq!(world.ocsp_requests(), 2);
+    let signed = std::fs::read_to_string(&blt).expect("read");
+    let order = [
+        "<xades:SignatureTimeStamp>",
+        "<xades:CertificateValues>",
+        "<xades:RevocationValues>",
+        "<xades:CRLValues>",
+        "<xades:OCSPValues>",
+    ];
+    let positions: Vec<Option<usize>> = order.iter().map(|t| signed.find(t)).collect();
+    assert!(
+        positions.iter().all(Option::is_some) && positions.windows(2).all(|w| w[0] < w[1]),
+        "B-LT elements missing or out of order: {positions:?}\n{signed}"
+    );
+    assert_eq!(signed.matches("<xades:EncapsulatedOCSPValue>").count(), 2);
+    if require_tool("xmlsec1") {
+        let (ok, shown) = world.xmlsec1_verifies(&blt, &[]);
+        assert!(ok, "xmlsec1 rejects kyso's B-LT signature: {shown}");
+    }
+    if require_tool("xsec-checksig") {
+        // Santuario needs to be told that Id attributes are IDs (SignedProperties).
+        let out = Command::new("xsec-checksig")
+            .args(["--id", "Id"])
+            .arg(&blt)
+            .output()
+            .expect("xsec-checksig");
+        assert!(out.status.success(), "xsec-checksig: {}", text(&out));
+    }
+
+    // The B-T twin, signed while the responder was still up.
+    let bt = world.dir.join("b-t.xml");
+    let out = world.sign(&[
+        doc.as_os_str(),
+        "-o".as_ref(),
+        bt.as_os_str(),
+        "--xades".as_ref(),
+        "--tsa".as_ref(),
+        world.tsa.url.as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+
+    world.go_offline();
+    let (code, report) = world.verify(&blt, &[]);
+    let signature = &report["signatures"][0];
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(signature["indication"], "PASSED", "{report:#}");
+    assert_eq!(signature["level"], "B-LT", "{report:#}");
+    assert!(
+        codes(signature).contains(&"validation-time".to_owned()),
+        "{report:#}"
+    );
+
+    let (_, report) = world.verify(&bt, &[]);
+    assert_eq!(report["signatures"][0]["level"], "B-T", "{report:#}");
+
+    // Values that do not cover the chains are not B-LT: without the OCSP responses the
+    // signer's and the TSA's status is unknown offline.
+    let start = signed.find("<xades:OCSPValues>").expect("OCSPValues");
+    let end = signed.find("</xades:OCSPValues>").expect("end") + "</xades:OCSPValues>".len();
+    let stripped = format!("{}{}", &signed[..start], &signed[end..]);
+    let stripped = world.dir.create_bytes("stripped.xml", stripped.as_bytes());
+    let (_, report) = world.verify(&stripped, &[]);
+    let signature = &report["signatures"][0];
+    assert_eq!(signature["level"], "B-T", "{report:#}");
+    assert!(
+        codes(signature).contains(&"validation-data-incomplete".to_owned()),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn embedded_ocsp_responses_are_used_offline_a_revoked_signer_is_not_passed() {
+    let mut world = World::new("xml-b-lt-revoked");
+    // Revoke the signer before signing: the OCSP response kyso embeds says so.
+    let cadir = world.pki("ca/intermediate");
+    let out = Command::new("openssl")
+        .args(["ca", "-config"])
+        .arg(world.pki("openssl.cnf"))
+        .env("CADIR", &cadir)
+        .arg("-revoke")
+        .arg(world.pki("rsa2048.pem"))
+        .output()
+        .expect("openssl ca -revoke");
+    assert!(out.status.success(), "{}", text(&out));
+    let doc = world.dir.create_bytes("doc.xml", DOCUMENT.as_bytes());
+    let blt = world.dir.join("revoked.xml");
+    let root_crl = world.pki("root.crl.pem");
+    let out = world.sign(&[
+        doc.as_os_str(),
+        "-o".as_ref(),
+        blt.as_os_str(),
+        "--tsa".as_ref(),
+        world.tsa.url.as_ref(),
+        "--ltv".as_ref(),
+        "--ltv-crl".as_ref(),
+        root_crl.as_os_str(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    world.go_offline();
+    let (code, report) = world.verify(&blt, &[]);
+    let signature = &report["signatures"][0];
+    assert_ne!(code, Some(0), "{report:#}");
+    assert_ne!(signature["indication"], "PASSED", "{report:#}");
+    assert!(
+        codes(signature).iter().any(|c| c.starts_with("chain")),
+        "{report:#}"
+    );
+    assert!(report.to_string().contains("revoked"), "{report:#}");
+}
+
+#[test]
+fn ltv_for_xml_without_a_tsa_is_refused_and_writes_nothing() {
+    let world = World::new("xml-ltv-no-tsa");
+    let doc = world.dir.create_bytes("doc.xml", DOCUMENT.as_bytes());
+    let out_file = world.dir.join("out.xml");
+    let out = world.sign(&[
+        doc.as_os_str(),
+        "-o".as_ref(),
+        out_file.as_os_str(),
+        "--ltv".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("needs --tsa"), "{}", text(&out));
+    assert!(!out_file.exists());
+}
+
+/// `kyso sign` with the shared test PKI's RSA signer, run in `dir`.
+fn sign_in(dir: &Dir, args: &[&str]) -> std::process::Output {
+    dir.kyso()
+        .arg("sign")
+        .args(args)
+        .arg("--p12")
+        .arg(crate::fixtures::pki().path("rsa2048.p12"))
+        .args(["--pass-env", "KYSO_TEST_PASS"])
+        .env("KYSO_TEST_PASS", "kyso")
+        .output()
+}
+
+/// `kyso verify --offline --json` of one file in `dir`, trusting the shared test root.
+fn verify_in(dir: &Dir, file: &str) -> (Option<i32>, serde_json::Value) {
+    let out = dir
+        .kyso()
+        .args(["verify", "--offline", "--json", "--trust"])
+        .arg(crate::fixtures::pki().root())
+        .arg(file)
+        .output();
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("no JSON report: {}", text(&out)));
+    (out.status.code(), report)
+}
+
+/// xmlsec1 verifying `signature` from its own directory: xmlsec1 resolves relative
+/// references against the working directory and counts them as "remote" URIs.
+fn xmlsec1_detached(signature: &Path) -> (bool, String) {
+    let pki = crate::fixtures::pki();
+    let out = Command::new("xmlsec1")
+        .args([
+            "--verify",
+            "--enabled-reference-uris",
+            "remote",
+            "--trusted-pem",
+        ])
+        .arg(pki.root())
+        .arg("--untrusted-pem")
+        .arg(pki.path("intermediate.pem"))
+        .arg(signature.file_name().expect("name"))
+        .current_dir(signature.parent().expect("dir"))
+        .output()
+        .expect("xmlsec1");
+    (out.status.success(), text(&out))
+}
+
+#[test]
+fn detached_signature_over_a_pdf_references_it_relative_to_the_signature() {
+    let dir = Dir::new("xml-detached");
+    let pdf = std::fs::read(crate::fixtures::sample("cong-van.pdf")).expect("sample");
+    dir.create_bytes("data/công văn.pdf", &pdf);
+    std::fs::create_dir_all(dir.join("sigs")).expect("dir");
+    let out = sign_in(
+        &dir,
+        &["--detached", "data/công văn.pdf", "-o", "sigs/cv.sig.xml"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let signature = std::fs::read_to_string(dir.join("sigs/cv.sig.xml")).expect("read");
+    assert!(
+        signature.contains("URI=\"../data/c%C3%B4ng%20v%C4%83n.pdf\""),
+        "{signature}"
+    );
+
+    let (code, report) = verify_in(&dir, "sigs/cv.sig.xml");
+    let verdict = &report["signatures"][0];
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(verdict["indication"], "PASSED", "{report:#}");
+    assert!(
+        report.to_string().contains("detached content"),
+        "coverage does not name the file: {report:#}"
+    );
+    if require_tool("xmlsec1") {
+        let (ok, shown) = xmlsec1_detached(&dir.join("sigs/cv.sig.xml"));
+        assert!(ok, "xmlsec1 rejects kyso's detached signature: {shown}");
+    }
+
+    // One byte of the referenced file changed: FAILED, for kyso and xmlsec1.
+    let mut changed = pdf.clone();
+    let last = changed.len() - 2;
+    changed[last] ^= 1;
+    dir.create_bytes("data/công văn.pdf", &changed);
+    let (code, report) = verify_in(&dir, "sigs/cv.sig.xml");
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(
+        report["signatures"][0]["indication"], "FAILED",
+        "{report:#}"
+    );
+    assert_eq!(
+        report["signatures"][0]["sub_indication"], "HASH_FAILURE",
+        "{report:#}"
+    );
+    if require_tool("xmlsec1") {
+        let (ok, shown) = xmlsec1_detached(&dir.join("sigs/cv.sig.xml"));
+        assert!(!ok, "xmlsec1 accepts a changed file: {shown}");
+    }
+
+    // The referenced file is gone: INDETERMINATE, saying why.
+    std::fs::remove_file(dir.join("data/công văn.pdf")).expect("remove");
+    let (code, report) = verify_in(&dir, "sigs/cv.sig.xml");
+    let verdict = &report["signatures"][0];
+    assert_eq!(code, Some(3), "{report:#}");
+    assert_eq!(verdict["indication"], "INDETERMINATE", "{report:#}");
+    assert_eq!(
+        verdict["sub_indication"], "SIGNED_DATA_NOT_FOUND",
+        "{report:#}"
+    );
+    assert!(
+        codes(verdict).contains(&"external-unavailable".to_owned())
+            && report.to_string().contains("does not exist"),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn detached_batch_writes_one_signature_beside_each_file_and_refuses_stdin() {
+    let dir = Dir::new("xml-detached-batch");
+    dir.create_bytes("a.bin", b"\x00\x01binary data, not XML");
+    dir.create_bytes("b.txt", "văn bản thuần".as_bytes());
+    let out = sign_in(&dir, &["--detached", "a.bin", "--detached", "b.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    for (name, signature) in [("a.bin", "a.bin.sig.xml"), ("b.txt", "b.txt.sig.xml")] {
+        let xml = std::fs::read_to_string(dir.join(signature)).expect("signature written");
+        assert!(xml.contains(&format!("URI=\"{name}\"")), "{xml}");
+        let (code, report) = verify_in(&dir, signature);
+        assert_eq!(code, Some(0), "{report:#}");
+        // Santuario resolves the relative URI with its file resolver (-x), from the
+        // signature's directory.
+        if require_tool("xsec-checksig") {
+            let out = Command::new("xsec-checksig")
+                .args(["-x", signature])
+                .current_dir(dir.path())
+                .output()
+                .expect("xsec-checksig");
+            assert!(out.status.success(), "xsec-checksig: {}", text(&out));
+        }
+    }
+    // Positional inputs and --detached do not mix; standard input has no name to reference.
+    let out = sign_in(&dir, &["--detached", "a.bin", "b.txt"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    let out = sign_in(&dir, &["--detached", "-", "-o", "stdin.sig.xml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("standard input"), "{}", text(&out));
+    assert!(!dir.join("stdin.sig.xml").exists());
+}
+
+#[test]
+fn kyso_verifies_a_detached_signature_xmlsec1_made() {
+    if !require_tool("xmlsec1") {
+        return;
+    }
+    let dir = Dir::new("xml-detached-xmlsec1");
+    let pki = crate::fixtures::pki();
+    dir.create_bytes("data.bin", b"payload signed by xmlsec1\n");
+    let template = dir.create_bytes(
+        "template.xml",
+        b"<?xml version=\"1.0\"?>\n<Signature xmlns=\"http://www.w3.org/2000/09/xmldsig#\">\
+<SignedInfo><CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>\
+<SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>\
+<Reference URI=\"data.bin\"><DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/>\
+<DigestValue/></Reference></SignedInfo><SignatureValue/><KeyInfo><X509Data/></KeyInfo>\
+</Signature>\n",
+    );
+    let key = format!(
+        "{},{},{}",
+        pki.path("rsa2048.key.pem").display(),
+        pki.path("rsa2048.pem").display(),
+        pki.path("intermediate.pem").display()
+    );
+    let out = Command::new("xmlsec1")
+        .args([
+            "--sign",
+            "--enabled-reference-uris",
+            "remote",
+            "--privkey-pem",
+        ])
+        .arg(&key)
+        .args(["--output", "data.bin.sig.xml"])
+        .arg(&template)
+        .current_dir(dir.path())
+        .output()
+        .expect("xmlsec1 --sign");
+    assert!(out.status.success(), "{}", text(&out));
+    let (code, report) = verify_in(&dir, "data.bin.sig.xml");
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(
+        report["signatures"][0]["indication"], "PASSED",
+        "{report:#}"
+    );
+    // The twin: other content under the same name fails.
+    dir.create_bytes("data.bin", b"payload NOT signed by xmlsec1\n");
+    let (code, report) = verify_in(&dir, "data.bin.sig.xml");
+    assert_eq!(code, Some(1), "{report:#}");
+}
+
+/// Builds a zip archive with Python's zipfile (deflated): `entries` are (name in the
+/// archive, file to store).
+fn zip_with_python(out: &Path, entries: &[(&str, &Path)]) {
+    const SCRIPT: &str = "import sys, zipfile; a = sys.argv[2:]; \
+z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED); \
+[z.write(p, n) for n, p in zip(a[::2], a[1::2])]; z.close()";
+    let mut cmd = Command::new("python3");
+    cmd.args(["-c", SCRIPT]).arg(out);
+    for (name, path) in entries {
+        cmd.arg(name).arg(path);
+    }
+    let out = cmd.output().expect("python3");
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+/// Runs a Python snippet with `args` (hostile archives).
+fn python(script: &str, args: &[&Path]) {
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .args(args)
+        .output()
+        .expect("python3");
+    assert!(out.status.success(), "{}", text(&out));
+}
+
+fn base64_of(path: &Path) -> String {
+    let out = Command::new("python3")
+        .args([
+            "-c",
+            "import base64, sys; print(base64.b64encode(open(sys.argv[1], 'rb').read()).decode())",
+        ])
+        .arg(path)
+        .output()
+        .expect("python3");
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8(out.stdout)
+        .expect("ascii")
+        .trim()
+        .to_owned()
+}
+
+/// A synthetic edXML package (QCVN 102 layout) carrying `attachments` (name, file).
+fn edxml_package(attachments: &[(&str, &Path)]) -> String {
+    const NS: &str = "http://www.mic.gov.vn/TBT/QCVN_102_2016";
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<edXML xmlns=\"{NS}\">\
+<edXML:edXMLEnvelope xmlns:edXML=\"{NS}\"><edXML:edXMLHeader><edXML:MessageHeader>\
+<edXML:From><edXML:OrganId>000.00.00.T00</edXML:OrganId><edXML:OrganName>Sở Thử nghiệm</edXML:OrganName></edXML:From>\
+<edXML:Subject>Hồ sơ thử nghiệm kèm tệp nén</edXML:Subject></edXML:MessageHeader></edXML:edXMLHeader>\
+<edXML:edXMLBody><edXML:edXMLManifest/></edXML:edXMLBody></edXML:edXMLEnvelope><AttachmentEncoded>"
+    );
+    for (i, (name, path)) in attachments.iter().enumerate() {
+        xml.push_str(&format!(
+            "<Attachment><ContentId>cid:{i}</ContentId><AttachmentName>{name}</AttachmentName>\
+<ContentType>application/zip</ContentType><edXML:ContentTransferEncoded xmlns:edXML=\"{NS}\">{}\
+</edXML:ContentTransferEncoded></Attachment>",
+            base64_of(path)
+        ));
+    }
+    xml.push_str("</AttachmentEncoded></edXML>\n");
+    xml
+}
+
+/// (id, indication) of every verdict of a report.
+fn lines(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["signatures"]
+        .as_array()
+        .expect("signatures")
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap_or_default().to_owned(),
+                s["indication"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn edxml_zip_attachments_are_opened_in_memory_and_every_layer_verified() {
+    if !require_tool("python3") {
+        return;
+    }
+    let dir = Dir::new("xml-edxml-zip");
+    let sample = crate::fixtures::sample("cong-van.pdf");
+    let signed = |input: &Path, output: &str| {
+        let out = sign_in(
+            &dir,
+            &[
+                input.to_str().expect("path"),
+                "-o",
+                dir.join(output).to_str().expect("path"),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        dir.join(output)
+    };
+    let pdf = signed(&sample, "cong-van.signed.pdf");
+    let xml_doc = dir.create_bytes("to-trinh.xml", DOCUMENT.as_bytes());
+    let xml = signed(&xml_doc, "to-trinh.signed.xml");
+    // A PDF changed after signing: its own line must fail.
+    let mut broken = std::fs::read(&pdf).expect("read");
+    let at = broken
+        .windows(5)
+        .position(|w| w == b"/Type")
+        .expect("a key to alter");
+    broken[at + 1] ^= 0x20;
+    let broken = dir.create_bytes("broken.pdf", &broken);
+    // A nested package: a zip holding an edXML whose attachment is a signed PDF.
+    let inner_zip = dir.join("inner.zip");
+    zip_with_python(&inner_zip, &[("quyet-dinh.pdf", &pdf)]);
+    let inner = dir.create_bytes(
+        "inner.edxml",
+        edxml_package(&[("inner.zip", &inner_zip)]).as_bytes(),
+    );
+    let outer_zip = dir.join("ho-so.zip");
+    zip_with_python(
+        &outer_zip,
+        &[
+            ("cong-van.pdf", &pdf),
+            ("to-trinh.xml", &xml),
+            ("goi-con.edxml", &inner),
+            ("sua-sau-ky.pdf", &broken),
+        ],
+    );
+    let package = dir.create_bytes(
+        "ho-so.edxml",
+        edxml_package(&[("ho-so.zip", &outer_zip)]).as_bytes(),
+    );
+    let out = sign_in(
+        &dir,
+        &[
+            "ho-so.edxml",
+            "-o",
+            "ho-so.signed.edxml",
+            "--xml-parent",
+            "edXMLHeader",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let _ = package;
+
+    let (code, report) = verify_in(&dir, "ho-so.signed.edxml");
+    assert_eq!(report["format"], "edxml", "{report:#}");
+    let got = lines(&report);
+    let find = |suffix: &str| {
+        got.iter()
+            .find(|(id, _)| id.starts_with(suffix))
+            .map(|(_, ind)| ind.as_str())
+    };
+    assert_eq!(
+        got.first().map(|l| l.1.as_str()),
+        Some("PASSED"),
+        "{report:#}"
+    );
+    assert_eq!(
+        find("attachment[ho-so.zip]/entry[cong-van.pdf]/"),
+        Some("PASSED"),
+        "{report:#}"
+    );
+    assert_eq!(
+        find("attachment[ho-so.zip]/entry[to-trinh.xml]/"),
+        Some("PASSED"),
+        "{report:#}"
+    );
+    assert_eq!(
+        find("attachment[ho-so.zip]/entry[goi-con.edxml]/attachment[inner.zip]/entry[quyet-dinh.pdf]/"),
+        Some("PASSED"),
+        "{report:#}"
+    );
+    assert_eq!(
+        find("attachment[ho-so.zip]/entry[sua-sau-ky.pdf]/"),
+        Some("FAILED"),
+        "{report:#}"
+    );
+    assert_eq!(code, Some(1), "one layer failed: {report:#}");
+    // The inner package is unsigned: said on the package's line, not passed over.
+    assert!(
+        report
+            .to_string()
+            .contains("entry[goi-con.edxml] carries no signature"),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn hostile_zip_attachments_are_refused_and_reported_without_a_panic() {
+    if !require_tool("python3") {
+        return;
+    }
+    let dir = Dir::new("xml-edxml-hostile-zip");
+    let bomb = dir.join("bomb.zip");
+    python(
+        "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED); \
+z.writestr('zeros.pdf', b'%PDF-1.7\\n' + bytes(64 << 20)); z.close()",
+        &[&bomb],
+    );
+    let many = dir.join("many.zip");
+    python(
+        "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED); \
+[z.writestr(f'f{i}.txt', b'x') for i in range(5000)]; z.close()",
+        &[&many],
+    );
+    let slip = dir.join("slip.zip");
+    python(
+        "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1], 'w'); \
+z.writestr('../../../tmp/evil.xml', b'<a/>'); z.close()",
+        &[&slip],
+    );
+    assert!(std::fs::metadata(&bomb).expect("bomb").len() < 1 << 20);
+    dir.create_bytes(
+        "hostile.edxml",
+        edxml_package(&[
+            ("bomb.zip", &bomb),
+            ("many.zip", &many),
+            ("slip.zip", &slip),
+        ])
+        .as_bytes(),
+    );
+    let out = sign_in(&dir, &["hostile.edxml", "-o", "hostile.signed.edxml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let (code, report) = verify_in(&dir, "hostile.signed.edxml");
+    let error = report["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("attachment[bomb.zip]/entry[zeros.pdf]") && error.contains("zip bomb"),
+        "{report:#}"
+    );
+    assert!(
+        error.contains("attachment[many.zip]: zip archive refused: 5000 entries"),
+        "{report:#}"
+    );
+    assert!(
+        error.contains("is unsafe (parent-directory step)"),
+        "{report:#}"
+    );
+    // The package's own signature is still judged, and the run reports an error, not a crash.
+    assert_eq!(
+        lines(&report).first().map(|l| l.1.as_str()),
+        Some("PASSED"),
+        "{report:#}"
+    );
+    assert_eq!(code, Some(1), "{report:#}");
+    assert!(!Path::new("/tmp/evil.xml").exists());
+}
