@@ -16,6 +16,7 @@
 //! pin-env = "TOKEN_PIN"
 //! image = "con-dau.png"
 //! seal-mm = 36
+//! fill-blanks = true          # print --doc-number/--doc-date into the draft's blanks
 //! tsa = ["http://tsa.example/tsr"]
 //! ltv = true                  # PAdES B-LT: validation data in a DSS right after signing
 //! ltv-cert = ["ca-trung-gian.pem"]
@@ -75,6 +76,9 @@ pub(crate) struct Setup {
     image: Option<PathBuf>,
     font: Option<PathBuf>,
     seal_mm: Option<f64>,
+    doc_number_field: Option<String>,
+    doc_date_field: Option<String>,
+    fill_blanks: Option<bool>,
     time_format: Option<String>,
     agency: Option<String>,
     copy_type: Option<String>,
@@ -115,6 +119,9 @@ impl Setup {
             image,
             font,
             seal_mm,
+            doc_number_field,
+            doc_date_field,
+            fill_blanks,
             time_format,
             agency,
             copy_type,
@@ -327,6 +334,9 @@ fn fill(args: &mut SignArgs, setup: &Setup, name: &str, lang: Lang) -> anyhow::R
     let role = profile.profile;
     if role == Some(Profile::Issue) {
         fill_option(&mut profile.seal_mm, &setup.seal_mm);
+        fill_option(&mut profile.doc_number_field, &setup.doc_number_field);
+        fill_option(&mut profile.doc_date_field, &setup.doc_date_field);
+        profile.fill_blanks |= setup.fill_blanks == Some(true);
     }
     if matches!(role, Some(Profile::Attach | Profile::Copy)) {
         fill_option(&mut profile.time_format, &setup.time_format);
@@ -393,6 +403,25 @@ mod tests {
         let setup = file.setup.get("vanthu").expect("setup");
         assert_eq!(setup.key_label.as_deref(), Some("UBND"));
         assert_eq!(setup.seal_mm, Some(36.0));
+    }
+
+    #[test]
+    fn issue_setups_carry_the_number_and_date_options() {
+        let mut args = sign_args(&["kyso", "sign", "--profile", "issue", "x.pdf"]);
+        let setup: Setup = toml::from_str(
+            "doc-number-field = \"So\"\ndoc-date-field = \"Ngay\"\nfill-blanks = true\n",
+        )
+        .expect("parses");
+        fill(&mut args, &setup, "vanthu", Lang::En).expect("fills");
+        assert_eq!(args.profile.doc_number_field.as_deref(), Some("So"));
+        assert_eq!(args.profile.doc_date_field.as_deref(), Some("Ngay"));
+        assert!(args.profile.fill_blanks);
+        let mut approve = sign_args(&["kyso", "sign", "--profile", "approve", "x.pdf"]);
+        fill(&mut approve, &setup, "vanthu", Lang::En).expect("fills");
+        assert!(
+            !approve.profile.fill_blanks,
+            "issue options stay with issue"
+        );
     }
 
     #[test]

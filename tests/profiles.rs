@@ -1057,3 +1057,339 @@ fn an_unknown_setup_is_refused_with_the_known_ones_listed() {
     );
     assert!(message.contains("missing.toml"), "{message}");
 }
+
+/// Approves a copy of corpus file 07 (number and date left blank) in `dir`, as the leader
+/// does before the clerk issues it.
+fn approved_draft_07(dir: &Dir, corpus: &Path) -> PathBuf {
+    let draft = dir.join("07-draft.pdf");
+    std::fs::copy(corpus.join("07-quyet-dinh-co-phu-luc.pdf"), &draft).expect("copy 07");
+    let approved = dir.join("07-approved.pdf");
+    sign_with(dir, "rsa2048")
+        .args([
+            "--profile",
+            "approve",
+            "--anchor",
+            "Trần Quang Huy",
+            "--image",
+        ])
+        .arg(corpus.join("sig-blue.png"))
+        .arg(&draft)
+        .arg("-o")
+        .arg(&approved)
+        .stdout();
+    approved
+}
+
+/// `kyso sign --profile issue` of `input` with the seal, the number and date, and `extra`.
+fn issue_07(dir: &Dir, corpus: &Path, input: &Path, extra: &[&str], out: &str) -> TestCommand {
+    let mut cmd = sign_with(dir, "agency");
+    cmd.args(["--profile", "issue", "--image"])
+        .arg(corpus.join("seal-red.png"))
+        .args(["--doc-number", "15/QĐ-UBND", "--doc-date", "2026-06-05"])
+        .args(extra)
+        .arg(input)
+        .arg("-o")
+        .arg(dir.join(out));
+    cmd
+}
+
+/// The topmost occurrence of the word `text` in `words` (the heading's, on page 1).
+fn the_word<'a>(words: &'a [(String, [f64; 4])], text: &str) -> &'a [f64; 4] {
+    words
+        .iter()
+        .filter(|(w, _)| w == text)
+        .map(|(_, b)| b)
+        .min_by(|a, b| a[1].total_cmp(&b[1]))
+        .unwrap_or_else(|| panic!("no word {text}"))
+}
+
+/// The word `text` lies right of `left`, left of `right`, on their line (pdftotext boxes).
+fn assert_between(word: &[f64; 4], left: &[f64; 4], right: &[f64; 4], text: &str) {
+    assert!(
+        word[0] >= left[2] && word[2] <= right[0] + 0.01,
+        "{text} {word:?} not between {left:?} and {right:?}"
+    );
+    // Same line: the printed glyphs sit inside the line's box (their font's box is smaller).
+    assert!(
+        word[1] >= left[1] - 1.0 && word[3] <= left[3] + 1.0,
+        "{text} {word:?} not on the line of {left:?}"
+    );
+}
+
+#[test]
+fn issue_fills_the_blank_number_and_date_of_an_approved_draft_and_both_signatures_stay_valid() {
+    let Some(corpus) = corpus() else { return };
+    if !require_peers() || !require_tool("pdftoppm") || !require_tool("pdftotext") {
+        return;
+    }
+    let dir = Dir::new("profile-issue-blanks");
+    let approved = approved_draft_07(&dir, &corpus);
+    issue_07(&dir, &corpus, &approved, &["--fill-blanks"], "issued.pdf").stdout();
+    let issued = dir.join("issued.pdf");
+
+    let words = word_boxes(&issued, 1);
+    let so = the_word(&words, "Số:");
+    let symbol = the_word(&words, "/QĐ-UBND");
+    let number = the_word(&words, "15");
+    assert_between(number, so, symbol, "15");
+    // Right against the printed symbol, so it reads "15/QĐ-UBND".
+    assert!((symbol[0] - number[2]).abs() < 0.5, "{number:?} {symbol:?}");
+    // Day 05 and month 6 (a leading zero only for days below 10 and months 1 and 2).
+    let ngay = the_word(&words, "ngày");
+    let thang = the_word(&words, "tháng");
+    let nam = the_word(&words, "năm");
+    assert_between(the_word(&words, "05"), ngay, thang, "05");
+    assert_between(the_word(&words, "6"), thang, nam, "6");
+    // Baselines: the heading's 13 pt "Số:" and 14 pt italic date line. pdftotext's box of
+    // the printed text is the font's ascent and descent, the template's the line height; the
+    // bottom of both is the descent below the shared baseline, within a point.
+    let number_size = number[3] - number[1];
+    assert!(
+        (13.0..15.5).contains(&number_size),
+        "number drawn {number_size} pt tall"
+    );
+    // The page's text is unchanged: the same words as the approved draft, plus the three.
+    let before = word_boxes(&approved, 1);
+    let added: Vec<&String> = words
+        .iter()
+        .filter(|w| !before.contains(w))
+        .map(|(w, _)| w)
+        .collect();
+    assert_eq!(
+        added,
+        ["15", "05", "6"],
+        "words added by the issue revision"
+    );
+    let text = page_text(&issued, 1, None);
+    assert!(text.contains("ngày 05 tháng 6 năm 2026"), "{text}");
+
+    // No black ink over the words around the blanks: the number does not touch "Số:".
+    let render = Render::page(&issued, 1, &dir);
+    let gap = [
+        so[2] + 0.5,
+        A4_HEIGHT - so[3],
+        number[0] - 0.5,
+        A4_HEIGHT - so[1],
+    ];
+    assert_eq!(
+        render.count_in(A4_HEIGHT, gap, is_dark),
+        0,
+        "ink in {gap:?}"
+    );
+    save_artefact(&issued, 1, "profile-issue-blanks");
+
+    // Validators: the approve signature stays valid, its later change graded form filling.
+    let pki = pki();
+    let lines = crate::peers::pyhanko_validate(&issued, &pki.root());
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].contains(":INTACT:TRUSTED,EXTENDED_WITH_FORM_FILLING,ACCEPTABLE_MODIFICATIONS"),
+        "approve signature: {}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains(":INTACT:TRUSTED,UNTOUCHED"),
+        "{}",
+        lines[1]
+    );
+    let nss = nss_db(dir.path(), &pki.root());
+    assert_eq!(assert_pdfsig_valid(&issued, &nss), 2);
+    assert_qpdf_clean(&issued);
+    let report = dir
+        .kyso()
+        .args(["verify", "--trust"])
+        .arg(pki.root())
+        .arg(&issued)
+        .output();
+    let report_text = String::from_utf8_lossy(&report.stdout);
+    assert!(report.status.success(), "kyso verify:\n{report_text}");
+    assert_eq!(
+        report_text.matches(": PASSED").count(),
+        2,
+        "kyso verify:\n{report_text}"
+    );
+}
+
+#[test]
+fn issue_refuses_to_print_where_the_blanks_are_missing_or_disagree() {
+    let Some(corpus) = corpus() else { return };
+    let dir = Dir::new("profile-issue-blanks-refused");
+    // File 01 prints its number and date already: no blank, nothing printed, no output.
+    let approved01 = approve(
+        &dir,
+        &corpus,
+        "01-quyet-dinh-khen-thuong.pdf",
+        "Lê Quốc Dũng",
+        "01.pdf",
+    );
+    let message = run_failing(&mut issue_07(
+        &dir,
+        &corpus,
+        &approved01,
+        &["--fill-blanks"],
+        "never-01.pdf",
+    ));
+    assert!(message.contains("\"Số:\""), "{message}");
+    assert!(!dir.join("never-01.pdf").exists());
+    // File 07 prints /QĐ-UBND after the blank: another symbol is refused, not half printed.
+    let approved = approved_draft_07(&dir, &corpus);
+    let mut cmd = sign_with(&dir, "agency");
+    cmd.args(["--lang", "vi", "--profile", "issue", "--image"])
+        .arg(corpus.join("seal-red.png"))
+        .args(["--doc-number", "15/QĐ-STP", "--fill-blanks"])
+        .arg(&approved)
+        .arg("-o")
+        .arg(dir.join("never-07.pdf"));
+    let message = run_failing(&mut cmd);
+    assert!(
+        message.contains("/QĐ-UBND") && message.contains("15/QĐ-STP"),
+        "{message}"
+    );
+    // And a year other than the printed one.
+    let mut cmd = sign_with(&dir, "agency");
+    cmd.args(["--profile", "issue", "--image"])
+        .arg(corpus.join("seal-red.png"))
+        .args(["--doc-date", "05/06/2027", "--fill-blanks"])
+        .arg(&approved)
+        .arg("-o")
+        .arg(dir.join("never-07.pdf"));
+    let message = run_failing(&mut cmd);
+    assert!(message.contains("2026"), "{message}");
+    assert!(!dir.join("never-07.pdf").exists());
+}
+
+/// Adds text fields SoVanBan and NgayBanHanh (merged field and widget, /DA auto size) to page
+/// 1 of `input` with pyHanko's writer, the way a records system prepares a template.
+fn template_with_text_fields(input: &Path, output: &Path) -> bool {
+    let venv_python = repo_root().join(".venv/bin/python");
+    if !venv_python.exists() {
+        assert!(!crate::util::in_ci(), "the test venv is missing in CI");
+        return false;
+    }
+    let script = r#"
+import sys
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.generic import NameObject as N
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+with open(sys.argv[1], 'rb') as inp:
+    w = IncrementalPdfFileWriter(inp)
+    page_ref, _ = w.find_page_for_modification(0)
+    page = page_ref.get_object()
+    fields = generic.ArrayObject()
+    annots = generic.ArrayObject()
+    for name, rect in [('SoVanBan', (100, 790, 260, 808)), ('NgayBanHanh', (300, 790, 540, 808))]:
+        field = generic.DictionaryObject({
+            N('/Type'): N('/Annot'), N('/Subtype'): N('/Widget'), N('/FT'): N('/Tx'),
+            N('/T'): generic.TextStringObject(name), N('/F'): generic.NumberObject(4),
+            N('/Rect'): generic.ArrayObject([generic.FloatObject(v) for v in rect]),
+            N('/DA'): generic.TextStringObject('/Helv 0 Tf 0 g'), N('/P'): page_ref,
+        })
+        ref = w.add_object(field)
+        fields.append(ref)
+        annots.append(ref)
+    page[N('/Annots')] = annots
+    w.update_container(page)
+    w.root[N('/AcroForm')] = generic.DictionaryObject({
+        N('/Fields'): fields, N('/NeedAppearances'): generic.BooleanObject(True),
+    })
+    w.update_root()
+    with open(sys.argv[2], 'wb') as out:
+        w.write(out)
+"#;
+    let status = Command::new(venv_python)
+        .args(["-c", script])
+        .arg(input)
+        .arg(output)
+        .status()
+        .expect("run python");
+    assert!(status.success(), "building the template failed");
+    true
+}
+
+/// Name, value and flags of every form field, read back with pyHanko's reader.
+fn form_fields(pdf: &Path) -> String {
+    let script = r#"
+import sys
+from pyhanko.pdf_utils.reader import PdfFileReader
+with open(sys.argv[1], 'rb') as f:
+    r = PdfFileReader(f)
+    for ref in r.root['/AcroForm']['/Fields']:
+        d = ref.get_object()
+        print(d.get('/T'), d.get('/FT'), d.get('/V'), d.get('/Ff', 0), '/N' in d.get('/AP', {}))
+"#;
+    let out = Command::new(repo_root().join(".venv/bin/python"))
+        .args(["-c", script])
+        .arg(pdf)
+        .output()
+        .expect("run python");
+    assert!(out.status.success());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn issue_fills_the_templates_number_and_date_fields_read_only_as_form_filling() {
+    let Some(corpus) = corpus() else { return };
+    if !require_peers() || !require_tool("pdftotext") {
+        return;
+    }
+    let dir = Dir::new("profile-issue-fields");
+    let template = dir.join("template.pdf");
+    if !template_with_text_fields(&corpus.join("07-quyet-dinh-co-phu-luc.pdf"), &template) {
+        return;
+    }
+    let approved = dir.join("approved.pdf");
+    sign_with(&dir, "rsa2048")
+        .args([
+            "--profile",
+            "approve",
+            "--anchor",
+            "Trần Quang Huy",
+            "--image",
+        ])
+        .arg(corpus.join("sig-blue.png"))
+        .arg(&template)
+        .arg("-o")
+        .arg(&approved)
+        .stdout();
+    // The fields are found by their usual names; no --doc-number-field needed.
+    issue_07(&dir, &corpus, &approved, &[], "issued.pdf").stdout();
+    let issued = dir.join("issued.pdf");
+    let fields = form_fields(&issued);
+    assert!(
+        fields.contains("SoVanBan /Tx 15/QĐ-UBND 1 True"),
+        "number field not filled read-only:\n{fields}"
+    );
+    assert!(
+        fields.contains("NgayBanHanh /Tx 05/06/2026 1 True"),
+        "date field not filled read-only:\n{fields}"
+    );
+    // The appearances carry the text with its diacritics, where the fields are.
+    let top = page_text(&issued, 1, Some(([95.0, 785.0, 545.0, 812.0], A4_HEIGHT)));
+    assert!(top.contains("15/QĐ-UBND"), "{top:?}");
+    assert!(top.contains("05/06/2026"), "{top:?}");
+    save_artefact(&issued, 1, "profile-issue-fields");
+
+    let pki = pki();
+    let lines = crate::peers::pyhanko_validate(&issued, &pki.root());
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].contains(":INTACT:TRUSTED,EXTENDED_WITH_FORM_FILLING,ACCEPTABLE_MODIFICATIONS"),
+        "approve signature: {}",
+        lines[0]
+    );
+    let nss = nss_db(dir.path(), &pki.root());
+    assert_eq!(assert_pdfsig_valid(&issued, &nss), 2);
+
+    // A field named on the command line must exist.
+    let message = run_failing(&mut issue_07(
+        &dir,
+        &corpus,
+        &approved,
+        &["--doc-number-field", "SoHieu"],
+        "never.pdf",
+    ));
+    assert!(
+        message.contains("SoHieu") && message.contains("SoVanBan, NgayBanHanh"),
+        "{message}"
+    );
+}

@@ -33,9 +33,31 @@ pub struct ProfileArgs {
     #[arg(long, value_name = "TEXT")]
     pub doc_number: Option<String>,
 
-    /// Date of the document (e.g. 06/03/2026): recorded in the signature's reason
+    /// Date of the document (e.g. 06/03/2026 or 2026-03-06): recorded in the signature's
+    /// reason
     #[arg(long, value_name = "DATE")]
     pub doc_date: Option<String>,
+
+    /// issue: fill the template's text field NAME with --doc-number (read-only, Liberation
+    /// Serif) [default: a text field named SoVanBan, SoKyHieu, SoHieu, So or DocNumber, if
+    /// the document has one]
+    #[arg(long, value_name = "NAME")]
+    pub doc_number_field: Option<String>,
+
+    /// issue: fill the template's text field NAME with --doc-date as dd/MM/yyyy (read-only,
+    /// Liberation Serif) [default: a text field named NgayBanHanh, NgayVanBan, Ngay or
+    /// DocDate, if the document has one]
+    #[arg(long, value_name = "NAME")]
+    pub doc_date_field: Option<String>,
+
+    /// issue: print --doc-number into the blank after "Số:" on page 1 (only the part before
+    /// the '/' when the template prints the symbol after the blank) and --doc-date's day and
+    /// month into the blanks after "ngày" and "tháng" (05, 01, 02: a leading zero for days
+    /// below 10 and months 1 and 2), in the size of the text around them. Printed by the
+    /// issuing signature's own read-only widgets: the page content and the approve signature
+    /// stay intact. Blanks not found is an error, never a guess
+    #[arg(long)]
+    pub fill_blanks: bool,
 
     /// copy: the kind of copy printed in the stamp
     #[arg(long, value_enum, value_name = "KIND")]

@@ -7,17 +7,27 @@
 //! | attach | number and symbol, signing time; serif 10 pt black | top-right corner of page 1 |
 //! | copy | SAO Y / SAO LỤC / TRÍCH SAO, the agency, signing time | top-right corner of page 1 |
 //!
+//! `issue` also records `--doc-number` and `--doc-date` in the reason, fills the template's
+//! text fields for them (`--doc-number-field`, `--doc-date-field`, or fields with the usual
+//! names) and, with `--fill-blanks`, prints them into the blanks of a draft (see [`blanks`]).
+//! Both are done by the issuing signature's revision without touching the page content:
+//! fields are form filling, and the printed blanks are further widgets of the new signature
+//! field, so the approve signature stays valid.
+//!
 //! A [`ProfilePlan`] is made once per batch from the options (images and fonts loaded, texts
 //! formatted) and places the signature in each document: placement is the only per-document
 //! step, and it never guesses — text not found, or no earlier signature to seal, is an error.
+
+mod blanks;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use kyso_pdf::appearance::{Align, AppearanceSpec, Font, Image};
-use kyso_pdf::sign::{Placement, SignatureRequest};
+use kyso_pdf::sign::{FieldFill, Placement, PrintedText, SignatureRequest};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::cli::profile::{CopyType, Profile, ProfileArgs};
 use crate::cli::sign::PdfSignArgs;
@@ -44,6 +54,19 @@ const STAMP_FONTS: &[&str] = &[
     "/usr/share/fonts/liberation/LiberationSerif-Regular.ttf",
     "/usr/share/fonts/TTF/LiberationSerif-Regular.ttf",
 ];
+/// Folders holding Liberation Serif, for the upright and italic faces of the number and date.
+const LIBERATION_DIRS: &[&str] = &[
+    "/usr/share/fonts/truetype/liberation2",
+    "/usr/share/fonts/truetype/liberation",
+    "/usr/share/fonts/liberation",
+    "/usr/share/fonts/TTF",
+];
+
+/// Text fields for the document number, found without `--doc-number-field` (compared in lower
+/// case without '_', '-' and spaces).
+const NUMBER_FIELD_NAMES: &[&str] = &["sovanban", "sokyhieu", "sohieu", "so", "docnumber"];
+/// Text fields for the date, found without `--doc-date-field`.
+const DATE_FIELD_NAMES: &[&str] = &["ngaybanhanh", "ngayvanban", "ngay", "docdate"];
 
 /// Points per millimetre.
 const PT_PER_MM: f64 = 72.0 / 25.4;
@@ -56,6 +79,22 @@ pub(crate) struct ProfilePlan {
     size: (f64, f64),
     placement: Where,
     reason: String,
+    /// issue: the number and date filled into fields and blanks.
+    issue: Option<IssueFill>,
+}
+
+/// What the issuing signature writes into the document besides its seal.
+struct IssueFill {
+    number: Option<String>,
+    /// `--doc-date` as given, and parsed when it is a date.
+    date: Option<(String, Option<NaiveDate>)>,
+    number_field: Option<String>,
+    date_field: Option<String>,
+    fill_blanks: bool,
+    /// Liberation Serif: upright (the number, the fields) and italic (the date line of the
+    /// heading is italic, Decree 30/2020, Annex I); `None` when not installed.
+    upright: Option<Arc<Font>>,
+    italic: Option<Arc<Font>>,
 }
 
 /// Where the signature goes, decided per document.
@@ -140,12 +179,17 @@ impl ProfilePlan {
                 (spec, size, placement)
             }
         };
+        let issue = match profile {
+            Profile::Issue => Some(IssueFill::new(args, lang)?),
+            _ => None,
+        };
         Ok(Some(Self {
             lang,
             appearance,
             size,
             placement,
             reason: reason(profile, args, lang),
+            issue,
         }))
     }
 
@@ -186,8 +230,28 @@ impl ProfilePlan {
         }
     }
 
-    /// Places the signature in `doc`.
+    /// Places the signature in `doc`, with the number and date the issue role writes.
     pub(crate) fn place(
+        &self,
+        doc: &kyso_pdf::Document<'_>,
+        request: &mut SignatureRequest,
+    ) -> anyhow::Result<()> {
+        self.place_signature(doc, request)?;
+        if let Some(issue) = &self.issue {
+            // The blanks are printed by widgets of a new signature field.
+            if let Some(name) = request.field_name.as_ref().filter(|_| issue.fill_blanks) {
+                let fields = kyso_pdf::sign::signature_fields(doc)?;
+                if fields.iter().any(|f| &f.name == name) {
+                    anyhow::bail!(i18n::text(Key::ProfileBlanksNeedNewField, self.lang));
+                }
+            }
+            issue.apply(doc, request, self.lang)?;
+        }
+        Ok(())
+    }
+
+    /// Places the signature's own widget in `doc`.
+    fn place_signature(
         &self,
         doc: &kyso_pdf::Document<'_>,
         request: &mut SignatureRequest,
@@ -262,7 +326,7 @@ impl ProfilePlan {
 /// Refuses role-specific options given without their role.
 fn check_options_fit(args: &ProfileArgs, lang: Lang) -> anyhow::Result<()> {
     let role = args.profile;
-    let checks: [(&str, bool, &[Profile]); 7] = [
+    let checks: [(&str, bool, &[Profile]); 10] = [
         (
             "--anchor",
             args.anchor.is_some(),
@@ -278,6 +342,17 @@ fn check_options_fit(args: &ProfileArgs, lang: Lang) -> anyhow::Result<()> {
         ),
         ("--doc-number", args.doc_number.is_some(), ALL_PROFILES),
         ("--doc-date", args.doc_date.is_some(), ALL_PROFILES),
+        (
+            "--doc-number-field",
+            args.doc_number_field.is_some(),
+            &[Profile::Issue],
+        ),
+        (
+            "--doc-date-field",
+            args.doc_date_field.is_some(),
+            &[Profile::Issue],
+        ),
+        ("--fill-blanks", args.fill_blanks, &[Profile::Issue]),
     ];
     for (option, given, allowed) in checks {
         if given && !role.is_some_and(|r| allowed.contains(&r)) {
@@ -388,8 +463,10 @@ fn page_index(page: i64, pages: usize, lang: Lang) -> anyhow::Result<usize> {
 
 fn load_image(path: Option<&PathBuf>, missing: Key, lang: Lang) -> anyhow::Result<Arc<Image>> {
     let path = path.with_context(|| i18n::text(missing, lang))?;
-    let bytes = std::fs::read(path).with_context(|| format!("{}", path.display()))?;
-    let image = Image::from_png(&bytes).with_context(|| format!("{}: PNG", path.display()))?;
+    let bytes =
+        std::fs::read(path).with_context(|| i18n::tr_path(Key::FileCannotReadAfter, path))?;
+    let image =
+        Image::from_png(&bytes).with_context(|| i18n::tr_path(Key::FileNotPngShort, path))?;
     Ok(Arc::new(image))
 }
 
@@ -484,9 +561,10 @@ fn stamp_appearance(
             .find(|p| p.exists())
             .with_context(|| i18n::text(Key::ProfileStampFontMissing, lang))?,
     };
-    let data = std::fs::read(&path).with_context(|| format!("{}", path.display()))?;
+    let data =
+        std::fs::read(&path).with_context(|| i18n::tr_path(Key::FileCannotReadAfter, &path))?;
     let font = Font::from_bytes(Arc::from(data))
-        .with_context(|| format!("{}: TrueType", path.display()))?;
+        .with_context(|| i18n::tr_path(Key::FileNotTrueTypeShort, &path))?;
     Ok(AppearanceSpec {
         lines,
         font: Some(Arc::new(font)),
@@ -528,6 +606,367 @@ fn reason(profile: Profile, args: &ProfileArgs, lang: Lang) -> String {
     } else {
         format!("{role}: {}", details.join(", "))
     }
+}
+
+impl IssueFill {
+    fn new(args: &ProfileArgs, lang: Lang) -> anyhow::Result<Self> {
+        let needs = |option: &str, value: &str| {
+            anyhow::anyhow!(i18n::format(
+                Key::ProfileOptionNeedsValue,
+                lang,
+                &[("option", option), ("value", value)]
+            ))
+        };
+        if args.doc_number_field.is_some() && args.doc_number.is_none() {
+            return Err(needs("--doc-number-field", "--doc-number"));
+        }
+        if args.doc_date_field.is_some() && args.doc_date.is_none() {
+            return Err(needs("--doc-date-field", "--doc-date"));
+        }
+        if args.fill_blanks && args.doc_number.is_none() && args.doc_date.is_none() {
+            return Err(needs("--fill-blanks", "--doc-number / --doc-date"));
+        }
+        let date = args
+            .doc_date
+            .as_ref()
+            .map(|d| (d.clone(), parse_doc_date(d)));
+        // Asked for explicitly: a date that cannot be written is an error up front.
+        if let Some((text, None)) = &date {
+            if args.fill_blanks || args.doc_date_field.is_some() {
+                return Err(date_invalid(text, lang));
+            }
+        }
+        let wanted = args.doc_number.is_some() || args.doc_date.is_some();
+        let (upright, italic) = if wanted {
+            (
+                liberation_serif("Regular").map(Arc::new),
+                liberation_serif("Italic").map(Arc::new),
+            )
+        } else {
+            (None, None)
+        };
+        if args.fill_blanks && (upright.is_none() || italic.is_none()) {
+            let style = if upright.is_none() {
+                "Regular"
+            } else {
+                "Italic"
+            };
+            anyhow::bail!(i18n::format(
+                Key::ProfileFillFontMissing,
+                lang,
+                &[("style", style)]
+            ));
+        }
+        Ok(Self {
+            number: args.doc_number.clone(),
+            date,
+            number_field: args.doc_number_field.clone(),
+            date_field: args.doc_date_field.clone(),
+            fill_blanks: args.fill_blanks,
+            upright,
+            italic,
+        })
+    }
+
+    /// Adds the field fills and printed texts for `doc` to `request`.
+    fn apply(
+        &self,
+        doc: &kyso_pdf::Document<'_>,
+        request: &mut SignatureRequest,
+        lang: Lang,
+    ) -> anyhow::Result<()> {
+        if self.number.is_none() && self.date.is_none() {
+            return Ok(());
+        }
+        let text_fields = kyso_pdf::sign::text_field_names(doc)?;
+        let number_field = match &self.number {
+            Some(_) => pick_field(
+                &text_fields,
+                self.number_field.as_deref(),
+                NUMBER_FIELD_NAMES,
+                ("--doc-number-field", Key::ProfileWhatNumber),
+                lang,
+            )?,
+            None => None,
+        };
+        let date_field = match &self.date {
+            Some(_) => pick_field(
+                &text_fields,
+                self.date_field.as_deref(),
+                DATE_FIELD_NAMES,
+                ("--doc-date-field", Key::ProfileWhatDate),
+                lang,
+            )?,
+            None => None,
+        };
+        let upright = || {
+            self.upright.clone().with_context(|| {
+                i18n::format(Key::ProfileFillFontMissing, lang, &[("style", "Regular")])
+            })
+        };
+        if let (Some(name), Some(number)) = (number_field, &self.number) {
+            request.fills.push(FieldFill {
+                name,
+                value: number.clone(),
+                font: upright()?,
+                font_size: None,
+            });
+        }
+        if let (Some(name), Some((text, parsed))) = (date_field, &self.date) {
+            let date = parsed.ok_or_else(|| date_invalid(text, lang))?;
+            request.fills.push(FieldFill {
+                name,
+                value: date.format("%d/%m/%Y").to_string(),
+                font: upright()?,
+                font_size: None,
+            });
+        }
+        if !self.fill_blanks {
+            return Ok(());
+        }
+        let glyphs = kyso_pdf::text::page_glyphs(doc, 0)?;
+        if let Some(number) = &self.number {
+            request
+                .printed
+                .push(print_number(&glyphs, number, upright()?, lang)?);
+        }
+        if let Some((text, parsed)) = &self.date {
+            let date = parsed.ok_or_else(|| date_invalid(text, lang))?;
+            let italic = self.italic.clone().with_context(|| {
+                i18n::format(Key::ProfileFillFontMissing, lang, &[("style", "Italic")])
+            })?;
+            request
+                .printed
+                .extend(print_date(&glyphs, date, text, italic, lang)?);
+        }
+        Ok(())
+    }
+}
+
+/// `--doc-date` as a date: `2026-03-06`, `06/03/2026` or `06.03.2026` (day first, as written
+/// in Vietnam).
+fn parse_doc_date(text: &str) -> Option<NaiveDate> {
+    ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"]
+        .iter()
+        .find_map(|format| NaiveDate::parse_from_str(text.trim(), format).ok())
+}
+
+fn date_invalid(text: &str, lang: Lang) -> anyhow::Error {
+    anyhow::anyhow!(i18n::format(
+        Key::ProfileDocDateInvalid,
+        lang,
+        &[("date", text)]
+    ))
+}
+
+/// The day as Vietnamese documents write it: a leading zero below 10 (Decree 30/2020,
+/// Annex I).
+fn vn_day(date: NaiveDate) -> String {
+    format!("{:02}", date.day())
+}
+
+/// The month as Vietnamese documents write it: a leading zero for January and February only
+/// ("tháng 02", "tháng 6", Decree 30/2020, Annex I).
+fn vn_month(date: NaiveDate) -> String {
+    match date.month() {
+        m @ 1..=2 => format!("{m:02}"),
+        m => m.to_string(),
+    }
+}
+
+/// Liberation Serif in `style` (Regular, Italic), if installed.
+fn liberation_serif(style: &str) -> Option<Font> {
+    LIBERATION_DIRS.iter().find_map(|dir| {
+        let path = PathBuf::from(dir).join(format!("LiberationSerif-{style}.ttf"));
+        let data = std::fs::read(path).ok()?;
+        Font::from_bytes(Arc::from(data)).ok()
+    })
+}
+
+/// The text field for the number or date: the one `--doc-…-field` names (an error if the
+/// document lacks it), else the one field with a usual name (several is an error), else none.
+fn pick_field(
+    text_fields: &[String],
+    named: Option<&str>,
+    usual: &[&str],
+    (option, what): (&str, Key),
+    lang: Lang,
+) -> anyhow::Result<Option<String>> {
+    let listed = || {
+        if text_fields.is_empty() {
+            "-".to_owned()
+        } else {
+            text_fields.join(", ")
+        }
+    };
+    if let Some(name) = named {
+        if !text_fields.iter().any(|f| f == name) {
+            anyhow::bail!(i18n::format(
+                Key::ProfileTextFieldMissing,
+                lang,
+                &[("name", name), ("fields", &listed())]
+            ));
+        }
+        return Ok(Some(name.to_owned()));
+    }
+    let squash = |name: &str| -> String {
+        let last = name.rsplit('.').next().unwrap_or(name);
+        last.chars()
+            .filter(|c| !matches!(c, '_' | '-' | ' '))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let found: Vec<&String> = text_fields
+        .iter()
+        .filter(|f| usual.contains(&squash(f).as_str()))
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some((*one).clone())),
+        many => {
+            let names: Vec<&str> = many.iter().map(|s| s.as_str()).collect();
+            anyhow::bail!(i18n::format(
+                Key::ProfileTextFieldAmbiguous,
+                lang,
+                &[
+                    ("what", i18n::text(what, lang)),
+                    ("fields", &names.join(", ")),
+                    ("option", option)
+                ]
+            ))
+        }
+    }
+}
+
+/// The one blank of `found`, or why not.
+fn only_blank<T>(found: Vec<T>, missing: Key, what: Key, lang: Lang) -> anyhow::Result<T> {
+    let count = found.len();
+    let mut found = found.into_iter();
+    match (found.next(), found.next()) {
+        (Some(one), None) => Ok(one),
+        (None, _) => anyhow::bail!(i18n::text(missing, lang)),
+        (Some(_), Some(_)) => anyhow::bail!(i18n::format(
+            Key::ProfileBlankAmbiguous,
+            lang,
+            &[
+                ("count", &count.to_string()),
+                ("what", i18n::text(what, lang))
+            ]
+        )),
+    }
+}
+
+/// Room kept between printed text and the words around a blank, in font sizes.
+const BLANK_MARGIN: f64 = 0.2;
+
+fn too_narrow(word: &str, blank: (f64, f64), text: &str, lang: Lang) -> anyhow::Error {
+    anyhow::anyhow!(i18n::format(
+        Key::ProfileBlankTooNarrow,
+        lang,
+        &[
+            ("word", word),
+            ("width", &format!("{:.1}", blank.1 - blank.0)),
+            ("text", text)
+        ]
+    ))
+}
+
+/// The number in the blank after "Số:": right against the symbol the template prints after
+/// the blank (only the part before the '/'), so it reads "15/QĐ-UBND"; the whole number a
+/// space after "Số:" when no symbol follows.
+fn print_number(
+    glyphs: &[kyso_pdf::text::TextGlyph],
+    number: &str,
+    font: Arc<Font>,
+    lang: Lang,
+) -> anyhow::Result<PrintedText> {
+    let blank = only_blank(
+        blanks::number_blanks(glyphs),
+        Key::ProfileNumberBlankMissing,
+        Key::ProfileWhatNumber,
+        lang,
+    )?;
+    let size = blank.size;
+    let number = number.trim();
+    let (text, x) = match (&blank.symbol, blank.end) {
+        (Some(symbol), Some(end)) => {
+            let (head, tail) = number.split_at(number.find('/').unwrap_or(number.len()));
+            let same = tail.nfc().eq(symbol.nfc());
+            if !same || head.trim().is_empty() {
+                anyhow::bail!(i18n::format(
+                    Key::ProfileSymbolMismatch,
+                    lang,
+                    &[("printed", symbol), ("number", number)]
+                ));
+            }
+            let head = head.trim();
+            (head, end - font.text_width(head, size)?)
+        }
+        _ => (number, blank.start + 0.25 * size),
+    };
+    let width = font.text_width(text, size)?;
+    let room = (blank.start, blank.end.unwrap_or(f64::INFINITY));
+    if x < room.0 + BLANK_MARGIN * size || x + width > room.1 + 1e-6 {
+        return Err(too_narrow("Số:", room, text, lang));
+    }
+    Ok(PrintedText {
+        page_index: 0,
+        origin: [x, blank.baseline],
+        text: text.to_owned(),
+        font,
+        font_size: size,
+    })
+}
+
+/// The day and month centred in the blanks after "ngày" and "tháng"; the year after "năm"
+/// when the template leaves it blank too, else checked against the one it prints.
+fn print_date(
+    glyphs: &[kyso_pdf::text::TextGlyph],
+    date: NaiveDate,
+    given: &str,
+    font: Arc<Font>,
+    lang: Lang,
+) -> anyhow::Result<Vec<PrintedText>> {
+    let blanks = only_blank(
+        blanks::date_blanks(glyphs),
+        Key::ProfileDateBlankMissing,
+        Key::ProfileWhatDate,
+        lang,
+    )?;
+    let size = blanks.size;
+    let year = date.year().to_string();
+    let mut out = Vec::new();
+    let centred = |word: &str, blank: (f64, f64), text: String| -> anyhow::Result<PrintedText> {
+        let width = font.text_width(&text, size)?;
+        if width + 2.0 * BLANK_MARGIN * size > blank.1 - blank.0 {
+            return Err(too_narrow(word, blank, &text, lang));
+        }
+        Ok(PrintedText {
+            page_index: 0,
+            origin: [(blank.0 + blank.1 - width) / 2.0, blanks.baseline],
+            text,
+            font: font.clone(),
+            font_size: size,
+        })
+    };
+    out.push(centred("ngày", blanks.day, vn_day(date))?);
+    out.push(centred("tháng", blanks.month, vn_month(date))?);
+    match &blanks.year {
+        blanks::YearSlot::Printed(printed) if *printed == year => {}
+        blanks::YearSlot::Printed(printed) => anyhow::bail!(i18n::format(
+            Key::ProfileYearMismatch,
+            lang,
+            &[("printed", printed), ("date", given)]
+        )),
+        blanks::YearSlot::Blank { start } => out.push(PrintedText {
+            page_index: 0,
+            origin: [start + 0.25 * size, blanks.baseline],
+            text: year,
+            font: font.clone(),
+            font_size: size,
+        }),
+    }
+    Ok(out)
 }
 
 /// The latest signed field with a visible widget (by where its signed bytes end): its page
@@ -659,6 +1098,113 @@ mod tests {
             ..ProfileArgs::default()
         };
         assert!(check_options_fit(&args, Lang::Vi).is_err());
+    }
+
+    #[test]
+    fn dates_are_read_day_first_and_written_the_vietnamese_way() {
+        let date = |text: &str| parse_doc_date(text).expect(text);
+        assert_eq!(date("2026-06-05"), date("05/06/2026"));
+        assert_eq!(date("5.6.2026"), date("05-06-2026"));
+        assert!(parse_doc_date("06/2026").is_none());
+        assert!(parse_doc_date("31/02/2026").is_none());
+        let d = date("05/06/2026");
+        assert_eq!((vn_day(d), vn_month(d)), ("05".into(), "6".into()));
+        let d = date("2026-02-14");
+        assert_eq!((vn_day(d), vn_month(d)), ("14".into(), "02".into()));
+        let d = date("2026-01-09");
+        assert_eq!((vn_day(d), vn_month(d)), ("09".into(), "01".into()));
+        let d = date("2026-12-25");
+        assert_eq!((vn_day(d), vn_month(d)), ("25".into(), "12".into()));
+    }
+
+    #[test]
+    fn fields_are_found_by_name_or_by_their_usual_names_never_among_several() {
+        let fields: Vec<String> = ["form.So_Van_Ban", "NgayBanHanh", "GhiChu"]
+            .map(String::from)
+            .to_vec();
+        let pick = |named: Option<&str>, usual: &[&str]| {
+            pick_field(
+                &fields,
+                named,
+                usual,
+                ("--doc-number-field", Key::ProfileWhatNumber),
+                Lang::En,
+            )
+        };
+        assert_eq!(
+            pick(None, NUMBER_FIELD_NAMES).expect("found").as_deref(),
+            Some("form.So_Van_Ban")
+        );
+        assert_eq!(
+            pick(None, DATE_FIELD_NAMES).expect("found").as_deref(),
+            Some("NgayBanHanh")
+        );
+        assert_eq!(
+            pick(Some("GhiChu"), NUMBER_FIELD_NAMES)
+                .expect("named")
+                .as_deref(),
+            Some("GhiChu")
+        );
+        let missing = pick(Some("SoHieu"), NUMBER_FIELD_NAMES).expect_err("missing");
+        assert!(missing.to_string().contains("GhiChu"), "{missing}");
+        let two: Vec<String> = ["So", "DocNumber"].map(String::from).to_vec();
+        let ambiguous = pick_field(
+            &two,
+            None,
+            NUMBER_FIELD_NAMES,
+            ("--doc-number-field", Key::ProfileWhatNumber),
+            Lang::Vi,
+        )
+        .expect_err("ambiguous");
+        assert!(ambiguous.to_string().contains("--doc-number-field"));
+        assert_eq!(
+            pick_field(
+                &[],
+                None,
+                NUMBER_FIELD_NAMES,
+                ("x", Key::ProfileWhatNumber),
+                Lang::En
+            )
+            .expect("none"),
+            None
+        );
+    }
+
+    #[test]
+    fn issue_options_need_the_issue_role_and_their_values() {
+        let args = ProfileArgs {
+            profile: Some(Profile::Approve),
+            fill_blanks: true,
+            ..ProfileArgs::default()
+        };
+        assert!(check_options_fit(&args, Lang::En).is_err());
+        let args = ProfileArgs {
+            profile: Some(Profile::Issue),
+            fill_blanks: true,
+            ..ProfileArgs::default()
+        };
+        assert!(check_options_fit(&args, Lang::En).is_ok());
+        let needs = IssueFill::new(&args, Lang::En)
+            .err()
+            .expect("no number or date");
+        assert!(needs.to_string().contains("--doc-number"), "{needs}");
+        let args = ProfileArgs {
+            profile: Some(Profile::Issue),
+            doc_date: Some("mai".into()),
+            fill_blanks: true,
+            ..ProfileArgs::default()
+        };
+        let bad = IssueFill::new(&args, Lang::Vi).err().expect("not a date");
+        assert!(bad.to_string().contains("\"mai\""), "{bad}");
+        let args = ProfileArgs {
+            profile: Some(Profile::Issue),
+            doc_date_field: Some("Ngay".into()),
+            ..ProfileArgs::default()
+        };
+        assert!(
+            IssueFill::new(&args, Lang::En).is_err(),
+            "a field without a date"
+        );
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! signature dictionary, the new or filled signature field, the objects it changed (page,
 //! form, catalog) and a cross-reference section in the style of the input's last one.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, FixedOffset};
 use kyso_keys::HashAlgorithm;
 
-use crate::appearance::{self, AppearanceSpec};
+use crate::appearance::{self, AppearanceSpec, Font};
 use crate::document::{rect_of, Document, XrefEntry, XrefKind, MAX_TREE_NODES};
 use crate::error::Error;
 use crate::object::{decode_text, dict, Dict, ObjRef, Object};
@@ -20,6 +22,49 @@ const BYTE_RANGE_DIGITS: usize = 10;
 pub const MAX_CONTENTS_LEN: usize = 4 * 1024 * 1024;
 /// Widget annotation flags: Print (4) + Locked (128).
 const WIDGET_FLAGS: i64 = 132;
+/// Flags of the widgets printing text into the page: Print (4) + ReadOnly (64) + Locked (128).
+const PRINTED_WIDGET_FLAGS: i64 = 196;
+/// Field flag ReadOnly (bit 1, ISO 32000-1 §12.7.3.1).
+const FIELD_READ_ONLY: i64 = 1;
+/// Padding between a text field's border and its text, in points.
+const FIELD_PADDING: f64 = 2.0;
+
+/// One line of text the signing revision prints onto a page, outside the signature's own box:
+/// the document number and date an issuing clerk puts into the draft's blanks.
+///
+/// It is drawn by a further widget of the new signature field (read-only, locked, printed),
+/// never by changing the page content, so earlier signatures stay valid: a signature field
+/// with several widgets is what validators accept as part of a new signature (pyHanko grades
+/// it as form filling), where a new annotation or a new text field would not be accepted.
+#[derive(Clone, Debug)]
+pub struct PrintedText {
+    /// Zero-based page index.
+    pub page_index: usize,
+    /// Start of the text's baseline, in default user space.
+    pub origin: [f64; 2],
+    /// The text, one line.
+    pub text: String,
+    /// The font, embedded as a subset.
+    pub font: Arc<Font>,
+    /// Font size in points.
+    pub font_size: f64,
+}
+
+/// An existing form text field the signing revision fills: its value, an appearance in an
+/// embedded font subset (so the text displays and extracts with its diacritics in every
+/// viewer), and the read-only flag.
+#[derive(Clone, Debug)]
+pub struct FieldFill {
+    /// Fully qualified field name.
+    pub name: String,
+    /// The value.
+    pub value: String,
+    /// The font of the appearance.
+    pub font: Arc<Font>,
+    /// Font size in points; `None` takes the field's /DA size, or fits the text to the widget
+    /// (at most 13 pt) when /DA says 0 (auto) or nothing.
+    pub font_size: Option<f64>,
+}
 
 /// Where the signature's widget goes.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,6 +130,11 @@ pub struct SignatureRequest {
     pub certify: Option<u8>,
     /// Bytes reserved for the DER-encoded CMS (the placeholder has twice as many hex digits).
     pub contents_len: usize,
+    /// Text printed onto pages by further widgets of the signature field; needs a new field
+    /// (not filling an existing one).
+    pub printed: Vec<PrintedText>,
+    /// Form text fields filled by the signing revision.
+    pub fills: Vec<FieldFill>,
 }
 
 impl SignatureRequest {
@@ -102,6 +152,8 @@ impl SignatureRequest {
             signing_time: None,
             certify: None,
             contents_len,
+            printed: Vec::new(),
+            fills: Vec::new(),
         }
     }
 }
@@ -319,8 +371,23 @@ pub fn prepare(doc: &Document<'_>, request: &SignatureRequest) -> Result<Prepare
         ));
     }
 
+    for fill in &request.fills {
+        fill_text_field(doc, &fields, fill, &mut objects)?;
+    }
+    if !request.fills.is_empty()
+        && form.dict.get(b"NeedAppearances".as_slice()) == Some(&Object::Bool(true))
+    {
+        // Viewers would otherwise redraw the filled fields in a font of their own choosing.
+        form.dict
+            .insert("NeedAppearances".into(), Object::Bool(false));
+    }
     let field_name = match &request.field_name {
         Some(name) if fields.iter().any(|f| &f.name == name) => {
+            if !request.printed.is_empty() {
+                return Err(Error::InvalidRequest(
+                    "printed text needs a new signature field, not an existing one",
+                ));
+            }
             fill_existing_field(doc, &fields, name, sig_ref, request, &mut objects)?;
             name.clone()
         }
@@ -691,41 +758,233 @@ fn add_new_field(
     }
     let page = doc.page(page_index)?;
     let ap = appearance_form(request.appearance.as_ref(), rect, objects)?;
-    let widget = dict([
+    let mut widget = dict([
         ("Type", Object::name("Annot")),
         ("Subtype", Object::name("Widget")),
-        ("FT", Object::name("Sig")),
-        ("T", Object::text(name)),
-        ("V", Object::Ref(sig_ref)),
         ("Rect", Object::reals(&rect)),
         ("F", Object::Int(WIDGET_FLAGS)),
         ("P", Object::Ref(page.reference)),
         ("AP", Object::Dict(dict([("N", Object::Ref(ap))]))),
     ]);
-    let field_ref = objects.add(Object::Dict(widget));
-    let mut page_dict = page.dict;
-    match page_dict.get(b"Annots".as_slice()) {
-        Some(Object::Ref(annots_ref)) => {
-            let annots_ref = *annots_ref;
-            let mut annots = match doc.get(annots_ref)? {
-                Object::Array(items) => items,
-                _ => Vec::new(),
-            };
-            annots.push(Object::Ref(field_ref));
-            objects.set(annots_ref, Object::Array(annots));
-        }
-        Some(Object::Array(items)) => {
-            let mut annots = items.clone();
-            annots.push(Object::Ref(field_ref));
-            page_dict.insert("Annots".into(), Object::Array(annots));
-            objects.set(page.reference, Object::Dict(page_dict));
-        }
-        _ => {
-            page_dict.insert("Annots".into(), Object::Array(vec![Object::Ref(field_ref)]));
-            objects.set(page.reference, Object::Dict(page_dict));
+    let field = [
+        ("FT", Object::name("Sig")),
+        ("T", Object::text(name)),
+        ("V", Object::Ref(sig_ref)),
+    ];
+    if request.printed.is_empty() {
+        // The usual merged field and widget.
+        widget.extend(field.into_iter().map(|(k, v)| (k.into(), v)));
+        let field_ref = objects.add(Object::Dict(widget));
+        add_annotations(doc, &[(page_index, field_ref)], objects)?;
+        return Ok(field_ref);
+    }
+    // A field with several widgets: the signature's own first (where later signatures look
+    // for it), then one per printed text. The widgets carry no /Parent: poppler before 23.x
+    // takes every kid with a /Parent for a field of its own and then reports the signature
+    // as unsigned (pdfsig, Okular, Evince); the field reaches its widgets through /Kids.
+    let field_ref = objects.reserve();
+    let mut kids = vec![(page_index, objects.add(Object::Dict(widget)))];
+    for text in &request.printed {
+        let kid = printed_widget(doc, text, objects)?;
+        kids.push((text.page_index, kid));
+    }
+    let mut field_dict: Dict = field.into_iter().map(|(k, v)| (k.into(), v)).collect();
+    let kid_refs = kids.iter().map(|(_, r)| Object::Ref(*r)).collect();
+    field_dict.insert("Kids".into(), Object::Array(kid_refs));
+    objects.set(field_ref, Object::Dict(field_dict));
+    add_annotations(doc, &kids, objects)?;
+    Ok(field_ref)
+}
+
+/// A read-only, locked widget drawing `text` with its baseline where the text asks; its
+/// rectangle is the text's box.
+fn printed_widget(
+    doc: &Document<'_>,
+    text: &PrintedText,
+    objects: &mut NewObjects,
+) -> Result<ObjRef, Error> {
+    let page = doc.page(text.page_index)?;
+    let metrics = appearance::line_metrics(&text.font, &text.text, text.font_size)?;
+    let [x, y] = text.origin;
+    let rect = [
+        x,
+        y + metrics.descent,
+        x + metrics.width,
+        y + metrics.ascent,
+    ];
+    if rect.iter().any(|v| !v.is_finite()) {
+        return Err(Error::InvalidRequest(
+            "printed text must have a finite position",
+        ));
+    }
+    let size = (rect[2] - rect[0], rect[3] - rect[1]);
+    let ap = appearance::build_text_line(
+        &text.font,
+        &text.text,
+        text.font_size,
+        size,
+        [0.0, -metrics.descent],
+        false,
+        objects,
+    )?;
+    let widget = dict([
+        ("Type", Object::name("Annot")),
+        ("Subtype", Object::name("Widget")),
+        ("Rect", Object::reals(&rect)),
+        ("F", Object::Int(PRINTED_WIDGET_FLAGS)),
+        ("P", Object::Ref(page.reference)),
+        ("AP", Object::Dict(dict([("N", Object::Ref(ap))]))),
+    ]);
+    Ok(objects.add(Object::Dict(widget)))
+}
+
+/// Appends annotations to their pages' /Annots: `(page index, annotation)`, each page
+/// updated once.
+fn add_annotations(
+    doc: &Document<'_>,
+    annots: &[(usize, ObjRef)],
+    objects: &mut NewObjects,
+) -> Result<(), Error> {
+    let mut pages: Vec<usize> = annots.iter().map(|(p, _)| *p).collect();
+    pages.sort_unstable();
+    pages.dedup();
+    for page_index in pages {
+        let added = annots
+            .iter()
+            .filter(|(p, _)| *p == page_index)
+            .map(|(_, r)| Object::Ref(*r));
+        let page = doc.page(page_index)?;
+        let mut page_dict = page.dict;
+        match page_dict.get(b"Annots".as_slice()) {
+            Some(Object::Ref(annots_ref)) => {
+                let annots_ref = *annots_ref;
+                let mut items = match doc.get(annots_ref)? {
+                    Object::Array(items) => items,
+                    _ => Vec::new(),
+                };
+                items.extend(added);
+                objects.set(annots_ref, Object::Array(items));
+            }
+            Some(Object::Array(items)) => {
+                let mut items = items.clone();
+                items.extend(added);
+                page_dict.insert("Annots".into(), Object::Array(items));
+                objects.set(page.reference, Object::Dict(page_dict));
+            }
+            _ => {
+                page_dict.insert("Annots".into(), Object::Array(added.collect()));
+                objects.set(page.reference, Object::Dict(page_dict));
+            }
         }
     }
-    Ok(field_ref)
+    Ok(())
+}
+
+/// Fills the text field `fill` names: /V, an appearance per widget, and the read-only flag.
+fn fill_text_field(
+    doc: &Document<'_>,
+    fields: &[FieldInfo],
+    fill: &FieldFill,
+    objects: &mut NewObjects,
+) -> Result<(), Error> {
+    let field = fields
+        .iter()
+        .find(|f| f.name == fill.name)
+        .ok_or_else(|| Error::FieldNotFound(fill.name.clone()))?;
+    if field.field_type.as_deref() != Some(b"Tx".as_slice()) {
+        return Err(Error::WrongType {
+            what: "the field to fill",
+            expected: "a text field (/FT /Tx)",
+        });
+    }
+    let field_ref = field.reference.ok_or(Error::WrongType {
+        what: "the field to fill",
+        expected: "an indirect object",
+    })?;
+    let mut field_dict = field.dict.clone();
+    let flags = doc
+        .resolve_key(&field_dict, "Ff")?
+        .and_then(|f| f.as_int())
+        .unwrap_or(0);
+    if flags & FIELD_READ_ONLY != 0 && field.value.is_some() {
+        // Filled and locked by someone before: not ours to overwrite.
+        return Err(Error::WrongType {
+            what: "the field to fill",
+            expected: "a field not yet filled read-only",
+        });
+    }
+    field_dict.insert("V".into(), Object::text(&fill.value));
+    field_dict.insert("Ff".into(), Object::Int(flags | FIELD_READ_ONLY));
+    let da_size = match doc.resolve_key(&field_dict, "DA")? {
+        Some(da) => da.as_bytes().and_then(da_font_size),
+        None => None,
+    };
+    let quadding = doc
+        .resolve_key(&field_dict, "Q")?
+        .and_then(|q| q.as_int())
+        .unwrap_or(0);
+    for (widget_ref, widget) in &field.widgets {
+        let [x1, y1, x2, y2] = normalize(rect_of(doc, widget, "Rect")?.unwrap_or([0.0; 4]));
+        let (width, height) = (x2 - x1, y2 - y1);
+        if !(width > 0.0 && height > 0.0) {
+            continue;
+        }
+        let size = fill
+            .font_size
+            .or(da_size)
+            .map_or_else(|| auto_field_size(fill, width, height), Ok)?;
+        let metrics = appearance::line_metrics(&fill.font, &fill.value, size)?;
+        let x = match quadding {
+            1 => (width - metrics.width) / 2.0,
+            2 => width - FIELD_PADDING - metrics.width,
+            _ => FIELD_PADDING,
+        };
+        let y = (height - (metrics.ascent - metrics.descent)) / 2.0 - metrics.descent;
+        let ap = appearance::build_text_line(
+            &fill.font,
+            &fill.value,
+            size,
+            (width, height),
+            [x, y],
+            true,
+            objects,
+        )?;
+        let ap = Object::Dict(dict([("N", Object::Ref(ap))]));
+        match widget_ref {
+            Some(r) if *r != field_ref => {
+                let mut widget = widget.clone();
+                widget.insert("AP".into(), ap);
+                objects.set(*r, Object::Dict(widget));
+            }
+            _ => {
+                field_dict.insert("AP".into(), ap);
+            }
+        }
+    }
+    objects.set(field_ref, Object::Dict(field_dict));
+    Ok(())
+}
+
+/// The largest size up to 13 pt at which `fill`'s value fits its widget on one line.
+fn auto_field_size(fill: &FieldFill, width: f64, height: f64) -> Result<f64, Error> {
+    const MAX_AUTO: f64 = 13.0;
+    let unit = appearance::line_metrics(&fill.font, &fill.value, 1.0)?;
+    let by_height = (height - 2.0 * FIELD_PADDING) / (unit.ascent - unit.descent);
+    let by_width = if unit.width > 0.0 {
+        (width - 2.0 * FIELD_PADDING) / unit.width
+    } else {
+        MAX_AUTO
+    };
+    Ok(by_height.min(by_width).clamp(1.0, MAX_AUTO))
+}
+
+/// The font size of a default appearance string (`/Helv 12 Tf 0 g`), when it is positive.
+fn da_font_size(da: &[u8]) -> Option<f64> {
+    let text = String::from_utf8_lossy(da);
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let at = tokens.iter().rposition(|t| *t == "Tf")?;
+    let size: f64 = tokens.get(at.checked_sub(1)?)?.parse().ok()?;
+    (size.is_finite() && size > 0.0 && size <= 1000.0).then_some(size)
 }
 
 fn normalize([x1, y1, x2, y2]: [f64; 4]) -> [f64; 4] {
@@ -991,6 +1250,17 @@ fn xref_stream(
     Object::Stream(dict, data)
 }
 
+/// The fully qualified names of the document's text fields (/FT /Tx), in field-tree order.
+pub fn text_field_names(doc: &Document<'_>) -> Result<Vec<String>, Error> {
+    let catalog = doc.catalog()?;
+    let form = Form::load(doc, &catalog)?;
+    Ok(collect_fields(doc, &form.fields)?
+        .into_iter()
+        .filter(|f| f.field_type.as_deref() == Some(b"Tx".as_slice()))
+        .map(|f| f.name)
+        .collect())
+}
+
 /// Lists the document's signature fields, signed or empty, in field-tree order.
 pub fn signature_fields(doc: &Document<'_>) -> Result<Vec<SignatureField>, Error> {
     let catalog = doc.catalog()?;
@@ -1064,4 +1334,179 @@ fn signature_value(doc: &Document<'_>, value: &Object) -> Result<Option<Signatur
         byte_range,
         contents,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One page with a text field "So" (merged field and widget, auto size, centred) in a form
+    /// asking viewers to make appearances.
+    fn pdf_with_text_field() -> Vec<u8> {
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        let objects = [
+            "<</Type/Catalog/Pages 2 0 R/AcroForm 5 0 R>>",
+            "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Annots[4 0 R]>>",
+            "<</Type/Annot/Subtype/Widget/FT/Tx/T(So)/Rect[100 700 250 720]/F 4\
+             /DA(/Helv 0 Tf 0 g)/Q 1/P 3 0 R>>",
+            "<</Fields[4 0 R]/NeedAppearances true>>",
+        ];
+        for (i, body) in objects.iter().enumerate() {
+            offsets.push(pdf.len());
+            pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = pdf.len();
+        pdf.extend_from_slice(b"xref\n0 6\n0000000000 65535 f\r\n");
+        for o in offsets {
+            pdf.extend_from_slice(format!("{o:010} 00000 n\r\n").as_bytes());
+        }
+        pdf.extend_from_slice(
+            format!("trailer\n<</Size 6/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+        );
+        pdf
+    }
+
+    fn liberation_serif() -> Option<Arc<Font>> {
+        let path = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf";
+        let Ok(data) = std::fs::read(path) else {
+            eprintln!("SKIP: {path} not installed");
+            return None;
+        };
+        Some(Arc::new(Font::from_bytes(data.into()).expect("font")))
+    }
+
+    fn dict_of(doc: &Document<'_>, r: ObjRef) -> Dict {
+        match doc.get(r).expect("object") {
+            Object::Dict(d) => d,
+            other => panic!("{r:?} is {other:?}"),
+        }
+    }
+
+    #[test]
+    fn printed_texts_become_widgets_of_the_new_signature_field_and_fields_are_filled() {
+        let Some(font) = liberation_serif() else {
+            return;
+        };
+        let input = pdf_with_text_field();
+        let doc = Document::open(&input).expect("open");
+        let mut request = SignatureRequest::new(64);
+        request.placement = Placement::Visible {
+            page_index: 0,
+            rect: [300.0, 100.0, 400.0, 160.0],
+        };
+        request.printed.push(PrintedText {
+            page_index: 0,
+            origin: [150.0, 750.0],
+            text: "Số 15".into(),
+            font: font.clone(),
+            font_size: 13.0,
+        });
+        request.fills.push(FieldFill {
+            name: "So".into(),
+            value: "15/QĐ-UBND".into(),
+            font: font.clone(),
+            font_size: None,
+        });
+        let update = prepare(&doc, &request).expect("prepare");
+        let output = [input.as_slice(), update.bytes()].concat();
+        let signed = Document::open(&output).expect("reopen");
+
+        // The signature field: its own widget first (the one later signatures find), then the
+        // printed text's, neither with a /Parent (see add_new_field).
+        let fields = signature_fields(&signed).expect("fields");
+        assert_eq!(fields.len(), 1);
+        assert_eq!(fields[0].rect, Some([300.0, 100.0, 400.0, 160.0]));
+        let field = dict_of(&signed, fields[0].field.expect("indirect"));
+        let Some(Object::Array(kids)) = field.get(b"Kids".as_slice()) else {
+            panic!("no /Kids: {field:?}");
+        };
+        assert_eq!(kids.len(), 2);
+        let printed = dict_of(&signed, kids[1].as_ref().expect("ref"));
+        assert!(!printed.contains_key(b"Parent".as_slice()));
+        assert_eq!(
+            printed.get(b"F".as_slice()),
+            Some(&Object::Int(PRINTED_WIDGET_FLAGS))
+        );
+        // Its box is the text's: from the descender below the baseline to the ascender.
+        let rect = rect_of(&signed, &printed, "Rect")
+            .expect("rect")
+            .expect("some");
+        assert_eq!(rect[0], 150.0);
+        assert!(
+            rect[1] < 750.0 && rect[1] > 745.0 && rect[3] > 760.0,
+            "{rect:?}"
+        );
+        let page = signed.page(0).expect("page");
+        let Some(Object::Array(annots)) = page.dict.get(b"Annots".as_slice()) else {
+            panic!("no /Annots");
+        };
+        assert_eq!(
+            annots.len(),
+            3,
+            "the text field, the signature and its text"
+        );
+        assert!(
+            !page.dict.contains_key(b"Contents".as_slice()),
+            "content untouched"
+        );
+
+        // The text field: value, read-only, an appearance of its own size.
+        assert_eq!(text_field_names(&signed).expect("names"), ["So"]);
+        let text_field = dict_of(&signed, ObjRef::new(4));
+        assert_eq!(
+            text_field.get(b"V".as_slice()),
+            Some(&Object::text("15/QĐ-UBND"))
+        );
+        assert_eq!(text_field.get(b"Ff".as_slice()), Some(&Object::Int(1)));
+        let Some(Object::Dict(ap)) = text_field.get(b"AP".as_slice()) else {
+            panic!("no /AP");
+        };
+        let ap = ap
+            .get(b"N".as_slice())
+            .and_then(Object::as_ref)
+            .expect("/N");
+        let Some((form, content)) = signed.get_stream(ap).expect("stream") else {
+            panic!("/N is not a stream");
+        };
+        assert_eq!(
+            rect_of(&signed, &form, "BBox").expect("bbox"),
+            Some([0.0, 0.0, 150.0, 20.0])
+        );
+        let content = String::from_utf8_lossy(content);
+        assert!(content.starts_with("/Tx BMC"), "{content}");
+        let form_dict = signed.catalog().expect("catalog");
+        let Some(Object::Dict(acroform)) =
+            signed.resolve_key(&form_dict, "AcroForm").expect("form")
+        else {
+            panic!("no form");
+        };
+        assert_eq!(
+            acroform.get(b"NeedAppearances".as_slice()),
+            Some(&Object::Bool(false))
+        );
+
+        // Printing needs a new field: an existing signature field is refused.
+        let mut existing = request.clone();
+        existing.field_name = Some(fields[0].name.clone());
+        assert!(prepare(&signed, &existing).is_err());
+        // A field filled read-only before is not overwritten.
+        let mut again = SignatureRequest::new(64);
+        again.fills = request.fills.clone();
+        assert!(matches!(
+            prepare(&signed, &again),
+            Err(Error::WrongType { .. })
+        ));
+    }
+
+    #[test]
+    fn the_default_appearance_gives_its_positive_font_size_only() {
+        assert_eq!(da_font_size(b"/Helv 12 Tf 0 g"), Some(12.0));
+        assert_eq!(da_font_size(b"0 g /TiRo 9.5 Tf"), Some(9.5));
+        assert_eq!(da_font_size(b"/Helv 0 Tf 0 g"), None, "0 means auto");
+        assert_eq!(da_font_size(b"Tf"), None);
+        assert_eq!(da_font_size(b"/Helv x Tf"), None);
+        assert_eq!(da_font_size(b""), None);
+    }
 }

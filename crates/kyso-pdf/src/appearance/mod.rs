@@ -234,6 +234,96 @@ pub fn build_appearance(
     Ok(objects.add(Object::Stream(form, content)))
 }
 
+/// One line of text at a fixed size: what is printed into a template's blank or a form text
+/// field. Its box, relative to the baseline's start, is `[0, descent, width, ascent]`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LineMetrics {
+    /// Advance width of the line, in points.
+    pub width: f64,
+    /// Height of the font's ascender above the baseline, in points.
+    pub ascent: f64,
+    /// Depth of the font's descender, in points (negative: below the baseline).
+    pub descent: f64,
+}
+
+/// The metrics of `text` drawn on one line in `font` at `size` points.
+pub fn line_metrics(font: &Font, text: &str, size: f64) -> Result<LineMetrics, AppearanceError> {
+    check_font_size(size)?;
+    check_text_len(text)?;
+    Ok(LineMetrics {
+        width: font.text_width(text, size)?,
+        ascent: font.ascent() * size,
+        descent: font.descent() * size,
+    })
+}
+
+/// Builds a Form XObject of `width` × `height` points drawing `text` on one line, black, in
+/// an embedded subset of `font` at `size`, its baseline starting at `origin` (form space).
+/// For form text fields, `marked` wraps the drawing in `/Tx BMC … EMC` (ISO 32000-1
+/// §12.7.3.3). Nothing is added to `objects` when an error is returned.
+pub fn build_text_line(
+    font: &Font,
+    text: &str,
+    size: f64,
+    (width, height): (f64, f64),
+    origin: [f64; 2],
+    marked: bool,
+    objects: &mut NewObjects,
+) -> Result<ObjRef, AppearanceError> {
+    check_box(width, height)?;
+    check_font_size(size)?;
+    check_text_len(text)?;
+    let face = font.face()?;
+    let glyphs = shaping::shape_line(font, &face, text)?;
+    let mut subset = GlyphSubset::new(&face);
+    let mut content = Vec::new();
+    if marked {
+        content.extend_from_slice(b"/Tx BMC\n");
+    }
+    // Writing into a Vec cannot fail.
+    let _ = write!(
+        content,
+        "q\nBT\n/F0 {} Tf\n0 g\n1 0 0 1 {} {} Tm <",
+        num(size),
+        num(origin[0]),
+        num(origin[1])
+    );
+    for glyph in &glyphs {
+        let cid = subset.cid(glyph.gid, &glyph.text, glyph.advance);
+        let _ = write!(content, "{cid:04X}");
+    }
+    content.extend_from_slice(b"> Tj\nET\nQ\n");
+    if marked {
+        content.extend_from_slice(b"EMC\n");
+    }
+    let font_ref = font::embed(font, &subset, objects)?;
+    let resources = dict([("Font", Object::Dict(dict([("F0", Object::Ref(font_ref))])))]);
+    let form = dict([
+        ("Type", Object::name("XObject")),
+        ("Subtype", Object::name("Form")),
+        ("FormType", Object::Int(1)),
+        ("BBox", Object::reals(&[0.0, 0.0, width, height])),
+        ("Resources", Object::Dict(resources)),
+    ]);
+    Ok(objects.add(Object::Stream(form, content)))
+}
+
+fn check_font_size(size: f64) -> Result<(), AppearanceError> {
+    if size.is_finite() && size > 0.0 && size <= 1000.0 {
+        Ok(())
+    } else {
+        Err(AppearanceError::InvalidFontSize(size))
+    }
+}
+
+fn check_text_len(text: &str) -> Result<(), AppearanceError> {
+    let chars = text.chars().count();
+    if chars > MAX_TEXT_CHARS {
+        return Err(AppearanceError::TextTooLong { chars });
+    }
+    Ok(())
+}
+
 impl AppearanceSpec {
     /// The smallest box, `(width, height)` in points, that shows the text at `font_size`
     /// (12 pt when unset) on unbroken lines, with the image beside (or above) it at the
