@@ -2,7 +2,15 @@
 //!
 //! One row per [`Key`] in the `messages!` table below; a row's texts may hold `{name}`
 //! placeholders, filled by [`format`]. The tests at the bottom check that every key has both
-//! languages and that both use the same placeholders, so adding a row is the whole job.
+//! languages, that both use the same placeholders and that the Vietnamese is not a copy of the
+//! English, so adding a row is the whole job. (The command line's help texts, keyed by
+//! command and argument, are in `src/cli/help_vi.rs`; `tests/cli.rs` fails on an English
+//! message literal in the commands' errors.)
+//!
+//! Code that is handed a `lang` uses [`text`] and [`format`]; deep helpers that are not use
+//! [`tr`] and [`tr_with`], which read the language `main` resolved once for the whole run.
+
+use std::sync::OnceLock;
 
 use crate::cli::Lang;
 
@@ -29,6 +37,252 @@ macro_rules! messages {
 }
 
 messages! {
+    // clap's usage errors (the help texts themselves are in src/cli/help_vi.rs)
+    ClapErrorLabel => "error", "lỗi";
+    ClapTipLabel => "tip", "gợi ý";
+    ClapUnknownArgument => "unexpected argument '{arg}' found", "không nhận ra đối số '{arg}'";
+    ClapInvalidSubcommand => "unrecognized subcommand '{name}'", "không có lệnh '{name}'";
+    ClapInvalidValue => "invalid value '{value}' for '{arg}'", "giá trị '{value}' không hợp lệ cho '{arg}'";
+    ClapValidValues => "possible values: {values}", "các giá trị hợp lệ: {values}";
+    ClapMissingValue => "a value is required for '{arg}' but none was supplied", "'{arg}' cần một giá trị nhưng chưa có giá trị nào";
+    ClapMissingRequired => "the following required arguments were not provided: {args}", "thiếu các đối số bắt buộc sau: {args}";
+    ClapValidSubcommands => "subcommands: {names}", "các lệnh con: {names}";
+    ClapMissingSubcommand => "'{name}' requires a subcommand", "'{name}' cần một lệnh con";
+    ClapArgumentConflict => "the argument '{arg}' cannot be used with {others}", "không thể dùng đối số '{arg}' cùng với {others}";
+    ClapArgumentRepeated => "the argument '{arg}' cannot be used multiple times", "không thể dùng đối số '{arg}' nhiều lần";
+    ClapNoEquals => "equal sign is needed when assigning values to '{arg}'", "cần dấu bằng khi gán giá trị cho '{arg}'";
+    ClapWrongNumberOfValues => "wrong number of values for '{arg}'", "số giá trị cho '{arg}' không đúng";
+    ClapInvalidUtf8 => "invalid UTF-8 was detected in one or more arguments", "có đối số chứa chuỗi UTF-8 không hợp lệ";
+    ClapOther => "invalid command line: {detail}", "dòng lệnh không hợp lệ: {detail}";
+    ClapSimilarArgument => "a similar argument exists: '{arg}'", "có đối số gần giống: '{arg}'";
+    ClapSimilarSubcommand => "a similar subcommand exists: '{name}'", "có lệnh gần giống: '{name}'";
+    ClapSeparator => "to pass '{arg}' as a value, use '-- {arg}'", "để truyền '{arg}' như một giá trị, hãy dùng '-- {arg}'";
+    ClapMoreInfo => "For more information, try '--help'.", "Để biết thêm, hãy chạy với '--help'.";
+    // Files and common option values, shared by the commands
+    FileCannotRead => "cannot read {path}", "không đọc được {path}";
+    FileCannotReadAfter => "{path}: cannot read", "{path}: không đọc được";
+    FileCannotOpenAfter => "{path}: cannot open", "{path}: không mở được";
+    FileCannotReopen => "{path}: cannot reopen", "{path}: không mở lại được";
+    FileReadFailed => "{path}: read failed", "{path}: đọc tệp bị lỗi";
+    FileCannotList => "{path}: cannot list", "{path}: không liệt kê được thư mục";
+    FileNoCertificate => "{path}: no certificate", "{path}: không có chứng thư số";
+    FileNoCrl => "{path}: no CRL", "{path}: không có CRL";
+    FileNotPng => "{path}: not a usable PNG", "{path}: không phải ảnh PNG dùng được";
+    FileNotPngShort => "{path}: PNG", "{path}: ảnh PNG không dùng được";
+    FileCannotReadFont => "{path}: cannot read font", "{path}: không đọc được phông chữ";
+    FileNotTrueType => "{path}: not a usable TrueType font", "{path}: không phải phông TrueType dùng được";
+    FileNotTrueTypeShort => "{path}: TrueType", "{path}: phông TrueType không dùng được";
+    OutputTakesOneInput => "-o/--output takes one input", "-o/--output chỉ dùng cho một tệp đầu vào";
+    AtNotRfc3339 => "--at {text}: not an RFC 3339 time", "--at {text}: không phải thời điểm dạng RFC 3339";
+    AtOutOfRange => "--at out of range", "--at nằm ngoài khoảng thời gian cho phép";
+    // src/input.rs and src/output.rs: reading inputs, writing outputs
+    InputCannotOpen => "cannot open", "không mở được tệp";
+    InputNoMetadata => "cannot read metadata", "không đọc được thông tin của tệp";
+    InputCannotMap => "cannot map", "không ánh xạ được tệp vào bộ nhớ";
+    InputStdin => "reading standard input", "lỗi khi đọc đầu vào chuẩn";
+    OutputExists => "{path}: already exists (use --force to overwrite)", "{path}: đã tồn tại (dùng --force để ghi đè)";
+    OutputNoTemp => "{path}: cannot create a temporary file", "{path}: không tạo được tệp tạm";
+    OutputWriteFailed => "{path}: write failed", "{path}: ghi tệp bị lỗi";
+    OutputCopyFailed => "{path}: copy failed", "{path}: sao chép bị lỗi";
+    OutputNoPermissions => "{path}: cannot set permissions", "{path}: không đặt được quyền truy cập";
+    OutputSyncFailed => "{path}: sync failed", "{path}: không ghi hẳn được xuống đĩa";
+    OutputCannotRename => "{path}: cannot rename into place", "{path}: không đổi tên vào đúng chỗ được";
+    // Keys, PINs and passwords (kyso sign's key source)
+    SecretPin => "PIN", "mã PIN";
+    SecretPassword => "password", "mật khẩu";
+    SecretPinOptions => "--pin-env, --pin-file or --pin-stdin", "--pin-env, --pin-file hoặc --pin-stdin";
+    SecretPassOptions => "--pass-env or --pass-file", "--pass-env hoặc --pass-file";
+    SecretFromEnv => "cannot read the {what} from environment variable {var}", "không đọc được {what} từ biến môi trường {var}";
+    SecretFromFile => "cannot read the {what} from {path}", "không đọc được {what} từ {path}";
+    SecretFromStdin => "cannot read the {what} from standard input", "không đọc được {what} từ đầu vào chuẩn";
+    SecretFromTerminal => "cannot read the {what} from the terminal", "không đọc được {what} từ cửa sổ dòng lệnh";
+    SecretMissing => "no {what} given: use {options}", "chưa có {what}: hãy dùng {options}";
+    PromptPassword => "Password for {path}: ", "Mật khẩu của {path}: ";
+    PromptPin => "PIN for token {token}: ", "Mã PIN của token {token}: ";
+    PromptPinPad => "Enter the PIN on the PIN pad of token {token}", "Hãy nhập mã PIN trên bàn phím của token {token}";
+    KeysCannotOpen => "cannot open {path}", "không mở được {path}";
+    KeysNoSource => "no signing key given: use --pkcs11 MODULE (or KYSO_PKCS11_MODULE) for a token, --p12 FILE, or --key FILE --cert FILE", "chưa chỉ định khóa ký: hãy dùng --pkcs11 MODULE (hoặc KYSO_PKCS11_MODULE) cho token, --p12 FILE, hoặc --key FILE --cert FILE";
+    KeysCertMismatch => "cannot use the key {key} with {cert}", "không dùng được khóa {key} với chứng thư số {cert}";
+    KeysOneSelector => "choose the key with only one of --key-label, --key-id and --cert-sha256", "chỉ chọn khóa bằng một trong --key-label, --key-id và --cert-sha256";
+    KeysChainUnreadable => "cannot read the certificates in {path}", "không đọc được các chứng thư số trong {path}";
+    KeysPssNeedsRsa => "--pss applies to RSA keys only; this key is ECDSA", "--pss chỉ dùng cho khóa RSA; khóa này là ECDSA";
+    // kyso sign: placement, appearance, signing
+    SignReadingCertificate => "reading the signer's certificate", "lỗi khi đọc chứng thư số của người ký";
+    AppearanceSigner => "Signed by: {name}", "Người ký: {name}";
+    AppearanceDate => "Date: {when}", "Thời gian ký: {when}";
+    SignDidNotFit => "the signature did not fit its reserved space", "chữ ký không vừa vùng dành sẵn cho nó";
+    SignPageMissing => "page {page} does not exist (the document has {pages} pages)", "trang {page} không tồn tại (văn bản có {pages} trang)";
+    SignPageIndex => "page index", "số thứ tự trang không hợp lệ";
+    SignVisibleNeedsRect => "a visible signature needs --rect x1,y1,x2,y2", "chữ ký hiển thị cần --rect x1,y1,x2,y2";
+    SignRectNotNumbers => "--rect {rect}: expected four numbers x1,y1,x2,y2", "--rect {rect}: cần bốn số x1,y1,x2,y2";
+    SignRectOrder => "--rect {rect}: x2 must exceed x1 and y2 must exceed y1", "--rect {rect}: x2 phải lớn hơn x1 và y2 phải lớn hơn y1";
+    SignNoUnicodeFont => "no Unicode font found for the visible text: install fonts-dejavu-core or pass --font FILE.ttf", "không tìm thấy phông Unicode cho chữ hiển thị: hãy cài fonts-dejavu-core hoặc dùng --font FILE.ttf";
+    SignXmlTimestamp => "time-stamping the XML signature", "lỗi khi gắn dấu thời gian cho chữ ký XML";
+    // kyso verify
+    VerifyNoFiles => "no files to verify (give paths or --files-from)", "không có tệp nào để kiểm tra (hãy cho đường dẫn hoặc --files-from)";
+    VerifyNoThreads => "cannot start the worker threads", "không khởi động được các luồng xử lý";
+    VerifyTrustUnreadable => "--trust {path}: cannot read", "--trust {path}: không đọc được";
+    VerifyTrustNotCertificate => "--trust {path}: not a certificate", "--trust {path}: không phải chứng thư số";
+    VerifyTrustCannotList => "--trust {path}: cannot list", "--trust {path}: không liệt kê được thư mục";
+    VerifyListCannotOpen => "--files-from {path}: cannot open", "--files-from {path}: không mở được";
+    VerifyListCannotRead => "--files-from: cannot read", "--files-from: không đọc được";
+    VerifyCannotPdf => "cannot verify this PDF: {detail}", "không kiểm tra được tệp PDF này: {detail}";
+    VerifyCannotXml => "cannot verify this XML document: {detail}", "không kiểm tra được văn bản XML này: {detail}";
+    VerifyCannotEdxml => "cannot verify this edXML package: {detail}", "không kiểm tra được gói tin edXML này: {detail}";
+    VerifyInternalPdf => "internal error while verifying this PDF", "lỗi nội bộ khi kiểm tra tệp PDF này";
+    VerifyInternal => "internal error while verifying this {format} file", "lỗi nội bộ khi kiểm tra tệp {format} này";
+    VerifyReferenceQuery => "references with a query or fragment are not followed", "không theo các tham chiếu có phần truy vấn hoặc phân đoạn (? hoặc #)";
+    VerifyInternalValidation => "internal error while validating the signatures", "lỗi nội bộ khi kiểm tra các chữ ký";
+    VerifyFileNotOpen => "file not open", "tệp chưa được mở";
+    VerifyReferenceScheme => "{scheme}: references are not followed (only files relative to the signature)", "{scheme}: không theo các tham chiếu kiểu này (chỉ theo tệp có đường dẫn tương đối so với chữ ký)";
+    VerifyReferenceEscape => "{uri} has a malformed percent escape", "{uri} có mã thoát phần trăm (%) sai dạng";
+    VerifyReferenceNotUtf8 => "{uri} is not UTF-8", "{uri} không phải UTF-8";
+    VerifyReferenceAbsolute => "absolute references are not followed (only files relative to the signature)", "không theo các tham chiếu tuyệt đối (chỉ theo tệp có đường dẫn tương đối so với chữ ký)";
+    VerifyUnsupportedFormat => "unsupported format: neither PDF nor XML", "định dạng không được hỗ trợ: không phải PDF hay XML";
+    VerifyFileMissing => "{path} does not exist", "{path} không tồn tại";
+    VerifyNotRegularFile => "{path} is not a regular file", "{path} không phải là tệp thông thường";
+    VerifyFileTooLarge => "{path} is {size} bytes, above the limit of {limit}", "{path} có {size} byte, vượt giới hạn {limit} byte";
+    VerifyXmlTimestampOtherData => "the time-stamp is for other data: {detail}", "dấu thời gian dành cho dữ liệu khác: {detail}";
+    // kyso timestamp, and the TSA options of sign and ltv
+    TsaNone => "no time-stamp authority: pass --tsa URL or set KYSO_TSA_URL", "chưa có máy chủ cấp dấu thời gian: hãy dùng --tsa URL hoặc đặt KYSO_TSA_URL";
+    TsaPolicyNotOid => "--tsa-policy {policy} is not an OID", "--tsa-policy {policy} không phải là OID";
+    TsaPassEnvUnset => "--tsa-pass-env: environment variable {var} is not set", "--tsa-pass-env: chưa đặt biến môi trường {var}";
+    TsaTokenEnvUnset => "--tsa-token-env: environment variable {var} is not set", "--tsa-token-env: chưa đặt biến môi trường {var}";
+    TsaHeaderInvalid => "--tsa-header {header}: expected \"Name: value\"", "--tsa-header {header}: cần dạng \"Name: value\"";
+    TsaDocHash => "document time-stamps need --tsa-hash sha256, sha384 or sha512", "dấu thời gian văn bản cần --tsa-hash sha256, sha384 hoặc sha512";
+    TsaDidNotFit => "the time-stamp token did not fit its reserved space", "dấu thời gian không vừa vùng dành sẵn cho nó";
+    TsaNotQuery => "{path}: not a TimeStampReq", "{path}: không phải TimeStampReq";
+    TsaNotTimestamp => "{path}: not a time-stamp", "{path}: không phải dấu thời gian";
+    TsaOtherData => "the time-stamp is for other data (message imprint mismatch)", "dấu thời gian dành cho dữ liệu khác (giá trị băm không khớp)";
+    TsaNotAnswerImprint => "the time-stamp does not answer the given request (imprint)", "dấu thời gian không trả lời yêu cầu đã cho (giá trị băm)";
+    TsaNotAnswerNonce => "the time-stamp does not answer the given request (nonce)", "dấu thời gian không trả lời yêu cầu đã cho (nonce)";
+    TsaSignatureInvalid => "the TSA's signature over the time-stamp does not verify", "chữ ký của TSA trên dấu thời gian không hợp lệ";
+    TsaCertificate => "the TSA certificate", "chứng thư số của TSA";
+    TsaGenTimeOutside => "genTime {gen_time} lies outside the TSA certificate's validity ({not_before} to {not_after})", "genTime {gen_time} nằm ngoài thời hạn của chứng thư số TSA ({not_before} đến {not_after})";
+    TsaCertificateNotValid => "the TSA certificate ({subject}) is not valid for time-stamping at genTime", "chứng thư số TSA ({subject}) không hợp lệ để cấp dấu thời gian tại genTime";
+    TsaAuthority => "the time-stamp authority", "máy chủ cấp dấu thời gian";
+    TsaOneSigner => "a signature time-stamp needs exactly one signer", "dấu thời gian cho chữ ký cần đúng một người ký";
+    // Result lines of kyso timestamp and kyso ltv (one line per file)
+    ItemFailed => "error: {input}: {detail}", "lỗi: {input}: {detail}";
+    TsStamped => "timestamped {input} -> {output} ({kind}, {time})", "đã gắn dấu thời gian {input} -> {output} ({kind}, {time})";
+    TsValid => "valid {input} ({tsr}): time-stamped {time} by {tsa}", "hợp lệ {input} ({tsr}): dấu thời gian lúc {time} do {tsa} cấp";
+    TsInvalid => "invalid {input}: {detail}", "không hợp lệ {input}: {detail}";
+    TermDocumentTimestamp => "document timestamp", "dấu thời gian văn bản";
+    TermDetached => "detached", "tách rời";
+    TermUpToDate => "up-to-date", "còn hạn";
+    TermWouldRenew => "would-renew", "cần gia hạn";
+    TermLtv => "ltv", "đã thêm dữ liệu LTV";
+    TermRenewed => "renewed", "đã gia hạn";
+    TermArchived => "archived", "đã lưu trữ";
+    LtvDss => "DSS with {certificates} certificates, {ocsp} OCSP responses, {crls} CRLs for {signatures} signatures", "DSS gồm {certificates} chứng thư số, {ocsp} phản hồi OCSP, {crls} CRL cho {signatures} chữ ký";
+    LtvNoSource => "; no revocation source for: {subjects}", "; không có nguồn thông tin thu hồi cho: {subjects}";
+    LtvTsaExpires => "TSA certificate {tsa} expires {time}", "chứng thư số TSA {tsa} hết hạn lúc {time}";
+    LtvArchiveStamp => "; archive time-stamp {time} from {url}", "; dấu thời gian lưu trữ lúc {time} từ {url}";
+    // kyso token list, kyso token certs
+    TokenModule => "Module:", "Thư viện:";
+    TokenNoSlots => "No slots.", "Không có khe cắm nào.";
+    TokenSlot => "Slot {id}:", "Khe cắm {id}:";
+    TokenNoToken => "(no token)", "(không có token)";
+    TokenNotInitialised => "(token not initialised)", "(token chưa được khởi tạo)";
+    TokenToken => "Token:", "Token:";
+    TokenManufacturer => "Manufacturer:", "Nhà sản xuất:";
+    TokenModel => "Model:", "Mẫu:";
+    TokenSerial => "Serial:", "Số sê-ri:";
+    TokenFlags => "Flags:", "Trạng thái:";
+    TokenFlagLoginRequired => "login required", "cần đăng nhập";
+    TokenFlagPinPad => "PIN pad", "có bàn phím nhập PIN";
+    TokenFlagPinNotInitialised => "user PIN not initialised", "chưa đặt mã PIN người dùng";
+    TokenFlagPinMustChange => "user PIN must be changed", "phải đổi mã PIN người dùng";
+    TokenFlagPinCountLow => "PIN COUNT LOW (a wrong PIN was entered)", "SỐ LẦN THỬ PIN CÒN ÍT (đã có lần nhập sai)";
+    TokenFlagPinFinalTry => "PIN FINAL TRY (one more wrong PIN locks the token)", "LẦN THỬ PIN CUỐI (nhập sai thêm một lần token sẽ bị khóa)";
+    TokenFlagPinLocked => "PIN LOCKED", "MÃ PIN ĐÃ BỊ KHÓA";
+    TokenFlagWriteProtected => "write protected", "chống ghi";
+    TokenCertsHeading => "Token {token} (slot {slot}): {count} certificates", "Token {token} (khe cắm {slot}): {count} chứng thư số";
+    TokenCertsHeadingOne => "Token {token} (slot {slot}): {count} certificate", "Token {token} (khe cắm {slot}): {count} chứng thư số";
+    TokenCertLine => "[{n}] label {label}, id {id}, private key: {key}", "[{n}] nhãn {label}, id {id}, khóa bí mật: {key}";
+    TokenKeyYes => "yes", "có";
+    TokenKeyNo => "no", "không";
+    TokenKeyUnknown => "unknown (log in with --pin-env/--pin-file/--pin-stdin to see)", "không rõ (đăng nhập bằng --pin-env/--pin-file/--pin-stdin để xem)";
+    TokenNoId => "(none)", "(không có)";
+    TokenSubject => "Subject:", "Chủ thể:";
+    TokenIssuer => "Issuer:", "Tổ chức cấp:";
+    TokenValid => "Valid:", "Hiệu lực:";
+    TokenValidRange => "{from} to {to}", "từ {from} đến {to}";
+    TokenKeyUsage => "Key usage:", "Mục đích khóa:";
+    TokenCertUndecodable => "(cannot decode the certificate: {detail})", "(không giải mã được chứng thư số: {detail})";
+    // kyso ltv
+    LtvSignature => "signature {name}", "chữ ký {name}";
+    LtvNoSignature => "the document has no signature", "văn bản không có chữ ký nào";
+    LtvSignatureCms => "the signature's CMS", "cấu trúc CMS của chữ ký";
+    LtvSignatureTimestamp => "a signature time-stamp", "dấu thời gian của chữ ký";
+    LtvCannotFetch => "cannot fetch revocation data for {subject}", "không lấy được dữ liệu thu hồi cho {subject}";
+    LtvNeedsTsa => "--archive and --renew need a time-stamp authority: pass --tsa URL or set KYSO_TSA_URL", "--archive và --renew cần máy chủ cấp dấu thời gian: hãy dùng --tsa URL hoặc đặt KYSO_TSA_URL";
+    LtvNoTsa => "no time-stamp authority", "chưa có máy chủ cấp dấu thời gian";
+    LtvNotArchive => "not an archive: no document time-stamp", "chưa phải bản lưu trữ: không có dấu thời gian văn bản";
+    // kyso chain validate, kyso trust, kyso token
+    ChainEkuNotOid => "--eku {value}: not a dotted OID", "--eku {value}: không phải OID dạng số chấm";
+    ChainUnknownKeyUsage => "--key-usage {value}: unknown key usage", "--key-usage {value}: mục đích sử dụng khóa không xác định";
+    TrustManifestMalformed => "the built-in trust manifest is malformed", "danh mục ghim có sẵn trong kyso bị lỗi";
+    TrustNoHome => "neither KYSO_TRUST_DIR nor HOME is set", "chưa đặt KYSO_TRUST_DIR hay HOME";
+    TokenCannotListCerts => "cannot list the certificates on token {token}", "không liệt kê được các chứng thư số trên token {token}";
+    // Progress bars (indicatif templates: the {…} are indicatif's fields)
+    ProgressSign => "{spinner} {bar:40} {pos}/{len} {per_sec} eta {eta}", "{spinner} {bar:40} {pos}/{len} {per_sec} còn {eta}";
+    ProgressVerify => "{bar:40} {pos}/{len} files, {per_sec}, eta {eta}", "{bar:40} {pos}/{len} tệp, {per_sec}, còn {eta}";
+    // The operating system's reasons most often met (other reasons keep the system's words)
+    IoNotFound => "No such file or directory", "không có tệp hoặc thư mục này";
+    IoPermissionDenied => "Permission denied", "không có quyền truy cập";
+    IoAlreadyExists => "File exists", "tệp đã tồn tại";
+    IoIsADirectory => "Is a directory", "đây là một thư mục";
+    IoNotADirectory => "Not a directory", "không phải là thư mục";
+    IoStorageFull => "No space left on device", "ổ đĩa đã hết chỗ trống";
+    IoReadOnly => "Read-only file system", "hệ thống tệp chỉ cho phép đọc";
+    // kyso verify: the readable report
+    ReportSummary => "{files} files, {signatures} signatures: {passed} passed, {failed} failed, {indeterminate} indeterminate; {unsigned} unsigned, {errors} errors", "{files} tệp, {signatures} chữ ký: {passed} hợp lệ, {failed} không hợp lệ, {indeterminate} chưa xác định; {unsigned} chưa ký, {errors} lỗi";
+    ReportError => "error", "lỗi";
+    ReportNotSigned => "not signed", "chưa được ký số";
+    ReportPassed => "PASSED", "HỢP LỆ";
+    ReportFailed => "FAILED", "KHÔNG HỢP LỆ";
+    ReportIndeterminate => "INDETERMINATE", "CHƯA XÁC ĐỊNH";
+    ReportSignature => "signature", "chữ ký";
+    ReportSigner => "signer", "người ký";
+    ReportManagingUnit => "managing unit", "đơn vị quản lý";
+    ReportIssuer => "issuing CA", "tổ chức cấp chứng thư";
+    ReportSigningTime => "signing time", "thời gian ký";
+    ReportTimestamp => "timestamp", "dấu thời gian";
+    ReportClaimed => "claimed by the signer", "do người ký khai báo";
+    ReportCoverage => "coverage", "phạm vi ký";
+    ReportCertificateValidity => "certificate validity", "hiệu lực chứng thư";
+    ReportIntegrity => "integrity", "toàn vẹn";
+    ReportValidAtSigning => "valid at signing time", "hiệu lực tại thời điểm ký";
+    ReportCoverageFile => "entire file", "toàn bộ tệp";
+    ReportCoverageRevision => "entire revision, later changes allowed", "toàn bộ phiên bản đã ký, các thay đổi sau đó được phép";
+    ReportCoveragePartial => "partial: disallowed changes after signing", "một phần: có thay đổi không được phép sau khi ký";
+    ReportBroken => "BROKEN: the document was altered after signing", "KHÔNG toàn vẹn: tài liệu đã bị thay đổi sau khi ký";
+    ReportIntact => "intact", "toàn vẹn";
+    ReportNotEstablished => "not established", "không xác định được";
+    ReportValid => "valid", "còn hiệu lực";
+    ReportNotEstablishedBelow => "not established (see below)", "không xác định được (xem bên dưới)";
+    // kyso verify: the reason codes a clerk meets most (the library's English detail follows)
+    CodeIntegrityOk => "the signed data is intact and the signature is correct", "dữ liệu đã ký còn nguyên vẹn, chữ ký đúng";
+    CodeDigestMismatch => "digest mismatch: the content was changed after signing", "giá trị băm không khớp: nội dung đã bị sửa sau khi ký";
+    CodeBadSignature => "the signature does not match the signer's public key", "chữ ký không đúng với khóa công khai của người ký";
+    CodeModifiedAfterSigning => "the document was changed in a disallowed way after signing", "tài liệu bị thay đổi không được phép sau khi ký";
+    CodePermissionViolated => "a change after signing violates the certification permissions (DocMDP)", "thay đổi sau khi ký vi phạm quyền chứng nhận (DocMDP)";
+    CodeFieldLocked => "a form field locked by the signature (FieldMDP) was changed", "trường biểu mẫu đã bị khóa khi ký (FieldMDP) lại bị thay đổi";
+    CodeAllowedChanges => "allowed changes after signing", "có thay đổi được phép sau khi ký";
+    CodeByteRangeInvalid => "the signed byte range (ByteRange) is invalid", "vùng dữ liệu ký (ByteRange) không hợp lệ";
+    CodeNonStandardCoverage => "the signature does not cover a whole revision of the document", "chữ ký không bao phủ trọn một phiên bản tài liệu";
+    CodeDataAfterEof => "unknown data after the last revision", "có dữ liệu lạ sau phiên bản cuối";
+    CodeValidationTime => "validation time", "thời điểm kiểm tra";
+    CodeValidationTimeClaimed => "no trusted time-stamp: validated at the signing time the signer claims", "không có dấu thời gian tin cậy: kiểm tra tại thời điểm ký do người ký khai báo";
+    CodeChainUnknownIssuer => "no chain to a trusted root CA", "không xây dựng được chuỗi chứng thư đến CA gốc tin cậy";
+    CodeChainExpired => "the certificate had expired at the validation time", "chứng thư số đã hết hạn tại thời điểm kiểm tra";
+    CodeChainRevoked => "the certificate has been revoked", "chứng thư số đã bị thu hồi";
+    CodeChainWarning => "certificate chain warning", "cảnh báo về chuỗi chứng thư";
+    CodeTimestampUntrusted => "the time-stamp is not trusted", "dấu thời gian không được tin cậy";
+    CodeSha1 => "uses SHA-1 (weak)", "dùng thuật toán SHA-1 (yếu)";
+    CodeLegacyFormat => "old signature format", "định dạng chữ ký cũ";
+    CodeNotBaseline => "reaches no PAdES baseline level", "chữ ký không đạt mức PAdES cơ bản nào";
     // kyso chain validate: verdicts
     ChainValid => "Certificate chain valid", "Chuỗi chứng thư số hợp lệ";
     ChainInvalid => "Certificate chain not valid", "Chuỗi chứng thư số không hợp lệ";
@@ -97,6 +351,11 @@ messages! {
     SignSameTarget => "two inputs would be written to {path}", "hai tệp đầu vào sẽ cùng được ghi vào {path}";
     SignOverInput => "{path}: refusing to write the output over the input", "{path}: từ chối ghi kết quả đè lên tệp đầu vào";
     SignUnknownFormat => "not a PDF or XML document", "không phải văn bản PDF hay XML";
+    SignDetachedNeedsFile => "--detached signs a named file: the signature references it by its path (standard input has none)", "--detached ký một tệp có tên: chữ ký tham chiếu tới tệp theo đường dẫn của nó (đầu vào chuẩn không có đường dẫn)";
+    SignDetachedNoPath => "{path}: cannot resolve the path for the detached signature's reference", "{path}: không xác định được đường dẫn để chữ ký tách rời tham chiếu tới";
+    SignXmlLtvCertificate => "a certificate of the XML signature", "một chứng thư số trong chữ ký XML";
+    SignXmlLtvTimestamp => "the XML signature's time-stamp", "dấu thời gian của chữ ký XML";
+    SignXmlLtvNeedsTsa => "--ltv for an XML signature needs --tsa (XAdES B-LT builds on a signature time-stamp)", "--ltv cho chữ ký XML cần có --tsa (XAdES B-LT dựa trên dấu thời gian của chữ ký)";
     // kyso sign --profile: placing the signature (approve, issue, attach, copy)
     ProfileAnchorNotFound => "the text \"{anchor}\" is not on {pages}; nothing was signed (check the text, or place the image with --page and --rect)", "không tìm thấy dòng chữ \"{anchor}\" trên {pages}; chưa ký (kiểm tra lại dòng chữ, hoặc chỉ định vị trí bằng --page và --rect)";
     ProfileAnchorNoText => "{pages} has no text layer (a scan?), so --anchor cannot find \"{anchor}\"; place the image with --page and --rect", "{pages} không có lớp chữ (bản quét?) nên --anchor không tìm được \"{anchor}\"; hãy chỉ định vị trí bằng --page và --rect";
@@ -113,6 +372,9 @@ messages! {
     ProfileRotatedPage => "page 1 is rotated ({degrees} degrees): place the corner stamp with --page and --rect", "trang 1 bị xoay ({degrees} độ): hãy chỉ định vị trí dấu góc bằng --page và --rect";
     ProfileStampFontMissing => "no Times New Roman-compatible font found (install fonts-liberation2), or pass --font FILE.ttf", "không tìm thấy phông chữ tương thích Times New Roman (cài fonts-liberation2), hoặc dùng --font FILE.ttf";
     ProfileOptionNeedsProfile => "{option} is used only with --profile {profile}", "{option} chỉ dùng với --profile {profile}";
+    PatternUnknownField => "{run} is not a field (dd MM yyyy yy HH mm ss zzz; 'text' is kept as is)", "{run} không phải là trường (dd MM yyyy yy HH mm ss zzz; 'chữ' trong dấu nháy đơn được giữ nguyên)";
+    PatternUnclosedQuote => "unclosed ' in the pattern", "mẫu có dấu ' chưa đóng";
+    PatternNoOffset => "the pattern must print the offset (zzz, as +07:00)", "mẫu phải in độ lệch múi giờ (zzz, dạng +07:00)";
     ProfileTimeFormatInvalid => "--time-format \"{pattern}\": {detail}", "--time-format \"{pattern}\": {detail}";
     ProfileRoleMismatch => "warning: --profile {profile} is for {expected} certificates, but {subject} looks like {actual}", "cảnh báo: --profile {profile} dành cho chứng thư số {expected}, nhưng {subject} có vẻ là chứng thư số {actual}";
     ProfileHolderPersonal => "personal", "cá nhân";
@@ -120,6 +382,20 @@ messages! {
     ProfileRectInvalid => "--rect {rect}: expected four numbers x1,y1,x2,y2 with x2 > x1 and y2 > y1", "--rect {rect}: cần bốn số x1,y1,x2,y2 với x2 > x1 và y2 > y1";
     ProfileFieldMissing => "the document has no signature field \"{name}\": give --anchor, or --page and --rect, to place a new one", "văn bản không có trường chữ ký \"{name}\": hãy dùng --anchor, hoặc --page và --rect, để đặt trường mới";
     ProfileTextGiven => "--text is not used with --profile: the role decides what the signature shows", "không dùng --text cùng --profile: nội dung hiển thị do vai trò ký quyết định";
+    ProfileOptionNeedsValue => "{option} needs {value}", "{option} cần đi kèm {value}";
+    ProfileDocDateInvalid => "--doc-date \"{date}\" is not a date: write it as 2026-03-06 or 06/03/2026", "--doc-date \"{date}\" không phải là ngày: hãy viết dạng 2026-03-06 hoặc 06/03/2026";
+    ProfileTextFieldMissing => "the document has no text field \"{name}\" (its text fields: {fields})", "văn bản không có trường văn bản \"{name}\" (các trường văn bản hiện có: {fields})";
+    ProfileTextFieldAmbiguous => "several text fields could hold the {what}: {fields}; name one with {option}", "có nhiều trường văn bản có thể chứa {what}: {fields}; hãy chỉ định một trường bằng {option}";
+    ProfileWhatNumber => "document number", "số văn bản";
+    ProfileWhatDate => "date", "ngày ban hành";
+    ProfileNumberBlankMissing => "no blank for the number after \"Số:\" on page 1 (a \"Số:\" followed by empty space): nothing printed", "không tìm thấy chỗ trống sau \"Số:\" ở trang 1 để điền số văn bản: không điền gì";
+    ProfileDateBlankMissing => "no blanks for the date after \"ngày\" and \"tháng\" on page 1 (\"ngày … tháng … năm\" with empty space): nothing printed", "không tìm thấy chỗ trống sau \"ngày\" và \"tháng\" ở trang 1 (\"ngày … tháng … năm\" để trống) để điền ngày ban hành: không điền gì";
+    ProfileBlankAmbiguous => "page 1 has {count} blanks for the {what}: nothing printed rather than guessing which one", "trang 1 có {count} chỗ trống cho {what}: không điền gì để tránh điền nhầm chỗ";
+    ProfileSymbolMismatch => "the template prints \"{printed}\" after the number's blank, but --doc-number is \"{number}\"", "mẫu văn bản in sẵn \"{printed}\" sau chỗ trống của số, nhưng --doc-number là \"{number}\"";
+    ProfileYearMismatch => "the template prints the year {printed}, but --doc-date is {date}", "mẫu văn bản in sẵn năm {printed}, nhưng --doc-date là {date}";
+    ProfileBlankTooNarrow => "the blank after \"{word}\" is {width} pt wide, too narrow for \"{text}\"", "chỗ trống sau \"{word}\" chỉ rộng {width} pt, không đủ chỗ cho \"{text}\"";
+    ProfileBlanksNeedNewField => "--fill-blanks prints with the new issue signature: it cannot go with --field naming an existing signature field", "--fill-blanks điền số và ngày cùng chữ ký ban hành mới: không dùng cùng --field chỉ định trường chữ ký có sẵn";
+    ProfileFillFontMissing => "Liberation Serif ({style}) is not installed (install fonts-liberation2): it prints the number and date", "chưa cài phông Liberation Serif ({style}) (cài fonts-liberation2) để điền số và ngày văn bản";
     ProfilePageNeedsRect => "--page needs --rect here (only approve with --anchor searches a page)", "--page cần đi kèm --rect (chỉ approve với --anchor mới tìm trên một trang)";
     ProfileReasonApprove => "Approved", "Phê duyệt";
     ProfileReasonIssue => "Issued", "Ban hành";
@@ -162,6 +438,175 @@ messages! {
     ExpectNoIssue => "not an issued document: no signature by an organization certificate (the agency's issue)", "chưa phải văn bản ban hành: không có chữ ký của chứng thư số tổ chức (cơ quan ban hành)";
     ExpectIssueBeforeApproval => "not an issued document: the agency signed before the leader", "chưa phải văn bản ban hành: cơ quan ký trước người có thẩm quyền";
     ExpectProblemLabel => "not as expected", "không đúng yêu cầu";
+}
+
+/// The language of this run, set once by `main` after parsing the command line.
+static PROCESS_LANG: OnceLock<Lang> = OnceLock::new();
+
+/// Sets the language of this run (the first call wins).
+pub(crate) fn set_lang(lang: Lang) {
+    let _ = PROCESS_LANG.set(lang);
+}
+
+/// The language of this run (English until `main` has set it).
+pub(crate) fn lang() -> Lang {
+    PROCESS_LANG.get().copied().unwrap_or(Lang::En)
+}
+
+/// The text of `key` in the language of this run. For code that has no `lang` at hand (deep
+/// helpers of the commands); where a `lang` is passed down, use [`text`].
+pub(crate) fn tr(key: Key) -> &'static str {
+    text(key, lang())
+}
+
+/// [`format`] in the language of this run.
+pub(crate) fn tr_with(key: Key, args: &[(&str, &str)]) -> String {
+    format(key, lang(), args)
+}
+
+/// [`tr_with`] for the many messages whose only placeholder is `{path}`.
+pub(crate) fn tr_path(key: Key, path: &std::path::Path) -> String {
+    tr_with(key, &[("path", &path.display().to_string())])
+}
+
+/// The display text, in the language of this run, of a status or kind code that kyso also
+/// writes as is in its JSON output; codes without a row are shown as they are.
+pub(crate) fn term(code: &str) -> &str {
+    let key = match code {
+        "document timestamp" => Key::TermDocumentTimestamp,
+        "detached" => Key::TermDetached,
+        "up-to-date" => Key::TermUpToDate,
+        "would-renew" => Key::TermWouldRenew,
+        "ltv" => Key::TermLtv,
+        "renewed" => Key::TermRenewed,
+        "archived" => Key::TermArchived,
+        _ => return code,
+    };
+    tr(key)
+}
+
+/// An I/O error in `lang`: the catalogue's words for the common reasons (the system's own
+/// words in English, so English output is unchanged), else the error as the system words it.
+pub(crate) fn io_error(err: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind as K;
+    let key = match err.kind() {
+        K::NotFound => Key::IoNotFound,
+        K::PermissionDenied => Key::IoPermissionDenied,
+        K::AlreadyExists => Key::IoAlreadyExists,
+        K::IsADirectory => Key::IoIsADirectory,
+        K::NotADirectory => Key::IoNotADirectory,
+        K::StorageFull => Key::IoStorageFull,
+        K::ReadOnlyFilesystem => Key::IoReadOnly,
+        _ => return err.to_string(),
+    };
+    match lang {
+        // The system's Display adds "(os error N)"; keep it as is.
+        Lang::En => err.to_string(),
+        Lang::Vi => text(key, lang).to_owned(),
+    }
+}
+
+/// The error and its causes as one line, in `lang`: English is anyhow's own `{:#}`; in
+/// Vietnamese the library conditions a clerk meets (`kyso_pdf::Error`, `kyso_keys::Error`) and
+/// the common I/O reasons are catalogue rows, other causes keep their (technical) words.
+pub(crate) fn error_chain(err: &anyhow::Error, lang: Lang) -> String {
+    if lang == Lang::En {
+        return format!("{err:#}");
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let pdf = cause.downcast_ref::<kyso_pdf::Error>();
+        let keys = cause.downcast_ref::<kyso_keys::Error>();
+        let text = if let Some(pdf) = pdf {
+            pdf_error(pdf, lang)
+        } else if let Some(keys) = keys {
+            keys_error(keys, lang)
+        } else if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            io_error(io, lang)
+        } else {
+            cause.to_string()
+        };
+        // A library error's Display often repeats its source; keep each text once.
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        if pdf.is_some() || keys.is_some() {
+            // The mapped text already says what the sources would.
+            break;
+        }
+    }
+    parts.join(": ")
+}
+
+fn pdf_error(err: &kyso_pdf::Error, lang: Lang) -> String {
+    use kyso_pdf::Error as E;
+    let detail = err.to_string();
+    match err {
+        E::NotPdf => text(Key::PdfNotPdf, lang).to_owned(),
+        E::Encrypted => text(Key::PdfEncrypted, lang).to_owned(),
+        E::StartXrefNotFound => text(Key::PdfTruncated, lang).to_owned(),
+        E::PageOutOfRange { index, count } => format(
+            Key::PdfPageMissing,
+            lang,
+            &[
+                ("page", &index.saturating_add(1).to_string()),
+                ("pages", &count.to_string()),
+            ],
+        ),
+        E::FieldNotFound(name) => format(Key::PdfFieldNotFound, lang, &[("name", name)]),
+        E::NotASignatureField(name) => format(Key::PdfNotASignatureField, lang, &[("name", name)]),
+        E::FieldAlreadySigned(name) => format(Key::PdfFieldAlreadySigned, lang, &[("name", name)]),
+        E::InvalidRequest(why) => format(Key::PdfRefused, lang, &[("detail", why)]),
+        E::Appearance(inner) => format(Key::PdfAppearance, lang, &[("detail", &inner.to_string())]),
+        E::Io(inner) => format(Key::PdfUnreadable, lang, &[("detail", &inner.to_string())]),
+        _ => format(Key::PdfMalformed, lang, &[("detail", &detail)]),
+    }
+}
+
+fn keys_error(err: &kyso_keys::Error, lang: Lang) -> String {
+    use kyso_keys::Error as E;
+    match err {
+        E::NoToken => text(Key::KeysNoToken, lang).to_owned(),
+        E::WrongPin { token, tries } => {
+            let tries = if tries.locked {
+                text(Key::KeysPinNowLocked, lang)
+            } else if tries.final_try {
+                text(Key::KeysPinFinalTry, lang)
+            } else if tries.count_low {
+                text(Key::KeysPinCountLow, lang)
+            } else {
+                ""
+            };
+            format(
+                Key::KeysWrongPin,
+                lang,
+                &[("token", token), ("tries", tries)],
+            )
+        }
+        E::PinLocked { token } => format(Key::KeysPinLocked, lang, &[("token", token)]),
+        E::PinRequired { token } => format(Key::KeysPinRequired, lang, &[("token", token)]),
+        E::ModuleNotFound { path } => format(
+            Key::KeysModuleNotFound,
+            lang,
+            &[("path", &path.display().to_string())],
+        ),
+        E::ModuleWrongArchitecture {
+            path,
+            module,
+            process,
+        } => format(
+            Key::KeysModuleArchitecture,
+            lang,
+            &[
+                ("path", &path.display().to_string()),
+                ("module", module),
+                ("process", process),
+            ],
+        ),
+        E::PasswordRequired => text(Key::KeysPasswordRequired, lang).to_owned(),
+        E::WrongPassword { .. } => text(Key::KeysWrongPassword, lang).to_owned(),
+        other => format(Key::KeysOther, lang, &[("detail", &other.to_string())]),
+    }
 }
 
 /// The text of `key` in `lang`, placeholders unfilled.
@@ -230,6 +675,51 @@ mod tests {
         );
         assert!(s.starts_with("Chứng thư số đã hết hạn sử dụng"));
         assert!(!s.contains('{'));
+    }
+
+    #[test]
+    fn vietnamese_is_not_a_copy_of_the_english() {
+        // Texts that are the same in both languages on purpose: a loanword, and a frame of
+        // an option name around a detail.
+        const SAME: &[Key] = &[Key::TokenToken, Key::ProfileTimeFormatInvalid];
+        let copied: Vec<&Key> = Key::ALL
+            .iter()
+            .filter(|key| !SAME.contains(key))
+            .filter(|key| text(**key, Lang::En) == text(**key, Lang::Vi))
+            .collect();
+        assert!(copied.is_empty(), "English left as Vietnamese: {copied:?}");
+        for key in SAME {
+            assert_eq!(text(*key, Lang::En), text(*key, Lang::Vi), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn error_chains_name_common_system_reasons_in_vietnamese() {
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let err = anyhow::Error::new(io).context(format(
+            Key::FileCannotRead,
+            Lang::Vi,
+            &[("path", "/x.pem")],
+        ));
+        assert_eq!(
+            error_chain(&err, Lang::Vi),
+            "không đọc được /x.pem: không có tệp hoặc thư mục này"
+        );
+        // English is anyhow's own rendering, untouched.
+        assert_eq!(error_chain(&err, Lang::En), format!("{err:#}"));
+        let other = std::io::Error::other("disk on fire");
+        assert_eq!(io_error(&other, Lang::Vi), "disk on fire");
+    }
+
+    #[test]
+    fn terms_show_json_codes_in_the_language_of_the_run() {
+        // The process language is English in unit tests (main never ran).
+        assert_eq!(term("document timestamp"), "document timestamp");
+        assert_eq!(term("not-a-code"), "not-a-code");
+        assert_eq!(
+            text(Key::TermDocumentTimestamp, Lang::Vi),
+            "dấu thời gian văn bản"
+        );
     }
 
     #[test]

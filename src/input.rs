@@ -36,8 +36,11 @@ impl InputBytes {
 
     /// Like [`InputBytes::open`], for callers whose report line already names the file.
     pub(crate) fn open_unnamed(path: &Path) -> anyhow::Result<Self> {
-        let file = File::open(path).context("cannot open")?;
-        let len = file.metadata().context("cannot read metadata")?.len();
+        let file = File::open(path).context(crate::i18n::tr(crate::i18n::Key::InputCannotOpen))?;
+        let len = file
+            .metadata()
+            .context(crate::i18n::tr(crate::i18n::Key::InputNoMetadata))?
+            .len();
         if len == 0 {
             return Ok(Self::Owned(Vec::new()));
         }
@@ -46,7 +49,8 @@ impl InputBytes {
         // SIGBUS); this is the same contract ripgrep and every mmap-based reader accepts, and
         // kyso never writes to its inputs itself.
         #[allow(unsafe_code)]
-        let map = unsafe { memmap2::Mmap::map(&file) }.context("cannot map")?;
+        let map = unsafe { memmap2::Mmap::map(&file) }
+            .context(crate::i18n::tr(crate::i18n::Key::InputCannotMap))?;
         Ok(Self::Mapped(map))
     }
 
@@ -56,7 +60,7 @@ impl InputBytes {
         std::io::stdin()
             .lock()
             .read_to_end(&mut bytes)
-            .context("reading standard input")?;
+            .context(crate::i18n::tr(crate::i18n::Key::InputStdin))?;
         Ok(Self::Owned(bytes))
     }
 }

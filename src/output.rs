@@ -28,26 +28,25 @@ pub(crate) fn write_atomically(
         _ => Path::new("."),
     };
     if !overwrite && target.exists() {
-        anyhow::bail!(
-            "{}: already exists (use --force to overwrite)",
-            target.display()
-        );
+        anyhow::bail!(crate::i18n::tr_path(crate::i18n::Key::OutputExists, target));
     }
     let mut temp = tempfile::Builder::new()
         .prefix(".kyso-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| format!("{}: cannot create a temporary file", dir.display()))?;
+        .with_context(|| crate::i18n::tr_path(crate::i18n::Key::OutputNoTemp, dir))?;
     for part in parts {
         match part {
-            Part::Bytes(bytes) => temp
-                .write_all(bytes)
-                .with_context(|| format!("{}: write failed", temp.path().display()))?,
+            Part::Bytes(bytes) => temp.write_all(bytes).with_context(|| {
+                crate::i18n::tr_path(crate::i18n::Key::OutputWriteFailed, temp.path())
+            })?,
             Part::File(path) => {
-                let mut file = std::fs::File::open(path)
-                    .with_context(|| format!("{}: cannot open", path.display()))?;
-                std::io::copy(&mut file, temp.as_file_mut())
-                    .with_context(|| format!("{}: copy failed", temp.path().display()))?;
+                let mut file = std::fs::File::open(path).with_context(|| {
+                    crate::i18n::tr_path(crate::i18n::Key::FileCannotOpenAfter, path)
+                })?;
+                std::io::copy(&mut file, temp.as_file_mut()).with_context(|| {
+                    crate::i18n::tr_path(crate::i18n::Key::OutputCopyFailed, temp.path())
+                })?;
             }
         }
     }
@@ -57,12 +56,14 @@ pub(crate) fn write_atomically(
         use std::os::unix::fs::PermissionsExt;
         temp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .with_context(|| format!("{}: cannot set permissions", temp.path().display()))?;
+            .with_context(|| {
+                crate::i18n::tr_path(crate::i18n::Key::OutputNoPermissions, temp.path())
+            })?;
     }
     // fdatasync: the data and the size reach the disk before the rename makes them visible.
     temp.as_file()
         .sync_data()
-        .with_context(|| format!("{}: sync failed", temp.path().display()))?;
+        .with_context(|| crate::i18n::tr_path(crate::i18n::Key::OutputSyncFailed, temp.path()))?;
     let result = if overwrite {
         temp.persist(target).map(|_| ())
     } else {
@@ -70,13 +71,12 @@ pub(crate) fn write_atomically(
     };
     result.map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            anyhow::anyhow!(
-                "{}: already exists (use --force to overwrite)",
-                target.display()
-            )
+            anyhow::anyhow!(crate::i18n::tr_path(crate::i18n::Key::OutputExists, target))
         } else {
-            anyhow::Error::new(e.error)
-                .context(format!("{}: cannot rename into place", target.display()))
+            anyhow::Error::new(e.error).context(crate::i18n::tr_path(
+                crate::i18n::Key::OutputCannotRename,
+                target,
+            ))
         }
     })
 }

@@ -4,9 +4,10 @@
 //! CLI registry tests can build it alone. Turning parsed arguments into library calls is the
 //! job of `src/cmd/`.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 pub mod chain;
+pub mod help_vi;
 pub mod keys;
 pub mod ltv;
 pub mod profile;
@@ -37,6 +38,17 @@ pub struct Cli {
     /// What to do
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The clap command in `lang`: the derive's English as is, or with every help text in
+    /// Vietnamese (see [`help_vi`]). Parse with it, then convert with `from_arg_matches`.
+    pub fn command_in(lang: Lang) -> clap::Command {
+        match lang {
+            Lang::En => Self::command(),
+            Lang::Vi => help_vi::localize(Self::command()),
+        }
+    }
 }
 
 /// Message language.

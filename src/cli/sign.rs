@@ -20,11 +20,12 @@ use super::keys::KeySourceArgs;
 ///   kyso sign --profile approve --image chu-ky.png --anchor "Nguyễn Văn A" to-trinh.pdf
 ///   kyso sign --profile issue --image con-dau.png --doc-number 12/QĐ-UBND to-trinh.signed.pdf
 ///   kyso sign --as vanthu incoming/ --out-dir signed/
+///   kyso sign --p12 me.p12 --pass-env P12_PASS --detached data.pdf -o data.pdf.sig.xml
 #[derive(Debug, Args)]
 #[command(verbatim_doc_comment)]
 pub struct SignArgs {
     /// Files or folders (searched recursively for *.pdf and *.xml); - reads standard input
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "detached")]
     pub inputs: Vec<PathBuf>,
 
     /// Output file for a single input (- writes standard output)
@@ -71,9 +72,15 @@ pub struct XmlSignArgs {
     #[arg(long, conflicts_with = "detached")]
     pub enveloping: bool,
 
-    /// Write a detached XML signature (FILE.sig.xml) over each input, whatever its format
-    #[arg(long)]
-    pub detached: bool,
+    /// Sign FILE, whatever its format, with a detached XML signature that references it by
+    /// its path relative to the signature (written to FILE.sig.xml, or -o/--out-dir); repeat
+    /// for more files
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["inputs", "xml_parent"]
+    )]
+    pub detached: Vec<PathBuf>,
 
     /// Element to append an enveloped signature to: #ID or a local name (default: the root)
     #[arg(long, value_name = "SELECTOR")]

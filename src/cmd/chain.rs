@@ -37,15 +37,17 @@ fn validate(args: ChainValidateArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         .eku
         .iter()
         .map(|s| {
-            ObjectIdentifier::new(s).map_err(|_| anyhow::anyhow!("--eku {s}: not a dotted OID"))
+            ObjectIdentifier::new(s)
+                .map_err(|_| anyhow::anyhow!(i18n::tr_with(Key::ChainEkuNotOid, &[("value", s)])))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let required_key_usages = args
         .key_usage
         .iter()
         .map(|s| {
-            KeyUsageBit::from_name(s)
-                .ok_or_else(|| anyhow::anyhow!("--key-usage {s}: unknown key usage"))
+            KeyUsageBit::from_name(s).ok_or_else(|| {
+                anyhow::anyhow!(i18n::tr_with(Key::ChainUnknownKeyUsage, &[("value", s)]))
+            })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
 
@@ -55,7 +57,7 @@ fn validate(args: ChainValidateArgs, lang: Lang) -> anyhow::Result<ExitCode> {
         Err(e) => return report(&args, lang, Err(ChainError::Malformed(e)), &notes),
     };
     let Some(leaf) = leaf else {
-        anyhow::bail!("{}: no certificate", args.leaf.display());
+        anyhow::bail!(i18n::tr_path(Key::FileNoCertificate, &args.leaf));
     };
 
     let (anchors, mut pool) = if args.trust.is_empty() {
@@ -123,14 +125,14 @@ fn validate(args: ChainValidateArgs, lang: Lang) -> anyhow::Result<ExitCode> {
 
 fn parse_time(text: &str) -> anyhow::Result<DateTime<Utc>> {
     let t = DateTime::parse_from_rfc3339(text)
-        .with_context(|| format!("--at {text}: not an RFC 3339 time"))?
+        .with_context(|| i18n::tr_with(Key::AtNotRfc3339, &[("text", text)]))?
         .with_timezone(&Utc);
     // Certificate times have second granularity: compare with the floor of the given time.
-    DateTime::from_timestamp(t.timestamp(), 0).context("--at out of range")
+    DateTime::from_timestamp(t.timestamp(), 0).context(i18n::tr(Key::AtOutOfRange))
 }
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
-    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+    std::fs::read(path).with_context(|| i18n::tr_path(Key::FileCannotRead, path))
 }
 
 /// Files named directly, and the regular files of named directories (sorted).
@@ -139,7 +141,7 @@ fn files_in(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     for path in paths {
         if path.is_dir() {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-                .with_context(|| format!("cannot read {}", path.display()))?
+                .with_context(|| i18n::tr_path(Key::FileCannotRead, path))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.is_file())
                 .collect();

@@ -12,6 +12,7 @@ use kyso_keys::{
 };
 
 use crate::cli::keys::KeySourceArgs;
+use crate::i18n::{tr, tr_with, Key};
 
 /// Where a PIN or password comes from, as given on the command line.
 pub(crate) struct SecretSource<'a> {
@@ -29,17 +30,21 @@ impl SecretSource<'_> {
     }
 
     /// Reads the secret from the source given, or `None` when none was given.
-    /// `what` names the secret in errors ("PIN", "password").
-    fn read_given(&self, what: &str) -> anyhow::Result<Option<SecretString>> {
+    /// `what` names the secret in errors ([`Key::SecretPin`], [`Key::SecretPassword`]).
+    fn read_given(&self, what: Key) -> anyhow::Result<Option<SecretString>> {
+        let what = tr(what);
         if let Some(var) = self.env {
-            let value = std::env::var(var).with_context(|| {
-                format!("cannot read the {what} from environment variable {var}")
-            })?;
+            let value = std::env::var(var)
+                .with_context(|| tr_with(Key::SecretFromEnv, &[("what", what), ("var", var)]))?;
             return Ok(Some(SecretString::from(value)));
         }
         if let Some(file) = self.file {
-            let text = std::fs::read_to_string(file)
-                .with_context(|| format!("cannot read the {what} from {}", file.display()))?;
+            let text = std::fs::read_to_string(file).with_context(|| {
+                tr_with(
+                    Key::SecretFromFile,
+                    &[("what", what), ("path", &file.display().to_string())],
+                )
+            })?;
             let line = text.lines().next().unwrap_or_default();
             return Ok(Some(SecretString::from(line.to_owned())));
         }
@@ -48,7 +53,7 @@ impl SecretSource<'_> {
             std::io::stdin()
                 .lock()
                 .read_line(&mut line)
-                .with_context(|| format!("cannot read the {what} from standard input"))?;
+                .with_context(|| tr_with(Key::SecretFromStdin, &[("what", what)]))?;
             let trimmed = line.trim_end_matches(['\r', '\n']).to_owned();
             return Ok(Some(SecretString::from(trimmed)));
         }
@@ -59,19 +64,23 @@ impl SecretSource<'_> {
     /// is a terminal, else fails naming the options to use.
     fn read_or_prompt(
         &self,
-        what: &str,
+        what: Key,
         prompt: &str,
-        options: &str,
+        options: Key,
     ) -> anyhow::Result<SecretString> {
         if let Some(secret) = self.read_given(what)? {
             return Ok(secret);
         }
+        let what = tr(what);
         if std::io::stdin().is_terminal() {
             let value = rpassword::prompt_password(prompt)
-                .with_context(|| format!("cannot read the {what} from the terminal"))?;
+                .with_context(|| tr_with(Key::SecretFromTerminal, &[("what", what)]))?;
             return Ok(SecretString::from(value));
         }
-        bail!("no {what} given: use {options}")
+        bail!(tr_with(
+            Key::SecretMissing,
+            &[("what", what), ("options", tr(options))]
+        ))
     }
 }
 
@@ -82,14 +91,16 @@ pub(crate) fn open_signer(args: &KeySourceArgs) -> anyhow::Result<Box<dyn Signer
         return open_token_key(module, args);
     }
     if let Some(p12) = &args.p12 {
-        let der = std::fs::read(p12).with_context(|| format!("cannot read {}", p12.display()))?;
+        let shown = p12.display().to_string();
+        let der = std::fs::read(p12)
+            .with_context(|| tr_with(Key::FileCannotRead, &[("path", &shown)]))?;
         let password = pass_source(args).read_or_prompt(
-            "password",
-            &format!("Password for {}: ", p12.display()),
-            "--pass-env or --pass-file",
+            Key::SecretPassword,
+            &tr_with(Key::PromptPassword, &[("path", &shown)]),
+            Key::SecretPassOptions,
         )?;
         let signer = FileSigner::from_pkcs12(&der, &password)
-            .with_context(|| format!("cannot open {}", p12.display()))?;
+            .with_context(|| tr_with(Key::KeysCannotOpen, &[("path", &shown)]))?;
         return Ok(Box::new(signer));
     }
     if let (Some(key), Some(cert)) = (&args.key, &args.cert) {
@@ -99,10 +110,7 @@ pub(crate) fn open_signer(args: &KeySourceArgs) -> anyhow::Result<Box<dyn Signer
     if let Some(module) = std::env::var_os("KYSO_PKCS11_MODULE").filter(|m| !m.is_empty()) {
         return open_token_key(Path::new(&module), args);
     }
-    bail!(
-        "no signing key given: use --pkcs11 MODULE (or KYSO_PKCS11_MODULE) for a token, \
-         --p12 FILE, or --key FILE --cert FILE"
-    )
+    bail!(tr(Key::KeysNoSource))
 }
 
 fn pass_source(args: &KeySourceArgs) -> SecretSource<'_> {
@@ -114,36 +122,46 @@ fn pass_source(args: &KeySourceArgs) -> SecretSource<'_> {
 }
 
 fn open_pem(key: &Path, cert: &Path, args: &KeySourceArgs) -> anyhow::Result<Box<dyn Signer>> {
-    let key_pem = std::fs::read(key).with_context(|| format!("cannot read {}", key.display()))?;
-    let cert_pem =
-        std::fs::read(cert).with_context(|| format!("cannot read {}", cert.display()))?;
+    let key_pem = read_file(key)?;
+    let cert_pem = read_file(cert)?;
     let mut chain = Vec::with_capacity(args.chain.len());
     for file in &args.chain {
-        chain.push(std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?);
+        chain.push(read_file(file)?);
     }
     let source = pass_source(args);
     // Ask for a password only when the key turns out to be encrypted (or one was given).
-    let given = source.read_given("password")?;
+    let given = source.read_given(Key::SecretPassword)?;
     let first = FileSigner::from_pem(&key_pem, given.as_ref(), &cert_pem, &chain);
     let signer = match first {
         Err(KeyError::PasswordRequired) if !source.given() => {
             let password = source.read_or_prompt(
-                "password",
-                &format!("Password for {}: ", key.display()),
-                "--pass-env or --pass-file",
+                Key::SecretPassword,
+                &tr_with(Key::PromptPassword, &[("path", &key.display().to_string())]),
+                Key::SecretPassOptions,
             )?;
             FileSigner::from_pem(&key_pem, Some(&password), &cert_pem, &chain)
         }
         other => other,
     }
     .with_context(|| {
-        format!(
-            "cannot use the key {} with {}",
-            key.display(),
-            cert.display()
+        tr_with(
+            Key::KeysCertMismatch,
+            &[
+                ("key", &key.display().to_string()),
+                ("cert", &cert.display().to_string()),
+            ],
         )
     })?;
     Ok(Box::new(signer))
+}
+
+fn read_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| {
+        tr_with(
+            Key::FileCannotRead,
+            &[("path", &path.display().to_string())],
+        )
+    })
 }
 
 /// The token `--token` / `--slot` designate.
@@ -162,7 +180,7 @@ fn key_selector(args: &KeySourceArgs) -> anyhow::Result<KeySelector> {
         args.cert_sha256.is_some(),
     ];
     if given.iter().filter(|g| **g).count() > 1 {
-        bail!("choose the key with only one of --key-label, --key-id and --cert-sha256");
+        bail!(tr(Key::KeysOneSelector));
     }
     Ok(if let Some(label) = &args.key_label {
         KeySelector::Label(label.clone())
@@ -187,20 +205,24 @@ fn open_token_key(module_path: &Path, args: &KeySourceArgs) -> anyhow::Result<Bo
     };
     let pin = if !source.given() && token.protected_authentication_path {
         // PIN pad: the token asks for the PIN itself.
-        eprintln!("Enter the PIN on the PIN pad of token {}", token.label);
+        eprintln!("{}", tr_with(Key::PromptPinPad, &[("token", &token.label)]));
         None
     } else {
         Some(source.read_or_prompt(
-            "PIN",
-            &format!("PIN for token {}: ", token.label),
-            "--pin-env, --pin-file or --pin-stdin",
+            Key::SecretPin,
+            &tr_with(Key::PromptPin, &[("token", &token.label)]),
+            Key::SecretPinOptions,
         )?)
     };
     let mut signer = module.signer(&choice, &selector, pin)?;
     for file in &args.chain {
-        let pem = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-        let certs = kyso_keys::pem_certificates(&pem)
-            .with_context(|| format!("cannot read the certificates in {}", file.display()))?;
+        let pem = read_file(file)?;
+        let certs = kyso_keys::pem_certificates(&pem).with_context(|| {
+            tr_with(
+                Key::KeysChainUnreadable,
+                &[("path", &file.display().to_string())],
+            )
+        })?;
         signer.extend_chain(certs);
     }
     Ok(Box::new(signer))
@@ -209,7 +231,7 @@ fn open_token_key(module_path: &Path, args: &KeySourceArgs) -> anyhow::Result<Bo
 /// Reads the PIN from `--pin-env`, `--pin-file` or `--pin-stdin` if one was given; never
 /// prompts (for listings, where logging in is optional).
 pub(crate) fn optional_pin(source: &SecretSource<'_>) -> anyhow::Result<Option<SecretString>> {
-    source.read_given("PIN")
+    source.read_given(Key::SecretPin)
 }
 
 /// The signature algorithm for this key: PKCS#1 v1.5 with SHA-256 for RSA (PSS with `--pss`),
@@ -222,7 +244,7 @@ pub(crate) fn signature_algorithm(
         (KeyKind::Rsa { .. }, true) => Ok(SignatureAlgorithm::RsaPss(
             signer.default_algorithm().hash(),
         )),
-        (KeyKind::Ec { .. }, true) => bail!("--pss applies to RSA keys only; this key is ECDSA"),
+        (KeyKind::Ec { .. }, true) => bail!(tr(Key::KeysPssNeedsRsa)),
         (_, false) => Ok(signer.default_algorithm()),
     }
 }

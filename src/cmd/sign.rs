@@ -160,9 +160,9 @@ fn progress_bar(len: usize, json: bool) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {bar:40} {pos}/{len} {per_sec} eta {eta}",
-    ) {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template(crate::i18n::tr(crate::i18n::Key::ProgressSign))
+    {
         bar.set_style(style);
     }
     Some(bar)
@@ -173,7 +173,13 @@ fn progress_bar(len: usize, json: bool) -> Option<indicatif::ProgressBar> {
 fn plan_jobs(args: &SignArgs, lang: Lang) -> anyhow::Result<Vec<Job>> {
     use crate::i18n::{format as msg, Key};
     let mut inputs: Vec<Option<PathBuf>> = Vec::new();
-    for path in &args.inputs {
+    let detached = !args.xml.detached.is_empty();
+    let named = if detached {
+        &args.xml.detached
+    } else {
+        &args.inputs
+    };
+    for path in named {
         if path.as_os_str() == "-" {
             inputs.push(None);
         } else if path.is_dir() {
@@ -223,12 +229,12 @@ fn plan_jobs(args: &SignArgs, lang: Lang) -> anyhow::Result<Vec<Job>> {
                     .file_name()
                     .with_context(|| msg(Key::SignNoFileName, lang, &[]))?;
                 let mut target = dir.join(name);
-                if args.xml.detached {
+                if detached {
                     target = default_output(&target, true);
                 }
                 Target::File(target)
             }
-            (Some(path), None) => Target::File(default_output(path, args.xml.detached)),
+            (Some(path), None) => Target::File(default_output(path, detached)),
         };
         let job = Job { input, target };
         check_not_input(&job, lang)?;
@@ -344,15 +350,19 @@ impl BatchContext<'_> {
             None => InputBytes::stdin()?,
         };
         let xml_signature = self.xml.detached || sniff(&input) == Format::Xml;
-        if xml_signature && self.ltv.is_some() {
-            anyhow::bail!("--ltv applies to PDF signatures (XML signatures get --tsa: XAdES B-T)");
+        if xml_signature && self.ltv.is_some() && self.xml.tsa.is_none() {
+            anyhow::bail!(crate::i18n::text(
+                crate::i18n::Key::SignXmlLtvNeedsTsa,
+                self.lang
+            ));
         }
         let (parts, field): (Vec<Vec<u8>>, String) = match (self.xml.detached, sniff(&input)) {
             (true, _) => {
-                let name = job.input.as_ref().and_then(|p| p.file_name());
-                let uri = name.map_or_else(|| "-".to_owned(), |n| n.to_string_lossy().into_owned());
+                let uri = detached_reference(job, self.lang)?;
                 (
-                    vec![self.xml.sign_detached(&input, &uri, self.signer)?],
+                    vec![self
+                        .xml
+                        .sign_detached(&input, &uri, self.signer, self.ltv)?],
                     "Signature".into(),
                 )
             }
@@ -375,7 +385,7 @@ impl BatchContext<'_> {
                 return self.write(job, &parts, signed.field);
             }
             (false, Format::Xml) => (
-                vec![self.xml.sign(&input, self.signer)?],
+                vec![self.xml.sign(&input, self.signer, self.ltv)?],
                 "Signature".into(),
             ),
             (false, Format::Unknown) => {
@@ -461,7 +471,7 @@ impl SignTemplate {
         let cms_options = kyso_cms::SignOptions::new(algorithm, profile)
             .with_signing_time(std::time::SystemTime::from(now));
         let info = kyso_keys::CertificateInfo::from_der(signer.certificate())
-            .context("reading the signer's certificate")?;
+            .context(crate::i18n::tr(crate::i18n::Key::SignReadingCertificate))?;
         let profile = crate::cmd::profile::ProfilePlan::new(
             profile_args,
             args,
@@ -542,8 +552,9 @@ impl SignTemplate {
             let mut update = kyso_pdf::sign::prepare(&doc, &request)?;
             let digest = match stream_from {
                 Some(path) => {
-                    let file = std::fs::File::open(path)
-                        .with_context(|| format!("{}: cannot reopen", path.display()))?;
+                    let file = std::fs::File::open(path).with_context(|| {
+                        crate::i18n::tr_path(crate::i18n::Key::FileCannotReopen, path)
+                    })?;
                     update.digest_reader(
                         std::io::BufReader::with_capacity(1 << 20, file),
                         self.algorithm.hash(),
@@ -568,7 +579,7 @@ impl SignTemplate {
                 Err(err) => return Err(err.into()),
             }
         }
-        anyhow::bail!("the signature did not fit its reserved space")
+        anyhow::bail!(crate::i18n::tr(crate::i18n::Key::SignDidNotFit))
     }
 }
 
@@ -577,16 +588,19 @@ fn page_index(page: i64, pages: usize) -> anyhow::Result<usize> {
     let count = i64::try_from(pages).unwrap_or(i64::MAX);
     let index = if page < 0 { count + page } else { page - 1 };
     if page == 0 || index < 0 || index >= count {
-        anyhow::bail!("page {page} does not exist (the document has {pages} pages)");
+        anyhow::bail!(crate::i18n::tr_with(
+            crate::i18n::Key::SignPageMissing,
+            &[("page", &page.to_string()), ("pages", &pages.to_string())]
+        ));
     }
-    usize::try_from(index).context("page index")
+    usize::try_from(index).context(crate::i18n::tr(crate::i18n::Key::SignPageIndex))
 }
 
 /// `--page`/`--rect` → where a visible signature goes; `None` for an invisible one.
 fn visible_at(args: &PdfSignArgs) -> anyhow::Result<Option<VisibleAt>> {
     let rect = match &args.rect {
         None if args.page.is_some() || args.image.is_some() || !args.text.is_empty() => {
-            anyhow::bail!("a visible signature needs --rect x1,y1,x2,y2")
+            anyhow::bail!(crate::i18n::tr(crate::i18n::Key::SignVisibleNeedsRect))
         }
         None => return Ok(None),
         Some(text) => parse_rect(text)?,
@@ -602,14 +616,26 @@ fn parse_rect(text: &str) -> anyhow::Result<[f64; 4]> {
         .split(',')
         .map(|v| v.trim().parse::<f64>())
         .collect::<Result<_, _>>()
-        .with_context(|| format!("--rect {text:?}: expected four numbers x1,y1,x2,y2"))?;
-    let [x1, y1, x2, y2] = <[f64; 4]>::try_from(values)
-        .map_err(|_| anyhow::anyhow!("--rect {text:?}: expected four numbers x1,y1,x2,y2"))?;
+        .with_context(|| {
+            crate::i18n::tr_with(
+                crate::i18n::Key::SignRectNotNumbers,
+                &[("rect", &format!("{text:?}"))],
+            )
+        })?;
+    let [x1, y1, x2, y2] = <[f64; 4]>::try_from(values).map_err(|_| {
+        anyhow::anyhow!(crate::i18n::tr_with(
+            crate::i18n::Key::SignRectNotNumbers,
+            &[("rect", &format!("{text:?}"))]
+        ))
+    })?;
     if !(x1.is_finite() && y1.is_finite() && x2.is_finite() && y2.is_finite())
         || x2 <= x1
         || y2 <= y1
     {
-        anyhow::bail!("--rect {text:?}: x2 must exceed x1 and y2 must exceed y1");
+        anyhow::bail!(crate::i18n::tr_with(
+            crate::i18n::Key::SignRectOrder,
+            &[("rect", &format!("{text:?}"))]
+        ));
     }
     Ok([x1, y1, x2, y2])
 }
@@ -632,10 +658,10 @@ fn appearance(
 ) -> anyhow::Result<kyso_pdf::appearance::AppearanceSpec> {
     let mut spec = kyso_pdf::appearance::AppearanceSpec::default();
     if let Some(image) = &args.image {
-        let bytes =
-            std::fs::read(image).with_context(|| format!("{}: cannot read", image.display()))?;
+        let bytes = std::fs::read(image)
+            .with_context(|| crate::i18n::tr_path(crate::i18n::Key::FileCannotReadAfter, image))?;
         let image = kyso_pdf::appearance::Image::from_png(&bytes)
-            .with_context(|| format!("{}: not a usable PNG", image.display()))?;
+            .with_context(|| crate::i18n::tr_path(crate::i18n::Key::FileNotPng, image))?;
         spec.image = Some(Arc::new(image));
     }
     spec.lines = if args.text.is_empty() {
@@ -650,12 +676,13 @@ fn appearance(
                 .iter()
                 .map(PathBuf::from)
                 .find(|p| p.exists())
-                .context("no Unicode font found for the visible text: install fonts-dejavu-core or pass --font FILE.ttf")?,
+                .context(crate::i18n::tr(crate::i18n::Key::SignNoUnicodeFont))?,
         };
-        let data = std::fs::read(&font_path)
-            .with_context(|| format!("{}: cannot read font", font_path.display()))?;
+        let data = std::fs::read(&font_path).with_context(|| {
+            crate::i18n::tr_path(crate::i18n::Key::FileCannotReadFont, &font_path)
+        })?;
         let font = kyso_pdf::appearance::Font::from_bytes(Arc::from(data))
-            .with_context(|| format!("{}: not a usable TrueType font", font_path.display()))?;
+            .with_context(|| crate::i18n::tr_path(crate::i18n::Key::FileNotTrueType, &font_path))?;
         spec.font = Some(Arc::new(font));
     }
     Ok(spec)
@@ -672,10 +699,10 @@ fn default_lines(
         .clone()
         .unwrap_or_else(|| info.subject.clone());
     let when = time.format("%d/%m/%Y %H:%M:%S %:z").to_string();
-    match lang {
-        Lang::Vi => vec![format!("Người ký: {name}"), format!("Thời gian ký: {when}")],
-        Lang::En => vec![format!("Signed by: {name}"), format!("Date: {when}")],
-    }
+    vec![
+        crate::i18n::format(crate::i18n::Key::AppearanceSigner, lang, &[("name", &name)]),
+        crate::i18n::format(crate::i18n::Key::AppearanceDate, lang, &[("when", &when)]),
+    ]
 }
 
 /// Vietnam's time zone, UTC+07:00 all year.
@@ -704,6 +731,65 @@ pub(crate) fn sniff(bytes: &[u8]) -> Format {
         Some(b'<') => Format::Xml,
         _ => Format::Unknown,
     }
+}
+
+/// The Reference URI of a detached signature: the signed file's path relative to the
+/// directory the signature is written to (just its name when they sit side by side),
+/// percent-encoded as RFC 3986 asks.
+fn detached_reference(job: &Job, lang: Lang) -> anyhow::Result<String> {
+    use crate::i18n::{format as msg, text, Key};
+    let Some(input) = &job.input else {
+        anyhow::bail!(text(Key::SignDetachedNeedsFile, lang));
+    };
+    let signature_dir = match &job.target {
+        Target::File(path) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        Target::Stdout => PathBuf::new(),
+    };
+    let absolute = |p: &Path| -> anyhow::Result<PathBuf> {
+        let p = if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        };
+        p.canonicalize().with_context(|| {
+            msg(
+                Key::SignDetachedNoPath,
+                lang,
+                &[("path", &p.display().to_string())],
+            )
+        })
+    };
+    let file = absolute(input)?;
+    let from = absolute(&signature_dir)?;
+    let relative = relative_path(&from, &file);
+    Ok(percent_encode_path(&relative))
+}
+
+/// `to` relative to the directory `from` (both absolute and canonical), with `..` steps.
+fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len().saturating_sub(common)];
+    parts.extend(
+        to.iter()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    parts.join("/")
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters and `/`.
+fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The per-batch XML signing settings.
@@ -736,18 +822,28 @@ impl XmlTemplate {
         }
         Self {
             options,
-            detached: args.detached,
+            detached: !args.detached.is_empty(),
             tsa,
         }
     }
 
-    fn sign(&self, input: &[u8], signer: &dyn kyso_keys::Signer) -> anyhow::Result<Vec<u8>> {
+    fn sign(
+        &self,
+        input: &[u8],
+        signer: &dyn kyso_keys::Signer,
+        ltv: Option<&crate::cmd::ltv::Collector>,
+    ) -> anyhow::Result<Vec<u8>> {
         let signed = kyso_xml::dsig::sign_document(input, signer, &self.options)?;
-        self.time_stamp(signed)
+        self.time_stamp(signed, ltv)
     }
 
-    /// XAdES B-T: a signature time-stamp over the canonicalized SignatureValue.
-    fn time_stamp(&self, signed: Vec<u8>) -> anyhow::Result<Vec<u8>> {
+    /// XAdES B-T: a signature time-stamp over the canonicalized SignatureValue; with `ltv`,
+    /// B-LT: the validation data of the signer's and the TSA's chains after it.
+    fn time_stamp(
+        &self,
+        signed: Vec<u8>,
+        ltv: Option<&crate::cmd::ltv::Collector>,
+    ) -> anyhow::Result<Vec<u8>> {
         let Some(client) = &self.tsa else {
             return Ok(signed);
         };
@@ -755,11 +851,63 @@ impl XmlTemplate {
         let imprint_input = kyso_xml::dsig::signature_timestamp_input(&signed, limits)?;
         let stamp = client
             .stamp_data(&imprint_input)
-            .context("time-stamping the XML signature")?;
-        Ok(kyso_xml::dsig::embed_signature_timestamp(
-            &signed,
-            &stamp.token,
-            limits,
+            .context(crate::i18n::tr(crate::i18n::Key::SignXmlTimestamp))?;
+        let stamped = kyso_xml::dsig::embed_signature_timestamp(&signed, &stamp.token, limits)?;
+        match ltv {
+            Some(collector) => self.long_term(stamped, collector),
+            None => Ok(stamped),
+        }
+    }
+
+    /// XAdES B-LT (ETSI EN 319 132-1 §5.5): the certificates of the signer's chain and of
+    /// every signature time-stamp's TSA chain, with their OCSP responses (else CRLs), fetched
+    /// by the same collector as PDF LTV data, as CertificateValues and RevocationValues.
+    fn long_term(
+        &self,
+        stamped: Vec<u8>,
+        collector: &crate::cmd::ltv::Collector,
+    ) -> anyhow::Result<Vec<u8>> {
+        use kyso_chain::Certificate;
+        let limits = &self.options.limits;
+        let material = kyso_xml::dsig::signature_chain_and_timestamps(&stamped, limits)?;
+        let mut pool = Vec::new();
+        let mut leaves = Vec::new();
+        for der in &material.certificates {
+            let cert = Certificate::from_der(der)
+                .context(crate::i18n::tr(crate::i18n::Key::SignXmlLtvCertificate))?;
+            if leaves.is_empty() {
+                leaves.push(cert.clone());
+            }
+            pool.push(cert);
+        }
+        for token in &material.timestamp_tokens {
+            let token = kyso_cms::tsp::TimeStampToken::parse(token)
+                .context(crate::i18n::tr(crate::i18n::Key::SignXmlLtvTimestamp))?;
+            for der in &token.signed_data.certificates {
+                if let Ok(cert) = Certificate::from_der(der) {
+                    pool.push(cert);
+                }
+            }
+            leaves.push(Certificate::from_der(
+                token.signed_data.signer_certificate(0)?,
+            )?);
+        }
+        let mut without_source = Vec::new();
+        let evidence = collector.chains_evidence(&leaves, &pool, &mut without_source)?;
+        let unique = |mut values: Vec<Vec<u8>>| {
+            let mut seen = std::collections::HashSet::new();
+            values.retain(|v| seen.insert(v.clone()));
+            values
+        };
+        let mut crls = evidence.crls;
+        crls.extend(collector.extra_crls().iter().cloned());
+        let data = kyso_xml::dsig::ValidationData {
+            certificates: unique(evidence.certificates),
+            crls: unique(crls),
+            ocsp_responses: unique(evidence.ocsp_responses),
+        };
+        Ok(kyso_xml::dsig::embed_validation_data(
+            &stamped, &data, limits,
         )?)
     }
 
@@ -768,19 +916,41 @@ impl XmlTemplate {
         input: &[u8],
         uri: &str,
         signer: &dyn kyso_keys::Signer,
+        ltv: Option<&crate::cmd::ltv::Collector>,
     ) -> anyhow::Result<Vec<u8>> {
         let mut options = self.options.clone();
         options.placement = kyso_xml::dsig::Placement::Detached {
             uri: uri.to_owned(),
         };
         let signed = kyso_xml::dsig::sign_document(input, signer, &options)?;
-        self.time_stamp(signed)
+        self.time_stamp(signed, ltv)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{page_index, parse_rect, sniff, Format};
+    use super::{page_index, parse_rect, percent_encode_path, relative_path, sniff, Format};
+    use std::path::Path;
+
+    #[test]
+    fn detached_references_are_relative_to_the_signature_and_percent_encoded() {
+        assert_eq!(
+            relative_path(Path::new("/a/b"), Path::new("/a/b/x.pdf")),
+            "x.pdf"
+        );
+        assert_eq!(
+            relative_path(Path::new("/a/sigs"), Path::new("/a/data/x.pdf")),
+            "../data/x.pdf"
+        );
+        assert_eq!(
+            percent_encode_path("công văn #1.pdf"),
+            "c%C3%B4ng%20v%C4%83n%20%231.pdf"
+        );
+        assert_eq!(
+            percent_encode_path("../data/x-1_2.pdf"),
+            "../data/x-1_2.pdf"
+        );
+    }
 
     #[test]
     fn sniffing_goes_by_content_not_name() {

@@ -33,12 +33,14 @@ pub(crate) enum PatternError {
 impl std::fmt::Display for PatternError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::UnknownField(run) => write!(
-                f,
-                "{run:?} is not a field (dd MM yyyy yy HH mm ss zzz; 'text' is kept as is)"
-            ),
-            Self::UnclosedQuote => f.write_str("unclosed ' in the pattern"),
-            Self::NoOffset => f.write_str("the pattern must print the offset (zzz, as +07:00)"),
+            Self::UnknownField(run) => f.write_str(&crate::i18n::tr_with(
+                crate::i18n::Key::PatternUnknownField,
+                &[("run", &format!("{run:?}"))],
+            )),
+            Self::UnclosedQuote => {
+                f.write_str(crate::i18n::tr(crate::i18n::Key::PatternUnclosedQuote))
+            }
+            Self::NoOffset => f.write_str(crate::i18n::tr(crate::i18n::Key::PatternNoOffset)),
         }
     }
 }

@@ -27,10 +27,9 @@ pub(crate) fn run(args: TimestampArgs) -> anyhow::Result<ExitCode> {
     if args.verify {
         return verify_all(&args);
     }
-    let client = tsa_client(&args.tsa)?
-        .context("no time-stamp authority: pass --tsa URL or set KYSO_TSA_URL")?;
+    let client = tsa_client(&args.tsa)?.context(crate::i18n::tr(crate::i18n::Key::TsaNone))?;
     if args.output.is_some() && args.inputs.len() != 1 {
-        anyhow::bail!("-o/--output takes one input");
+        anyhow::bail!(crate::i18n::tr(crate::i18n::Key::OutputTakesOneInput));
     }
     let mut failed = 0usize;
     let mut out = std::io::stdout().lock();
@@ -77,14 +76,25 @@ fn stamp_line(input: &Path, result: &anyhow::Result<Stamped>, json: bool) -> Str
             "error": format!("{err:#}"),
         })
         .to_string(),
-        (Ok(s), false) => format!(
-            "timestamped {} -> {} ({}, {})",
-            input.display(),
-            s.output.display(),
-            s.kind,
-            s.gen_time.to_rfc3339()
+        (Ok(s), false) => crate::i18n::tr_with(
+            crate::i18n::Key::TsStamped,
+            &[
+                ("input", &input.display().to_string()),
+                ("output", &s.output.display().to_string()),
+                ("kind", crate::i18n::term(s.kind)),
+                ("time", &s.gen_time.to_rfc3339()),
+            ],
         ),
-        (Err(err), false) => format!("error: {}: {err:#}", input.display()),
+        (Err(err), false) => crate::i18n::tr_with(
+            crate::i18n::Key::ItemFailed,
+            &[
+                ("input", &input.display().to_string()),
+                (
+                    "detail",
+                    &crate::i18n::error_chain(err, crate::i18n::lang()),
+                ),
+            ],
+        ),
     }
 }
 
@@ -149,15 +159,17 @@ pub(crate) fn tsa_client(args: &TsaArgs) -> anyhow::Result<Option<TsaClient>> {
         TsaHash::Sha1 => DigestAlgorithm::Sha1,
     };
     if let Some(policy) = &args.tsa_policy {
-        config.policy = Some(
-            policy
-                .parse()
-                .map_err(|_| anyhow::anyhow!("--tsa-policy {policy:?} is not an OID"))?,
-        );
+        config.policy = Some(policy.parse().map_err(|_| {
+            anyhow::anyhow!(crate::i18n::tr_with(
+                crate::i18n::Key::TsaPolicyNotOid,
+                &[("policy", &format!("{policy:?}"))]
+            ))
+        })?);
     }
     if let (Some(user), Some(var)) = (&args.tsa_user, &args.tsa_pass_env) {
-        let password = std::env::var(var)
-            .with_context(|| format!("--tsa-pass-env: environment variable {var} is not set"))?;
+        let password = std::env::var(var).with_context(|| {
+            crate::i18n::tr_with(crate::i18n::Key::TsaPassEnvUnset, &[("var", var)])
+        })?;
         config.basic_auth = Some(BasicAuth {
             user: user.clone(),
             password,
@@ -167,14 +179,20 @@ pub(crate) fn tsa_client(args: &TsaArgs) -> anyhow::Result<Option<TsaClient>> {
         let (name, value) = header
             .split_once(':')
             .filter(|(n, _)| !n.trim().is_empty())
-            .with_context(|| format!("--tsa-header {header:?}: expected \"Name: value\""))?;
+            .with_context(|| {
+                crate::i18n::tr_with(
+                    crate::i18n::Key::TsaHeaderInvalid,
+                    &[("header", &format!("{header:?}"))],
+                )
+            })?;
         config
             .headers
             .push((name.trim().to_owned(), value.trim().to_owned()));
     }
     if let Some(var) = &args.tsa_token_env {
-        let token = std::env::var(var)
-            .with_context(|| format!("--tsa-token-env: environment variable {var} is not set"))?;
+        let token = std::env::var(var).with_context(|| {
+            crate::i18n::tr_with(crate::i18n::Key::TsaTokenEnvUnset, &[("var", var)])
+        })?;
         config.headers.push((
             "Authorization".to_owned(),
             format!("Bearer {}", token.trim()),
@@ -200,7 +218,7 @@ pub(crate) fn document_timestamp(input: &[u8], client: &TsaClient) -> anyhow::Re
         DigestAlgorithm::Sha256 => kyso_keys::HashAlgorithm::Sha256,
         DigestAlgorithm::Sha384 => kyso_keys::HashAlgorithm::Sha384,
         DigestAlgorithm::Sha512 => kyso_keys::HashAlgorithm::Sha512,
-        _ => anyhow::bail!("document time-stamps need --tsa-hash sha256, sha384 or sha512"),
+        _ => anyhow::bail!(crate::i18n::tr(crate::i18n::Key::TsaDocHash)),
     };
     let doc = kyso_pdf::Document::open(input)?;
     let mut request = kyso_pdf::sign::SignatureRequest::new(DOC_TIMESTAMP_RESERVE);
@@ -224,7 +242,7 @@ pub(crate) fn document_timestamp(input: &[u8], client: &TsaClient) -> anyhow::Re
             Err(err) => return Err(err.into()),
         }
     }
-    anyhow::bail!("the time-stamp token did not fit its reserved space")
+    anyhow::bail!(crate::i18n::tr(crate::i18n::Key::TsaDidNotFit))
 }
 
 /// The outcome of checking one detached time-stamp.
@@ -239,11 +257,12 @@ fn verify_all(args: &TimestampArgs) -> anyhow::Result<ExitCode> {
     let (anchors, pool) = anchors(&args.trust)?;
     let query = match &args.query {
         Some(path) => {
-            let der =
-                std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+            let der = std::fs::read(path).with_context(|| {
+                crate::i18n::tr_path(crate::i18n::Key::FileCannotReadAfter, path)
+            })?;
             Some(
                 <TimeStampReq as der::Decode>::from_der(&der)
-                    .with_context(|| format!("{}: not a TimeStampReq", path.display()))?,
+                    .with_context(|| crate::i18n::tr_path(crate::i18n::Key::TsaNotQuery, path))?,
             )
         }
         None => None,
@@ -271,14 +290,25 @@ fn verify_all(args: &TimestampArgs) -> anyhow::Result<ExitCode> {
                 "error": format!("{err:#}"),
             })
             .to_string(),
-            (Ok(c), false) => format!(
-                "valid {} ({}): time-stamped {} by {}",
-                file.display(),
-                c.tsr.display(),
-                c.gen_time.to_rfc3339(),
-                c.tsa
+            (Ok(c), false) => crate::i18n::tr_with(
+                crate::i18n::Key::TsValid,
+                &[
+                    ("input", &file.display().to_string()),
+                    ("tsr", &c.tsr.display().to_string()),
+                    ("time", &c.gen_time.to_rfc3339()),
+                    ("tsa", &c.tsa.to_string()),
+                ],
             ),
-            (Err(err), false) => format!("invalid {}: {err:#}", file.display()),
+            (Err(err), false) => crate::i18n::tr_with(
+                crate::i18n::Key::TsInvalid,
+                &[
+                    ("input", &file.display().to_string()),
+                    (
+                        "detail",
+                        &crate::i18n::error_chain(err, crate::i18n::lang()),
+                    ),
+                ],
+            ),
         };
         writeln!(out, "{line}")?;
     }
@@ -301,10 +331,10 @@ fn anchors(trust: &[PathBuf]) -> anyhow::Result<(CertPool, CertPool)> {
     }
     let mut anchors = CertPool::new();
     for path in trust {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let bytes = std::fs::read(path)
+            .with_context(|| crate::i18n::tr_path(crate::i18n::Key::FileCannotReadAfter, path))?;
         for cert in Certificate::all_from_pem_or_der(&bytes)
-            .with_context(|| format!("{}: no certificate", path.display()))?
+            .with_context(|| crate::i18n::tr_path(crate::i18n::Key::FileNoCertificate, path))?
         {
             anchors.add(cert);
         }
@@ -319,38 +349,39 @@ fn verify_one(
     pool: &CertPool,
     query: Option<&TimeStampReq>,
 ) -> anyhow::Result<Checked> {
-    let raw = std::fs::read(tsr).with_context(|| format!("{}: cannot read", tsr.display()))?;
+    let raw = std::fs::read(tsr)
+        .with_context(|| crate::i18n::tr_path(crate::i18n::Key::FileCannotReadAfter, tsr))?;
     // A .tsr is a whole TimeStampResp; a bare token (`openssl ts -token_out`) is accepted too.
     let token_der = match kyso_cms::tsp::parse_response(&raw) {
         Ok(token) => token,
         Err(_) => raw,
     };
     let token = TimeStampToken::parse(&token_der)
-        .with_context(|| format!("{}: not a time-stamp", tsr.display()))?;
+        .with_context(|| crate::i18n::tr_path(crate::i18n::Key::TsaNotTimestamp, tsr))?;
     let imprint = &token.tst_info.message_imprint;
     let hash = DigestAlgorithm::from_oid(&imprint.hash_algorithm.oid)?;
     let mut hasher = hash.hasher();
-    let mut reader =
-        std::fs::File::open(file).with_context(|| format!("{}: cannot open", file.display()))?;
+    let mut reader = std::fs::File::open(file)
+        .with_context(|| crate::i18n::tr_path(crate::i18n::Key::FileCannotOpenAfter, file))?;
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = reader
             .read(&mut buf)
-            .with_context(|| format!("{}: read failed", file.display()))?;
+            .with_context(|| crate::i18n::tr_path(crate::i18n::Key::FileReadFailed, file))?;
         if n == 0 {
             break;
         }
         hasher.update(buf.get(..n).unwrap_or_default());
     }
     if hasher.finalize() != imprint.hashed_message.as_bytes() {
-        anyhow::bail!("the time-stamp is for other data (message imprint mismatch)");
+        anyhow::bail!(crate::i18n::tr(crate::i18n::Key::TsaOtherData));
     }
     if let Some(query) = query {
         if query.message_imprint != *imprint {
-            anyhow::bail!("the time-stamp does not answer the given request (imprint)");
+            anyhow::bail!(crate::i18n::tr(crate::i18n::Key::TsaNotAnswerImprint));
         }
         if query.nonce.is_some() && query.nonce != token.tst_info.nonce {
-            anyhow::bail!("the time-stamp does not answer the given request (nonce)");
+            anyhow::bail!(crate::i18n::tr(crate::i18n::Key::TsaNotAnswerNonce));
         }
     }
     let tsa = validate_tsa(&token, anchors, pool)?;
@@ -371,8 +402,9 @@ pub(crate) fn validate_tsa(
 ) -> anyhow::Result<String> {
     let verified = token
         .verify()
-        .context("the TSA's signature over the time-stamp does not verify")?;
-    let tsa = Certificate::from_der(verified.certificate()).context("the TSA certificate")?;
+        .context(crate::i18n::tr(crate::i18n::Key::TsaSignatureInvalid))?;
+    let tsa = Certificate::from_der(verified.certificate())
+        .context(crate::i18n::tr(crate::i18n::Key::TsaCertificate))?;
     let gen_time = DateTime::<Utc>::from(token.gen_time());
     // genTime must lie inside the certificate's validity, and so must genTime + accuracy: a
     // token possibly made after the certificate expired proves nothing.
@@ -384,12 +416,14 @@ pub(crate) fn validate_tsa(
         .unwrap_or_else(chrono::Duration::zero);
     let latest = gen_time.checked_add_signed(accuracy).unwrap_or(gen_time);
     if gen_time < tsa.not_before() || latest > tsa.not_after() {
-        anyhow::bail!(
-            "genTime {} lies outside the TSA certificate's validity ({} to {})",
-            gen_time.to_rfc3339(),
-            tsa.not_before().to_rfc3339(),
-            tsa.not_after().to_rfc3339()
-        );
+        anyhow::bail!(crate::i18n::tr_with(
+            crate::i18n::Key::TsaGenTimeOutside,
+            &[
+                ("gen_time", &gen_time.to_rfc3339()),
+                ("not_before", &tsa.not_before().to_rfc3339()),
+                ("not_after", &tsa.not_after().to_rfc3339()),
+            ],
+        ));
     }
     let mut candidates = CertPool::from_certs(pool.certificates().iter().cloned());
     for der in &token.signed_data.certificates {
@@ -404,9 +438,9 @@ pub(crate) fn validate_tsa(
     policy.required_ekus = vec![kyso_chain::eku::TIME_STAMPING];
     policy.leaf_profile = LeafProfile::TimeStampingAuthority;
     validate(&tsa, &candidates, &policy, &RevocationSources::new()).with_context(|| {
-        format!(
-            "the TSA certificate ({}) is not valid for time-stamping at genTime",
-            tsa.subject()
+        crate::i18n::tr_with(
+            crate::i18n::Key::TsaCertificateNotValid,
+            &[("subject", &tsa.subject().to_string())],
         )
     })?;
     Ok(tsa.subject())
@@ -421,7 +455,7 @@ const TOKEN_SLACK: usize = 512;
 pub(crate) fn probe_token_len(client: &TsaClient) -> anyhow::Result<usize> {
     let stamp = client
         .stamp_data(b"kyso: sizing the signature time-stamp")
-        .context("the time-stamp authority")?;
+        .context(crate::i18n::tr(crate::i18n::Key::TsaAuthority))?;
     Ok(stamp.token.len().saturating_add(TOKEN_SLACK))
 }
 
@@ -430,11 +464,11 @@ pub(crate) fn probe_token_len(client: &TsaClient) -> anyhow::Result<usize> {
 pub(crate) fn add_signature_timestamp(cms: &[u8], client: &TsaClient) -> anyhow::Result<Vec<u8>> {
     let info = kyso_cms::parse(cms)?;
     let [signer] = info.signer_infos.as_slice() else {
-        anyhow::bail!("a signature time-stamp needs exactly one signer");
+        anyhow::bail!(crate::i18n::tr(crate::i18n::Key::TsaOneSigner));
     };
     let stamp = client
         .stamp_data(signer.signature)
-        .context("the time-stamp authority")?;
+        .context(crate::i18n::tr(crate::i18n::Key::TsaAuthority))?;
     Ok(kyso_cms::add_unsigned_attribute(
         cms,
         &kyso_cms::oids::SIGNATURE_TIME_STAMP_TOKEN,

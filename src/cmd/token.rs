@@ -69,14 +69,21 @@ fn list(args: &TokenListArgs) -> anyhow::Result<ExitCode> {
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
     } else {
-        writeln!(out, "Module:  {}", info.path.display())?;
+        // Two spaces after the label, and the next line under the path.
+        let width = label_width(&[crate::i18n::Key::TokenModule]) + 1;
         writeln!(
             out,
-            "         {} {} ({}), Cryptoki {}",
-            info.manufacturer, info.library_version, info.description, info.cryptoki_version
+            "{:<width$}{}",
+            crate::i18n::tr(crate::i18n::Key::TokenModule),
+            info.path.display()
+        )?;
+        writeln!(
+            out,
+            "{:width$}{} {} ({}), Cryptoki {}",
+            "", info.manufacturer, info.library_version, info.description, info.cryptoki_version
         )?;
         if slots.is_empty() {
-            writeln!(out, "No slots.")?;
+            writeln!(out, "{}", crate::i18n::tr(crate::i18n::Key::TokenNoSlots))?;
         }
         for slot in &slots {
             write_slot(&mut out, slot)?;
@@ -111,43 +118,75 @@ fn slot_json(slot: &SlotDescription) -> Value {
 
 fn write_slot(out: &mut impl Write, slot: &SlotDescription) -> std::io::Result<()> {
     writeln!(out)?;
-    writeln!(out, "Slot {}:  {}", slot.id, slot.description)?;
+    use crate::i18n::{tr, tr_with, Key};
+    writeln!(
+        out,
+        "{}  {}",
+        tr_with(Key::TokenSlot, &[("id", &slot.id.to_string())]),
+        slot.description
+    )?;
     let Some(token) = &slot.token else {
-        return writeln!(out, "  (no token)");
+        return writeln!(out, "  {}", tr(Key::TokenNoToken));
     };
     if !token.initialized {
-        return writeln!(out, "  (token not initialised)");
+        return writeln!(out, "  {}", tr(Key::TokenNotInitialised));
     }
-    writeln!(out, "  Token:        {}", token.label)?;
-    writeln!(out, "  Manufacturer: {}", token.manufacturer)?;
-    writeln!(out, "  Model:        {}", token.model)?;
-    writeln!(out, "  Serial:       {}", token.serial)?;
+    let labels = [
+        Key::TokenToken,
+        Key::TokenManufacturer,
+        Key::TokenModel,
+        Key::TokenSerial,
+        Key::TokenFlags,
+    ];
+    let width = label_width(&labels);
     let mut flags = Vec::new();
     if token.login_required {
-        flags.push("login required");
+        flags.push(tr(Key::TokenFlagLoginRequired));
     }
     if token.protected_authentication_path {
-        flags.push("PIN pad");
+        flags.push(tr(Key::TokenFlagPinPad));
     }
     if !token.user_pin_initialized {
-        flags.push("user PIN not initialised");
+        flags.push(tr(Key::TokenFlagPinNotInitialised));
     }
     if token.user_pin_to_be_changed {
-        flags.push("user PIN must be changed");
+        flags.push(tr(Key::TokenFlagPinMustChange));
     }
     if token.pin.count_low {
-        flags.push("PIN COUNT LOW (a wrong PIN was entered)");
+        flags.push(tr(Key::TokenFlagPinCountLow));
     }
     if token.pin.final_try {
-        flags.push("PIN FINAL TRY (one more wrong PIN locks the token)");
+        flags.push(tr(Key::TokenFlagPinFinalTry));
     }
     if token.pin.locked {
-        flags.push("PIN LOCKED");
+        flags.push(tr(Key::TokenFlagPinLocked));
     }
     if token.write_protected {
-        flags.push("write protected");
+        flags.push(tr(Key::TokenFlagWriteProtected));
     }
-    writeln!(out, "  Flags:        {}", flags.join(", "))
+    let flags = flags.join(", ");
+    let values = [
+        token.label.as_str(),
+        token.manufacturer.as_str(),
+        token.model.as_str(),
+        token.serial.as_str(),
+        flags.as_str(),
+    ];
+    for (label, value) in labels.iter().zip(values) {
+        writeln!(out, "  {:<width$}{value}", tr(*label))?;
+    }
+    Ok(())
+}
+
+/// The column of the values after `labels` (in the language of this run): one space after
+/// the longest.
+fn label_width(labels: &[crate::i18n::Key]) -> usize {
+    labels
+        .iter()
+        .map(|label| crate::i18n::tr(*label).chars().count())
+        .max()
+        .unwrap_or_default()
+        + 1
 }
 
 fn certs(args: &TokenCertsArgs) -> anyhow::Result<ExitCode> {
@@ -160,9 +199,12 @@ fn certs(args: &TokenCertsArgs) -> anyhow::Result<ExitCode> {
         stdin: args.pin_stdin,
     })?;
     let logged_in = pin.is_some();
-    let certs = module
-        .certificates(&choice, pin)
-        .with_context(|| format!("cannot list the certificates on token {}", token.label))?;
+    let certs = module.certificates(&choice, pin).with_context(|| {
+        crate::i18n::tr_with(
+            crate::i18n::Key::TokenCannotListCerts,
+            &[("token", &token.label)],
+        )
+    })?;
     let mut out = std::io::stdout().lock();
     if args.json {
         let value = json!({
@@ -173,13 +215,20 @@ fn certs(args: &TokenCertsArgs) -> anyhow::Result<ExitCode> {
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
     } else {
-        writeln!(
-            out,
-            "Token {} (slot {slot}): {} certificate{}",
-            token.label,
-            certs.len(),
-            if certs.len() == 1 { "" } else { "s" }
-        )?;
+        let heading = if certs.len() == 1 {
+            crate::i18n::Key::TokenCertsHeadingOne
+        } else {
+            crate::i18n::Key::TokenCertsHeading
+        };
+        let heading = crate::i18n::tr_with(
+            heading,
+            &[
+                ("token", &token.label),
+                ("slot", &slot.to_string()),
+                ("count", &certs.len().to_string()),
+            ],
+        );
+        writeln!(out, "{heading}")?;
         for (n, cert) in certs.iter().enumerate() {
             write_cert(&mut out, n + 1, cert, logged_in)?;
         }
@@ -232,36 +281,61 @@ fn write_cert(
     cert: &TokenCertificate,
     logged_in: bool,
 ) -> std::io::Result<()> {
-    let key = match cert.private_key {
-        KeyPresence::Present => "yes",
-        KeyPresence::Absent => "no",
-        KeyPresence::Unknown if logged_in => "no",
-        KeyPresence::Unknown => "unknown (log in with --pin-env/--pin-file/--pin-stdin to see)",
-    };
+    use crate::i18n::{tr, tr_with, Key};
+    let key = tr(match cert.private_key {
+        KeyPresence::Present => Key::TokenKeyYes,
+        KeyPresence::Absent => Key::TokenKeyNo,
+        KeyPresence::Unknown if logged_in => Key::TokenKeyNo,
+        KeyPresence::Unknown => Key::TokenKeyUnknown,
+    });
     writeln!(out)?;
-    writeln!(
-        out,
-        "[{n}] label {:?}, id {}, private key: {key}",
-        cert.label,
-        if cert.id.is_empty() {
-            "(none)".to_owned()
-        } else {
-            hex::encode(&cert.id)
-        }
-    )?;
+    let id = if cert.id.is_empty() {
+        tr(Key::TokenNoId).to_owned()
+    } else {
+        hex::encode(&cert.id)
+    };
+    let line = tr_with(
+        Key::TokenCertLine,
+        &[
+            ("n", &n.to_string()),
+            ("label", &format!("{:?}", cert.label)),
+            ("id", &id),
+            ("key", key),
+        ],
+    );
+    writeln!(out, "{line}")?;
     match &cert.info {
         Ok(info) => {
-            writeln!(out, "    Subject:   {}", info.subject)?;
-            writeln!(out, "    Issuer:    {}", info.issuer)?;
-            writeln!(out, "    Serial:    {}", info.serial_hex)?;
-            writeln!(
-                out,
-                "    Valid:     {} to {}",
-                info.not_before, info.not_after
-            )?;
-            writeln!(out, "    Key usage: {}", info.key_usage.join(", "))?;
-            writeln!(out, "    SHA-256:   {}", info.sha256_hex)
+            let labels = [
+                Key::TokenSubject,
+                Key::TokenIssuer,
+                Key::TokenSerial,
+                Key::TokenValid,
+                Key::TokenKeyUsage,
+            ];
+            // "SHA-256:" needs no translation but shares the column.
+            let width = label_width(&labels).max("SHA-256:".len() + 1);
+            let valid = tr_with(
+                Key::TokenValidRange,
+                &[("from", &info.not_before), ("to", &info.not_after)],
+            );
+            let key_usage = info.key_usage.join(", ");
+            let values = [
+                info.subject.as_str(),
+                info.issuer.as_str(),
+                info.serial_hex.as_str(),
+                valid.as_str(),
+                key_usage.as_str(),
+            ];
+            for (label, value) in labels.iter().zip(values) {
+                writeln!(out, "    {:<width$}{value}", tr(*label))?;
+            }
+            writeln!(out, "    {:<width$}{}", "SHA-256:", info.sha256_hex)
         }
-        Err(err) => writeln!(out, "    (cannot decode the certificate: {err})"),
+        Err(err) => writeln!(
+            out,
+            "    {}",
+            tr_with(Key::TokenCertUndecodable, &[("detail", &err.to_string())])
+        ),
     }
 }

@@ -26,7 +26,7 @@ pub(crate) fn run(command: TrustCommand, lang: Lang) -> anyhow::Result<ExitCode>
 }
 
 pub(crate) fn manifest() -> anyhow::Result<Manifest> {
-    Manifest::parse(MANIFEST).context("the built-in trust manifest is malformed")
+    Manifest::parse(MANIFEST).context(i18n::tr(Key::TrustManifestMalformed))
 }
 
 /// `KYSO_TRUST_DIR`, else `$XDG_DATA_HOME/kyso/trust`, else `~/.local/share/kyso/trust`.
@@ -37,7 +37,7 @@ pub(crate) fn trust_dir() -> anyhow::Result<PathBuf> {
     if let Some(data) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(data).join("kyso").join("trust"));
     }
-    let home = std::env::var_os("HOME").context("neither KYSO_TRUST_DIR nor HOME is set")?;
+    let home = std::env::var_os("HOME").context(i18n::tr(Key::TrustNoHome))?;
     Ok(PathBuf::from(home).join(".local/share/kyso/trust"))
 }
 
@@ -66,7 +66,7 @@ fn install(args: TrustInstallArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     for path in &args.paths {
         if path.is_dir() {
             let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-                .with_context(|| format!("cannot read {}", path.display()))?
+                .with_context(|| i18n::tr_path(Key::FileCannotRead, path))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
                     p.extension().is_some_and(|x| {
@@ -85,10 +85,10 @@ fn install(args: TrustInstallArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let (mut installed, mut already, mut refused) = (0usize, 0usize, 0usize);
     for file in files {
         let bytes =
-            std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            std::fs::read(&file).with_context(|| i18n::tr_path(Key::FileCannotRead, &file))?;
         let certs = Certificate::all_from_pem_or_der(&bytes)
             .or_else(|_| kyso_chain::pkcs7_certificates(&bytes))
-            .with_context(|| format!("{}: no certificate", file.display()))?;
+            .with_context(|| i18n::tr_path(Key::FileNoCertificate, &file))?;
         for cert in certs {
             let subject = cert.subject();
             let fingerprint = hex::encode_upper(cert.fingerprint());

@@ -41,14 +41,14 @@ pub(crate) fn run(args: VerifyArgs, lang: Lang) -> anyhow::Result<ExitCode> {
     let format = output_format(&args);
     let files = collect_files(&args)?;
     if files.is_empty() {
-        anyhow::bail!("no files to verify (give paths or --files-from)");
+        anyhow::bail!(crate::i18n::tr(Key::VerifyNoFiles));
     }
     let ctx = context(&args)?;
     let jobs = args.jobs.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
-        .context("cannot start the worker threads")?;
+        .context(crate::i18n::tr(Key::VerifyNoThreads))?;
 
     let progress = progress_bar(files.len(), format);
     let (tx, rx) = mpsc::channel::<(usize, FileReport, bool)>();
@@ -196,8 +196,7 @@ fn progress_bar(files: usize, format: Format) -> Option<indicatif::ProgressBar> 
     }
     let bar = indicatif::ProgressBar::new(files as u64);
     bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files, {per_sec}, eta {eta}")
+    if let Ok(style) = indicatif::ProgressStyle::with_template(crate::i18n::tr(Key::ProgressVerify))
     {
         bar.set_style(style);
     }
@@ -213,9 +212,9 @@ fn context(args: &VerifyArgs) -> anyhow::Result<Context> {
     };
     for path in certificate_files(&args.trust)? {
         let bytes = std::fs::read(&path)
-            .with_context(|| format!("--trust {}: cannot read", path.display()))?;
+            .with_context(|| crate::i18n::tr_path(Key::VerifyTrustUnreadable, &path))?;
         let certs = Certificate::all_from_pem_or_der(&bytes)
-            .with_context(|| format!("--trust {}: not a certificate", path.display()))?;
+            .with_context(|| crate::i18n::tr_path(Key::VerifyTrustNotCertificate, &path))?;
         for cert in certs {
             anchors.add(cert);
         }
@@ -223,7 +222,7 @@ fn context(args: &VerifyArgs) -> anyhow::Result<Context> {
     let at = match &args.at {
         Some(text) => Some(
             DateTime::parse_from_rfc3339(text)
-                .with_context(|| format!("--at {text}: not an RFC 3339 time"))?
+                .with_context(|| crate::i18n::tr_with(Key::AtNotRfc3339, &[("text", text)]))?
                 .with_timezone(&Utc),
         ),
         None => None,
@@ -257,7 +256,7 @@ fn certificate_files(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     for path in paths {
         if path.is_dir() {
             walk(path, &mut out)
-                .with_context(|| format!("--trust {}: cannot list", path.display()))?;
+                .with_context(|| crate::i18n::tr_path(Key::VerifyTrustCannotList, path))?;
         } else {
             out.push(path.clone());
         }
@@ -274,11 +273,11 @@ fn collect_files(args: &VerifyArgs) -> anyhow::Result<Vec<PathBuf>> {
             Box::new(io::BufReader::new(io::stdin()))
         } else {
             let file = std::fs::File::open(list)
-                .with_context(|| format!("--files-from {}: cannot open", list.display()))?;
+                .with_context(|| crate::i18n::tr_path(Key::VerifyListCannotOpen, list))?;
             Box::new(io::BufReader::new(file))
         };
         for line in reader.lines() {
-            let line = line.context("--files-from: cannot read")?;
+            let line = line.context(crate::i18n::tr(Key::VerifyListCannotRead))?;
             let line = line.trim_end_matches('\r');
             if !line.is_empty() {
                 named.push(PathBuf::from(line));
@@ -288,7 +287,8 @@ fn collect_files(args: &VerifyArgs) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in named {
         if path.is_dir() {
-            walk(&path, &mut files).with_context(|| format!("{}: cannot list", path.display()))?;
+            walk(&path, &mut files)
+                .with_context(|| crate::i18n::tr_path(Key::FileCannotList, &path))?;
         } else {
             files.push(path);
         }
@@ -322,7 +322,10 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
     };
     let bytes = match InputBytes::open(path) {
         Ok(bytes) => bytes,
-        Err(e) => return (error_report("unknown", format!("{e:#}")), true),
+        Err(e) => {
+            let detail = crate::i18n::error_chain(&e, crate::i18n::lang());
+            return (error_report("unknown", detail), true);
+        }
     };
     let head = bytes.get(..bytes.len().min(HEADER_WINDOW)).unwrap_or(&[]);
     if memchr_find(head, b"%PDF-").is_none() {
@@ -332,7 +335,7 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
         return (
             error_report(
                 "unknown",
-                "unsupported format: neither PDF nor XML".to_owned(),
+                crate::i18n::tr(Key::VerifyUnsupportedFormat).to_owned(),
             ),
             false,
         );
@@ -345,7 +348,7 @@ fn verify_path(path: &Path, ctx: &Context) -> (FileReport, bool) {
     let read_range = |offset: u64, len: u64, sink: &mut dyn FnMut(&[u8])| -> io::Result<()> {
         use std::os::unix::fs::FileExt;
         let Some(file) = &file else {
-            return Err(io::Error::other("file not open"));
+            return Err(io::Error::other(crate::i18n::tr(Key::VerifyFileNotOpen)));
         };
         let mut buf = vec![0u8; READ_CHUNK];
         let (mut at, end) = (offset, offset.saturating_add(len));
@@ -391,11 +394,16 @@ fn pdf_signatures(
     }));
     let facts = match outcome {
         Ok(Ok(facts)) => facts,
-        Ok(Err(e)) => return Err(format!("cannot verify this PDF: {e}")),
-        Err(_) => return Err("internal error while verifying this PDF".to_owned()),
+        Ok(Err(e)) => {
+            return Err(crate::i18n::tr_with(
+                Key::VerifyCannotPdf,
+                &[("detail", &e.to_string())],
+            ))
+        }
+        Err(_) => return Err(crate::i18n::tr(Key::VerifyInternalPdf).to_owned()),
     };
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verdicts(&facts, ctx)))
-        .map_err(|_| "internal error while validating the signatures".to_owned())
+        .map_err(|_| crate::i18n::tr(Key::VerifyInternalValidation).to_owned())
 }
 
 /// The verdicts, in document order. Document timestamps are judged first, newest first: the

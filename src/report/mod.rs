@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use kyso_verdict::{Coverage, FileReport, Indication, SignatureVerdict};
 
 use crate::cli::Lang;
+use crate::i18n::{self, Key};
 
 /// Counts over a whole batch, for the closing summary line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -44,23 +45,26 @@ impl Summary {
         if self.unexpected == 0 {
             return line;
         }
-        let label = crate::i18n::text(crate::i18n::Key::ExpectProblemLabel, lang);
+        let label = i18n::text(Key::ExpectProblemLabel, lang);
         format!("{line}; {} {label}", self.unexpected)
     }
 
     fn counts(&self, lang: Lang) -> String {
-        match lang {
-            Lang::En => format!(
-                "{} files, {} signatures: {} passed, {} failed, {} indeterminate; {} unsigned, {} errors",
-                self.files, self.signatures, self.passed, self.failed, self.indeterminate,
-                self.unsigned, self.errors
-            ),
-            Lang::Vi => format!(
-                "{} tệp, {} chữ ký: {} hợp lệ, {} không hợp lệ, {} chưa xác định; {} chưa ký, {} lỗi",
-                self.files, self.signatures, self.passed, self.failed, self.indeterminate,
-                self.unsigned, self.errors
-            ),
-        }
+        let counts = [
+            ("files", self.files),
+            ("signatures", self.signatures),
+            ("passed", self.passed),
+            ("failed", self.failed),
+            ("indeterminate", self.indeterminate),
+            ("unsigned", self.unsigned),
+            ("errors", self.errors),
+        ]
+        .map(|(name, count)| (name, count.to_string()));
+        let args: Vec<(&str, &str)> = counts
+            .iter()
+            .map(|(name, count)| (*name, count.as_str()))
+            .collect();
+        i18n::format(Key::ReportSummary, lang, &args)
     }
 }
 
@@ -187,44 +191,37 @@ fn level_code(sig: &SignatureVerdict) -> String {
 }
 
 fn coverage_text(coverage: &Coverage, lang: Lang) -> String {
-    match (coverage, lang) {
-        (Coverage::EntireFile, Lang::En) => "entire file".into(),
-        (Coverage::EntireFile, Lang::Vi) => "toàn bộ tệp".into(),
-        (Coverage::EntireRevision, Lang::En) => "entire revision, later changes allowed".into(),
-        (Coverage::EntireRevision, Lang::Vi) => {
-            "toàn bộ phiên bản đã ký, các thay đổi sau đó được phép".into()
-        }
-        (Coverage::Partial, Lang::En) => "partial: disallowed changes after signing".into(),
-        (Coverage::Partial, Lang::Vi) => "một phần: có thay đổi không được phép sau khi ký".into(),
-        (Coverage::Nodes(nodes), _) => nodes.join(" "),
-    }
+    let key = match coverage {
+        Coverage::EntireFile => Key::ReportCoverageFile,
+        Coverage::EntireRevision => Key::ReportCoverageRevision,
+        Coverage::Partial => Key::ReportCoveragePartial,
+        Coverage::Nodes(nodes) => return nodes.join(" "),
+    };
+    i18n::text(key, lang).to_owned()
 }
 
 /// Writes one file's report as readable text (the seven fields the Vietnamese rules require
 /// for every signature).
 pub(crate) fn write_table(out: &mut impl Write, report: &FileReport, lang: Lang) -> io::Result<()> {
-    let t = |en: &'static str, vi: &'static str| if lang == Lang::Vi { vi } else { en };
+    let t = |key| i18n::text(key, lang);
     writeln!(out, "{}", report.file)?;
     for problem in &report.problems {
         writeln!(out, "  ! {}", problem.message)?;
     }
     if let Some(error) = &report.error {
-        writeln!(out, "  {}: {error}", t("error", "lỗi"))?;
+        writeln!(out, "  {}: {error}", t(Key::ReportError))?;
         return Ok(());
     }
     if report.signatures.is_empty() {
-        writeln!(out, "  {}", t("not signed", "chưa được ký số"))?;
+        writeln!(out, "  {}", t(Key::ReportNotSigned))?;
         return Ok(());
     }
     for sig in &report.signatures {
-        let verdict = match (sig.indication, lang) {
-            (Indication::Passed, Lang::En) => "PASSED",
-            (Indication::Passed, Lang::Vi) => "HỢP LỆ",
-            (Indication::Failed, Lang::En) => "FAILED",
-            (Indication::Failed, Lang::Vi) => "KHÔNG HỢP LỆ",
-            (Indication::Indeterminate, Lang::En) => "INDETERMINATE",
-            (Indication::Indeterminate, Lang::Vi) => "CHƯA XÁC ĐỊNH",
-        };
+        let verdict = t(match sig.indication {
+            Indication::Passed => Key::ReportPassed,
+            Indication::Failed => Key::ReportFailed,
+            Indication::Indeterminate => Key::ReportIndeterminate,
+        });
         let sub = sig
             .sub_indication
             .map(|s| format!(" ({})", sub_code(&s)))
@@ -232,41 +229,35 @@ pub(crate) fn write_table(out: &mut impl Write, report: &FileReport, lang: Lang)
         writeln!(
             out,
             "  {} {}: {verdict}{sub} [{}]",
-            t("signature", "chữ ký"),
+            t(Key::ReportSignature),
             sig.id,
             level_code(sig)
         )?;
         let dash = "-".to_owned();
         let rows = [
             (
-                t("signer", "người ký"),
+                t(Key::ReportSigner),
                 sig.signer.clone().unwrap_or_else(|| dash.clone()),
             ),
             (
-                t("managing unit", "đơn vị quản lý"),
+                t(Key::ReportManagingUnit),
                 sig.organization.clone().unwrap_or_else(|| dash.clone()),
             ),
             (
-                t("issuing CA", "tổ chức cấp chứng thư"),
+                t(Key::ReportIssuer),
                 sig.issuer.clone().unwrap_or_else(|| dash.clone()),
             ),
             (
-                t("signing time", "thời gian ký"),
+                t(Key::ReportSigningTime),
                 match (&sig.timestamp, &sig.signing_time) {
-                    (Some(ts), _) => format!("{ts} ({})", t("timestamp", "dấu thời gian")),
-                    (None, Some(st)) => format!(
-                        "{st} ({})",
-                        t("claimed by the signer", "do người ký khai báo")
-                    ),
+                    (Some(ts), _) => format!("{ts} ({})", t(Key::ReportTimestamp)),
+                    (None, Some(st)) => format!("{st} ({})", t(Key::ReportClaimed)),
                     (None, None) => dash.clone(),
                 },
             ),
+            (t(Key::ReportCoverage), coverage_text(&sig.coverage, lang)),
             (
-                t("coverage", "phạm vi ký"),
-                coverage_text(&sig.coverage, lang),
-            ),
-            (
-                t("certificate validity", "hiệu lực chứng thư"),
+                t(Key::ReportCertificateValidity),
                 format!(
                     "{} .. {}",
                     sig.certificate_not_before.as_deref().unwrap_or("?"),
@@ -280,18 +271,18 @@ pub(crate) fn write_table(out: &mut impl Write, report: &FileReport, lang: Lang)
         writeln!(
             out,
             "    {}: {}",
-            t("integrity", "toàn vẹn"),
+            t(Key::ReportIntegrity),
             integrity_text(sig, lang)
         )?;
         writeln!(
             out,
             "    {}: {}",
-            t("valid at signing time", "hiệu lực tại thời điểm ký"),
+            t(Key::ReportValidAtSigning),
             validity_text(sig, lang)
         )?;
         for reason in &sig.reasons {
-            match (lang, reason_vi(&reason.code)) {
-                (Lang::Vi, Some(vi)) => writeln!(out, "    - {vi} ({})", reason.message)?,
+            match (lang, reason_key(&reason.code)) {
+                (Lang::Vi, Some(key)) => writeln!(out, "    - {} ({})", t(key), reason.message)?,
                 _ => writeln!(out, "    - {}", reason.message)?,
             }
         }
@@ -307,14 +298,12 @@ fn integrity_text(sig: &SignatureVerdict, lang: Lang) -> &'static str {
         || has("bad-signature")
         || has("signature-mismatch")
         || has("timestamp-imprint-mismatch");
-    match (broken, has("integrity-ok"), lang) {
-        (true, _, Lang::En) => "BROKEN: the document was altered after signing",
-        (true, _, Lang::Vi) => "KHÔNG toàn vẹn: tài liệu đã bị thay đổi sau khi ký",
-        (false, true, Lang::En) => "intact",
-        (false, true, Lang::Vi) => "toàn vẹn",
-        (false, false, Lang::En) => "not established",
-        (false, false, Lang::Vi) => "không xác định được",
-    }
+    let key = match (broken, has("integrity-ok")) {
+        (true, _) => Key::ReportBroken,
+        (false, true) => Key::ReportIntact,
+        (false, false) => Key::ReportNotEstablished,
+    };
+    i18n::text(key, lang)
 }
 
 /// The certificate's validity at the signing time, from the indication and the chain reasons.
@@ -324,41 +313,37 @@ fn validity_text(sig: &SignatureVerdict, lang: Lang) -> &'static str {
         .iter()
         // PDF reasons are `chain-CODE`; XML's chain reason is `chain`.
         .any(|r| (r.code == "chain" || r.code.starts_with("chain-")) && r.code != "chain-warning");
-    match (sig.indication, chain_problem, lang) {
-        (Indication::Passed, _, Lang::En) => "valid",
-        (Indication::Passed, _, Lang::Vi) => "còn hiệu lực",
-        (_, true, Lang::En) => "not established (see below)",
-        (_, true, Lang::Vi) => "không xác định được (xem bên dưới)",
-        (_, false, Lang::En) => "-",
-        (_, false, Lang::Vi) => "-",
+    match (sig.indication, chain_problem) {
+        (Indication::Passed, _) => i18n::text(Key::ReportValid, lang),
+        (_, true) => i18n::text(Key::ReportNotEstablishedBelow, lang),
+        (_, false) => "-",
     }
 }
 
-/// Vietnamese for the reason codes a clerk meets most; the English details follow.
-fn reason_vi(code: &str) -> Option<&'static str> {
+/// The catalogue row for the reason codes a clerk meets most (shown in Vietnamese before the
+/// library's English detail).
+fn reason_key(code: &str) -> Option<Key> {
     Some(match code {
-        "integrity-ok" => "dữ liệu đã ký còn nguyên vẹn, chữ ký đúng",
-        "digest-mismatch" => "giá trị băm không khớp: nội dung đã bị sửa sau khi ký",
-        "bad-signature" => "chữ ký không đúng với khóa công khai của người ký",
-        "modified-after-signing" => "tài liệu bị thay đổi không được phép sau khi ký",
-        "permission-violated" => "thay đổi sau khi ký vi phạm quyền chứng nhận (DocMDP)",
-        "allowed-changes-after-signing" => "có thay đổi được phép sau khi ký",
-        "byte-range-invalid" | "byte-range-gap-not-contents" => {
-            "vùng dữ liệu ký (ByteRange) không hợp lệ"
-        }
-        "non-standard-coverage" => "chữ ký không bao phủ trọn một phiên bản tài liệu",
-        "data-after-last-eof" => "có dữ liệu lạ sau phiên bản cuối",
-        "validation-time" => "thời điểm kiểm tra",
-        "validation-time-claimed" => {
-            "không có dấu thời gian tin cậy: kiểm tra tại thời điểm ký do người ký khai báo"
-        }
-        "chain-unknown-issuer" => "không xây dựng được chuỗi chứng thư đến CA gốc tin cậy",
-        "chain-expired" => "chứng thư số đã hết hạn tại thời điểm kiểm tra",
-        "chain-revoked" => "chứng thư số đã bị thu hồi",
-        "chain-warning" => "cảnh báo về chuỗi chứng thư",
-        "timestamp-untrusted" => "dấu thời gian không được tin cậy",
-        "sha1" => "dùng thuật toán SHA-1 (yếu)",
-        "legacy-format" => "định dạng chữ ký cũ",
+        "integrity-ok" => Key::CodeIntegrityOk,
+        "digest-mismatch" => Key::CodeDigestMismatch,
+        "bad-signature" => Key::CodeBadSignature,
+        "modified-after-signing" => Key::CodeModifiedAfterSigning,
+        "permission-violated" => Key::CodePermissionViolated,
+        "field-locked" => Key::CodeFieldLocked,
+        "allowed-changes-after-signing" => Key::CodeAllowedChanges,
+        "byte-range-invalid" | "byte-range-gap-not-contents" => Key::CodeByteRangeInvalid,
+        "non-standard-coverage" => Key::CodeNonStandardCoverage,
+        "data-after-last-eof" => Key::CodeDataAfterEof,
+        "validation-time" => Key::CodeValidationTime,
+        "validation-time-claimed" => Key::CodeValidationTimeClaimed,
+        "chain-unknown-issuer" => Key::CodeChainUnknownIssuer,
+        "chain-expired" => Key::CodeChainExpired,
+        "chain-revoked" => Key::CodeChainRevoked,
+        "chain-warning" => Key::CodeChainWarning,
+        "timestamp-untrusted" => Key::CodeTimestampUntrusted,
+        "sha1" => Key::CodeSha1,
+        "legacy-format" => Key::CodeLegacyFormat,
+        "not-baseline" => Key::CodeNotBaseline,
         _ => return None,
     })
 }
