@@ -71,7 +71,6 @@ NOTES = {
     "dss-plugtest/FR_GEM/Signature-P-FR_GEM-3.pdf": "As FR_GEM-1.",
     "dss-plugtest/RO/Signature-P-RO-4.pdf": "adbe.pkcs7.sha1 signature: kyso verifies it (SHA-1 in the CMS content matches the byte ranges) and reports the legacy format; pyHanko does not list the field as signed.",
     "dss-plugtest/IT_ADO/Signature-P-IT_ADO-1.pdf": "The SignerInfo names ecdsa-with-SHA256 with NULL parameters (RFC 5758 wants them absent); kyso accepts that as DSS and pyHanko do: the signature verifies, INDETERMINATE only because the A-Trust root is not installed.",
-    "pyhanko/ed448-shake256-nolen.pdf": "Ed448 with SHAKE256: kyso-cms has no SHAKE256 digest yet, so INDETERMINATE (never FAILED).",
     "pyhanko/minimal-signed-twice-no-sig-type.pdf": "The embedded ECDSA chain (P-384 keys, ecdsa-with-SHA256) ends at a Root CA whose key differs from the corpus's regenerated testing-ca-ecdsa root of the same name, so the intermediate's signature verifies under no trusted root: INDETERMINATE (before, an RSA namesake CA was misreported as an unsupported algorithm); integrity and revision analysis agree with pyHanko, which ran without trust.",
     "dss-plugtest/SK/Signature-P-SK-4.pdf": "pyHanko raises on this LT/LTA file (the corpus README: dangling references in later revisions, or a document timestamp typed /Sig); kyso and pdfsig find every signature intact; kyso is INDETERMINATE only for lack of the Slovak root.",
     "dss-plugtest/SK/Signature-P-SK-6.pdf": "As SK-4 (DSS: valid-intact).",

@@ -134,10 +134,17 @@ messages! {
     VerifyReferenceQuery => "references with a query or fragment are not followed", "không theo các tham chiếu có phần truy vấn hoặc phân đoạn (? hoặc #)";
     VerifyInternalValidation => "internal error while validating the signatures", "lỗi nội bộ khi kiểm tra các chữ ký";
     VerifyFileNotOpen => "file not open", "tệp chưa được mở";
-    VerifyReferenceScheme => "{scheme}: references are not followed (only files relative to the signature)", "{scheme}: không theo các tham chiếu kiểu này (chỉ theo tệp có đường dẫn tương đối so với chữ ký)";
+    VerifyReferenceScheme => "{scheme}: references are never followed (only http, https, file: and paths)", "{scheme}: không bao giờ theo các tham chiếu kiểu này (chỉ theo http, https, file: và đường dẫn)";
+    VerifyReferenceNotFetched => "{uri} is not fetched without --allow-external", "không tải {uri} khi không có --allow-external";
+    VerifyFetchFailed => "cannot fetch {url}: {detail}", "không tải được {url}: {detail}";
+    VerifyFetchStatus => "{url} answered HTTP {status}", "{url} trả lời HTTP {status}";
+    VerifyFetchTooLarge => "{url}: the body is larger than {limit} bytes", "{url}: nội dung lớn hơn {limit} byte";
+    VerifyFetchTooSlow => "{url}: not received within {secs} s", "{url}: không nhận xong trong {secs} giây";
+    VerifyFetchRedirect => "{url} redirects to {target}: only redirects within the same scheme are followed", "{url} chuyển hướng tới {target}: chỉ theo chuyển hướng cùng giao thức";
+    VerifyFetchRedirects => "{url}: more than {max} redirects", "{url}: quá {max} lần chuyển hướng";
     VerifyReferenceEscape => "{uri} has a malformed percent escape", "{uri} có mã thoát phần trăm (%) sai dạng";
     VerifyReferenceNotUtf8 => "{uri} is not UTF-8", "{uri} không phải UTF-8";
-    VerifyReferenceAbsolute => "absolute references are not followed (only files relative to the signature)", "không theo các tham chiếu tuyệt đối (chỉ theo tệp có đường dẫn tương đối so với chữ ký)";
+    VerifyReferenceAbsolute => "{uri} is an absolute path: it is read only with --allow-external", "{uri} là đường dẫn tuyệt đối: chỉ đọc khi có --allow-external";
     VerifyUnsupportedFormat => "unsupported format: neither PDF nor XML", "định dạng không được hỗ trợ: không phải PDF hay XML";
     VerifyFileMissing => "{path} does not exist", "{path} không tồn tại";
     VerifyNotRegularFile => "{path} is not a regular file", "{path} không phải là tệp thông thường";
@@ -268,6 +275,7 @@ messages! {
     CodeBadSignature => "the signature does not match the signer's public key", "chữ ký không đúng với khóa công khai của người ký";
     CodeModifiedAfterSigning => "the document was changed in a disallowed way after signing", "tài liệu bị thay đổi không được phép sau khi ký";
     CodePermissionViolated => "a change after signing violates the certification permissions (DocMDP)", "thay đổi sau khi ký vi phạm quyền chứng nhận (DocMDP)";
+    CodeLockPermissionViolated => "a change after signing violates the permissions of the signature's field lock (FieldMDP /P)", "thay đổi sau khi ký vi phạm quyền do khóa trường của chữ ký quy định (FieldMDP /P)";
     CodeFieldLocked => "a form field locked by the signature (FieldMDP) was changed", "trường biểu mẫu đã bị khóa khi ký (FieldMDP) lại bị thay đổi";
     CodeAllowedChanges => "allowed changes after signing", "có thay đổi được phép sau khi ký";
     CodeByteRangeInvalid => "the signed byte range (ByteRange) is invalid", "vùng dữ liệu ký (ByteRange) không hợp lệ";

@@ -1379,6 +1379,21 @@ fn issue_fills_the_templates_number_and_date_fields_read_only_as_form_filling() 
     );
     let nss = nss_db(dir.path(), &pki.root());
     assert_eq!(assert_pdfsig_valid(&issued, &nss), 2);
+    // kyso's own revision analysis takes the filling (value, appearance, read-only flag) for
+    // form filling too: both signatures pass.
+    let report = dir
+        .kyso()
+        .args(["verify", "--trust"])
+        .arg(pki.root())
+        .arg(&issued)
+        .output();
+    let report_text = String::from_utf8_lossy(&report.stdout);
+    assert!(report.status.success(), "kyso verify:\n{report_text}");
+    assert_eq!(
+        report_text.matches(": PASSED").count(),
+        2,
+        "kyso verify:\n{report_text}"
+    );
 
     // A field named on the command line must exist.
     let message = run_failing(&mut issue_07(

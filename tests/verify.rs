@@ -854,10 +854,14 @@ fn expect_issued_wants_the_leader_then_the_agency() {
 /// `sign IN OUT KEY CERT CHAIN FIELD ACTION NAME...` signs in a new field whose /Lock (and
 /// FieldMDP /Reference) is ACTION (none, include, exclude, all) over the NAMEs, with the
 /// PDF 2.0 /P of the lock when ACTION ends in `+pN`;
+/// `sign_invisible IN OUT KEY CERT CHAIN FIELD` signs in a new invisible field without a lock;
+/// `empty_field IN OUT FIELD yes|no` adds an unsigned signature field, visible or not;
+/// `doc_timestamp IN OUT URL [FIELD]` adds a document timestamp from the TSA at URL (in the
+/// empty signature field FIELD when given);
 /// `certify IN OUT KEY CERT CHAIN FIELD P` certifies with DocMDP P; `fill IN OUT NAME VALUE`
 /// fills a text field (value and appearance) in an incremental update; `annotate IN OUT TEXT`
-/// adds a FreeText annotation; `validate IN ROOT` prints pyHanko's verdict per signature as
-/// `FIELD INTACT VALID DOCMDP_OK MODIFICATION_LEVEL`.
+/// adds a FreeText annotation; `validate IN ROOT` prints pyHanko's verdict per signature
+/// (document timestamps left out) as `FIELD INTACT VALID DOCMDP_OK MODIFICATION_LEVEL`.
 const FORMS_PY: &str = r#"
 import sys
 
@@ -955,6 +959,33 @@ def sign(inp, out, key, cert, chain, field, action, *names):
                          signer=signer(key, cert, chain), new_field_spec=spec, output=f)
 
 
+def sign_invisible(inp, out, key, cert, chain, field):
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigFieldSpec
+    w = IncrementalPdfFileWriter(open(inp, 'rb'))
+    with open(out, 'wb') as f:
+        signers.sign_pdf(w, signers.PdfSignatureMetadata(field_name=field),
+                         signer=signer(key, cert, chain), new_field_spec=SigFieldSpec(field),
+                         output=f)
+
+
+def empty_field(inp, out, field, visible):
+    from pyhanko.sign.fields import SigFieldSpec, append_signature_field
+    w = IncrementalPdfFileWriter(open(inp, 'rb'))
+    box = (300, 50, 500, 100) if visible == 'yes' else None
+    append_signature_field(w, SigFieldSpec(field, box=box))
+    with open(out, 'wb') as f:
+        w.write(f)
+
+
+def doc_timestamp(inp, out, url, field=None):
+    from pyhanko.sign import signers, timestamps
+    w = IncrementalPdfFileWriter(open(inp, 'rb'))
+    stamper = signers.PdfTimeStamper(timestamps.HTTPTimeStamper(url), field_name=field)
+    with open(out, 'wb') as f:
+        stamper.timestamp_pdf(w, 'sha256', output=f)
+
+
 def certify(inp, out, key, cert, chain, field, p):
     from pyhanko.sign import signers
     from pyhanko.sign.fields import MDPPerm, SigFieldSpec
@@ -1004,6 +1035,8 @@ def validate(inp, root):
     from pyhanko_certvalidator import ValidationContext
     vc = ValidationContext(trust_roots=[load_cert_from_pemder(root)], allow_fetching=False)
     for sig in PdfFileReader(open(inp, 'rb')).embedded_signatures:
+        if sig.sig_object_type == '/DocTimeStamp':
+            continue
         st = validate_pdf_signature(sig, vc)
         level = st.modification_level.name if st.modification_level is not None else 'NONE'
         print(sig.field_name, st.intact, st.valid, st.docmdp_ok, level)
@@ -1197,12 +1230,368 @@ fn a_field_locked_by_a_signature_may_not_be_filled_later_and_pyhanko_agrees() {
     );
     let sig = first_verdict(&dir, &filled);
     assert_eq!(sig.indication, "FAILED", "{sig:?}");
+    // The lock's /P, not a certification, forbids it, and the reason says so.
     assert!(
-        sig.reasons.iter().any(|r| r.code == "permission-violated"),
+        has_reason(&sig, "lock-permission-violated", "which the field lock"),
+        "{sig:?}"
+    );
+    assert!(
+        !sig.reasons
+            .iter()
+            .any(|r| r.message.contains("certification")),
         "{sig:?}"
     );
     let (intact, docmdp_ok, level) = pyhanko_modifications(&python, &filled);
     assert!(intact && !docmdp_ok, "pyHanko: {level}");
+}
+
+/// A later signer after a field lock, as pyHanko and Acrobat read ISO 32000 Table 233: a lock
+/// covers signature fields too, those added later included (its /All means "the form is
+/// final"), so signing a new or empty field whose name it covers breaks it; adding an
+/// invisible empty field or a field the lock does not name does not.
+#[test]
+fn later_signatures_after_a_field_lock_follow_pyhanko() {
+    let Some(python) = forms_python() else {
+        return;
+    };
+    let dir = Dir::new("verify-fieldmdp-signers");
+    let pki = pki();
+    let (key, cert, chain) = (
+        pki.path("rsa2048.key.pem"),
+        pki.path("rsa2048.pem"),
+        pki.chain(),
+    );
+    let all = form_signed(&python, &dir, "all.pdf", &["all"]);
+    let include = form_signed(&python, &dir, "include.pdf", &["include", "SoVanBan"]);
+    let exclude = form_signed(&python, &dir, "exclude.pdf", &["exclude", "SoVanBan"]);
+    let sign_visible = ["sign", "K", "C", "CH", "Sig2", "none"];
+    let sign_invisible = ["sign_invisible", "K", "C", "CH", "Sig2"];
+    // (signed document, what the later revision does, whether it breaks the lock)
+    let cases: [(&Path, &[&str], bool); 6] = [
+        (&all, &sign_visible, true),
+        (&all, &sign_invisible, true),
+        (&all, &["empty_field", "Sig2", "yes"], true),
+        (&all, &["empty_field", "Sig2", "no"], false),
+        (&exclude, &sign_visible, true),
+        (&include, &sign_visible, false),
+    ];
+    for (i, (signed, what, breaks)) in cases.into_iter().enumerate() {
+        let out = dir.join(&format!("later-{i}.pdf"));
+        let mut args: Vec<&std::ffi::OsStr> =
+            vec![what[0].as_ref(), signed.as_os_str(), out.as_os_str()];
+        for word in &what[1..] {
+            args.push(match *word {
+                "K" => key.as_os_str(),
+                "C" => cert.as_os_str(),
+                "CH" => chain.as_os_str(),
+                other => other.as_ref(),
+            });
+        }
+        forms(&python, &args);
+        let (_, report) = verify_json(&dir, &out);
+        let sig = report
+            .signatures
+            .iter()
+            .find(|s| s.id == "Sig1")
+            .expect("Sig1");
+        let (intact, docmdp_ok, level) = pyhanko_modifications(&python, &out);
+        assert!(intact, "pyHanko {what:?}");
+        if breaks {
+            assert_eq!(sig.indication, "FAILED", "{what:?}: {sig:?}");
+            assert!(
+                has_reason(sig, "field-locked", "new signature field \"Sig2\""),
+                "{what:?}: {sig:?}"
+            );
+            assert!(!docmdp_ok, "pyHanko on {what:?}: {level}");
+        } else {
+            assert_eq!(sig.indication, "PASSED", "{what:?}: {sig:?}");
+            assert!(
+                sig.reasons
+                    .iter()
+                    .any(|r| r.code == "allowed-changes-after-signing"),
+                "{what:?}: {sig:?}"
+            );
+            assert!(docmdp_ok, "pyHanko on {what:?}: {level}");
+        }
+        // The later signature itself is intact and unaffected.
+        if let Some(second) = report.signatures.iter().find(|s| s.id == "Sig2") {
+            assert_eq!(second.indication, "PASSED", "{what:?}: {second:?}");
+        }
+    }
+    // An invisible document timestamp is archival, not a signer: it never trips a lock.
+    use crate::timestamp::tsa_server::{start, ts_config, Behaviour};
+    let ts_work = dir.join("tsa-work");
+    std::fs::create_dir_all(&ts_work).expect("dir");
+    let config = ts_config(
+        &ts_work,
+        &pki.path("tsa.pem"),
+        &pki.path("tsa.key.pem"),
+        &pki.chain(),
+    );
+    let tsa = start(&ts_work, &config, Behaviour::Reply("plain"));
+    let stamped = dir.join("all-stamped.pdf");
+    forms(
+        &python,
+        &[
+            "doc_timestamp".as_ref(),
+            all.as_os_str(),
+            stamped.as_os_str(),
+            tsa.url.as_ref(),
+        ],
+    );
+    let (_, report) = verify_json(&dir, &stamped);
+    assert_eq!(report.signatures.len(), 2, "{report:?}");
+    assert_eq!(report.signatures[0].indication, "PASSED", "{report:?}");
+    let (intact, docmdp_ok, level) = pyhanko_modifications(&python, &stamped);
+    assert!(intact && docmdp_ok, "pyHanko: {level}");
+    // kyso's own document timestamp gives its invisible widget an empty /AP, which pyHanko
+    // counts as an appearance change under the lock; nothing is shown, so kyso allows it.
+    let stamped = dir.create_bytes("all-kyso-stamped.pdf", &std::fs::read(&all).expect("read"));
+    dir.kyso()
+        .args(["timestamp", "--tsa", &tsa.url])
+        .arg(&stamped)
+        .stdout();
+    let (_, report) = verify_json(&dir, &stamped);
+    assert_eq!(report.signatures.len(), 2, "{report:?}");
+    assert_eq!(report.signatures[0].indication, "PASSED", "{report:?}");
+}
+
+/// The text field `name` of `pdf`'s form: its object number and its dictionary.
+fn form_field(pdf: &[u8], name: &str) -> (u32, kyso_pdf::object::Dict) {
+    use kyso_pdf::object::Object;
+    let doc = kyso_pdf::Document::open(pdf).expect("open");
+    let form = doc
+        .resolve_key(&doc.catalog().expect("catalog"), "AcroForm")
+        .expect("read /AcroForm")
+        .expect("a form");
+    let fields = doc
+        .resolve(form.get("Fields").expect("/Fields"))
+        .expect("read /Fields");
+    for field in fields.as_array().expect("an array") {
+        let r = field.as_ref().expect("fields are indirect");
+        let dict = doc.get(r).expect("read field");
+        if dict.get("T").and_then(Object::as_bytes) == Some(name.as_bytes()) {
+            return (r.num, dict.as_dict().expect("a dictionary").clone());
+        }
+    }
+    panic!("no field {name}")
+}
+
+/// An appearance stream (form XObject) showing `text` in Helvetica.
+fn text_appearance(text: &str) -> Vec<u8> {
+    let content = format!("BT /Helv 10 Tf 2 5 Td ({text}) Tj ET");
+    let mut body = format!(
+        "<< /Type /XObject /Subtype /Form /BBox [0 0 200 20] /Resources << /Font << /Helv << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> /Length {} >>\nstream\n",
+        content.len()
+    )
+    .into_bytes();
+    body.extend_from_slice(content.as_bytes());
+    body.extend_from_slice(b"\nendstream");
+    body
+}
+
+/// `pdf` with an incremental update that sets the entries `set` of the form field `name`
+/// (and, when `shows` is given, gives it a new appearance showing that text).
+fn field_update(
+    pdf: &[u8],
+    name: &str,
+    set: &[(&str, kyso_pdf::object::Object)],
+    shows: Option<&str>,
+) -> Vec<u8> {
+    use kyso_pdf::object::{Dict, Name, ObjRef, Object};
+    let (num, mut field) = form_field(pdf, name);
+    for (key, value) in set {
+        field.insert(Name::new(key), value.clone());
+    }
+    let size = kyso_pdf::Document::open(pdf).expect("open").size();
+    let mut objects = Vec::new();
+    if let Some(text) = shows {
+        let ap = Dict::from([(Name::new("N"), Object::Ref(ObjRef::new(size)))]);
+        field.insert(Name::new("AP"), Object::Dict(ap));
+        objects.push((size, text_appearance(text)));
+    }
+    objects.insert(0, (num, Object::Dict(field).to_bytes()));
+    append_update(pdf, &objects, Some(size + 1))
+}
+
+/// A field lock exempts document timestamps, which fill empty *signature* fields. A text field
+/// given a value that calls itself a document timestamp, and a new appearance showing
+/// anything, is form filling like any other: the lock still forbids it. A real document
+/// timestamp filling an empty signature field after the same lock is still allowed.
+#[test]
+fn a_text_field_posing_as_a_document_timestamp_does_not_escape_a_field_lock() {
+    use kyso_pdf::object::{Dict, Name, Object};
+    let Some(python) = forms_python() else {
+        return;
+    };
+    let dir = Dir::new("verify-fieldmdp-fake-timestamp");
+    let signed = form_signed(&python, &dir, "all.pdf", &["all"]);
+    assert_eq!(first_verdict(&dir, &signed).indication, "PASSED");
+    let bytes = std::fs::read(&signed).expect("read");
+    let values: [&[(&str, &str)]; 3] = [
+        &[("Type", "DocTimeStamp")],
+        &[("SubFilter", "ETSI.RFC3161")],
+        &[("Type", "DocTimeStamp"), ("SubFilter", "ETSI.RFC3161")],
+    ];
+    for (i, value) in values.into_iter().enumerate() {
+        let value: Dict = value
+            .iter()
+            .map(|(k, v)| (Name::new(k), Object::name(v)))
+            .collect();
+        let forged = field_update(
+            &bytes,
+            "SoVanBan",
+            &[("V", Object::Dict(value))],
+            Some("999/QD-GIA"),
+        );
+        let forged = dir.create_bytes(&format!("forged-{i}.pdf"), &forged);
+        let (code, report) = verify_json(&dir, &forged);
+        assert_eq!(code, Some(1), "{report:?}");
+        let sig = report
+            .signatures
+            .iter()
+            .find(|s| s.id == "Sig1")
+            .expect("Sig1");
+        assert_eq!(sig.indication, "FAILED", "{i}: {sig:?}");
+        assert!(
+            has_reason(sig, "field-locked", "\"SoVanBan\""),
+            "{i}: the lock names the field: {sig:?}"
+        );
+        assert!(
+            !sig.reasons
+                .iter()
+                .any(|r| r.code == "allowed-changes-after-signing"),
+            "{i}: {sig:?}"
+        );
+    }
+
+    // A real document timestamp in an empty invisible signature field after the lock: the
+    // field is covered by /All, and filling it is still archival, not a signer.
+    let pki = pki();
+    let with_field = dir.join("all-empty-field.pdf");
+    forms(
+        &python,
+        &[
+            "empty_field".as_ref(),
+            signed.as_os_str(),
+            with_field.as_os_str(),
+            "Sig2".as_ref(),
+            "no".as_ref(),
+        ],
+    );
+    use crate::timestamp::tsa_server::{start, ts_config, Behaviour};
+    let ts_work = dir.join("tsa-work");
+    std::fs::create_dir_all(&ts_work).expect("dir");
+    let config = ts_config(
+        &ts_work,
+        &pki.path("tsa.pem"),
+        &pki.path("tsa.key.pem"),
+        &pki.chain(),
+    );
+    let tsa = start(&ts_work, &config, Behaviour::Reply("plain"));
+    let stamped = dir.join("all-stamped-in-field.pdf");
+    forms(
+        &python,
+        &[
+            "doc_timestamp".as_ref(),
+            with_field.as_os_str(),
+            stamped.as_os_str(),
+            tsa.url.as_ref(),
+            "Sig2".as_ref(),
+        ],
+    );
+    // The timestamp filled the existing field rather than adding one.
+    let stamped_bytes = std::fs::read(&stamped).expect("read");
+    let (_, sig2) = form_field(&stamped_bytes, "Sig2");
+    assert!(sig2.contains_key(b"V".as_slice()), "{sig2:?}");
+    let (_, report) = verify_json(&dir, &stamped);
+    assert_eq!(report.signatures.len(), 2, "{report:?}");
+    for sig in &report.signatures {
+        assert_eq!(sig.indication, "PASSED", "{sig:?}");
+    }
+    assert!(
+        has_reason(
+            &report.signatures[0],
+            "allowed-changes-after-signing",
+            "revision"
+        ),
+        "{report:?}"
+    );
+    let (intact, docmdp_ok, level) = pyhanko_modifications(&python, &stamped);
+    assert!(intact && docmdp_ok, "pyHanko: {level}");
+}
+
+/// After a signature, a form field's /Ff may change in one way only: a field being filled in
+/// the same revision is made read-only. Anything else (a required flag, read-only on a field
+/// left empty, read-only lifted from a filled field) fails the earlier signature.
+#[test]
+fn form_field_flags_may_change_only_to_make_a_field_being_filled_read_only() {
+    use kyso_pdf::object::Object;
+    let Some(python) = forms_python() else {
+        return;
+    };
+    let dir = Dir::new("verify-field-flags");
+    let signed = form_signed(&python, &dir, "signed.pdf", &["none"]);
+    assert_eq!(first_verdict(&dir, &signed).indication, "PASSED");
+    let bytes = std::fs::read(&signed).expect("read");
+    let value = || ("V", Object::text("123/QD-UBND"));
+
+    // Filled and made read-only in one revision: allowed.
+    let read_only = field_update(
+        &bytes,
+        "SoVanBan",
+        &[value(), ("Ff", Object::Int(1))],
+        Some("123/QD-UBND"),
+    );
+    let path = dir.create_bytes("filled-read-only.pdf", &read_only);
+    let sig = first_verdict(&dir, &path);
+    assert_eq!(sig.indication, "PASSED", "{sig:?}");
+    assert!(
+        has_reason(&sig, "allowed-changes-after-signing", "\"SoVanBan\""),
+        "{sig:?}"
+    );
+
+    // (what the revision does, on top of which document)
+    type Entries = Vec<(&'static str, Object)>;
+    let cases: [(&str, &[u8], Entries, Option<&str>); 4] = [
+        (
+            "filled and made required",
+            &bytes,
+            vec![value(), ("Ff", Object::Int(2))],
+            Some("123/QD-UBND"),
+        ),
+        (
+            "filled and made read-only and required",
+            &bytes,
+            vec![value(), ("Ff", Object::Int(3))],
+            Some("123/QD-UBND"),
+        ),
+        (
+            "made read-only while left empty",
+            &bytes,
+            vec![("Ff", Object::Int(1))],
+            None,
+        ),
+        (
+            "read-only lifted from the filled field",
+            &read_only,
+            vec![("Ff", Object::Int(0))],
+            None,
+        ),
+    ];
+    for (i, (what, base, set, shows)) in cases.into_iter().enumerate() {
+        let forged = field_update(base, "SoVanBan", &set, shows);
+        let path = dir.create_bytes(&format!("flags-{i}.pdf"), &forged);
+        let (code, report) = verify_json(&dir, &path);
+        assert_eq!(code, Some(1), "{what}: {report:?}");
+        let sig = &report.signatures[0];
+        assert_eq!(sig.indication, "FAILED", "{what}: {sig:?}");
+        assert_eq!(sig.sub_indication.as_deref(), Some("FORMAT_FAILURE"));
+        assert!(
+            has_reason(sig, "modified-after-signing", "/Ff"),
+            "{what}: the reason names the flags: {sig:?}"
+        );
+    }
 }
 
 #[test]
@@ -1612,4 +2001,187 @@ fn pades_levels_follow_what_the_file_really_holds() {
         late.as_os_str(),
     ]);
     assert_eq!(world.level(&late), passed("B-LT"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// EdDSA (RFC 8419): Ed25519 with SHA-512, Ed448 with SHAKE256, under an Ed448 root.
+
+/// An EdDSA PKI made with the `openssl` CLI in `dir`: an Ed448 root (so kyso-chain checks Ed448
+/// certificate signatures) issuing an Ed25519 and an Ed448 signer. Returns the root's path.
+fn eddsa_pki(dir: &Dir) -> PathBuf {
+    let path = |name: &str| dir.join(name);
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    openssl(&["genpkey", "-algorithm", "ed448", "-out", "root.key.pem"]);
+    openssl(&[
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "root.key.pem",
+        "-days",
+        "3650",
+        "-out",
+        "root.pem",
+        "-subj",
+        "/C=VN/O=kyso test/CN=kyso EdDSA Root",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    ]);
+    std::fs::write(
+        path("leaf.ext"),
+        "basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n",
+    )
+    .expect("write extensions");
+    for (alg, serial) in [("ed25519", "0x2519"), ("ed448", "0x448")] {
+        let key = format!("{alg}.key.pem");
+        let csr = format!("{alg}.csr");
+        let cert = format!("{alg}.pem");
+        let subject = format!("/C=VN/O=kyso test/CN=kyso {alg} signer");
+        openssl(&["genpkey", "-algorithm", alg, "-out", &key]);
+        openssl(&["req", "-new", "-key", &key, "-subj", &subject, "-out", &csr]);
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "root.pem",
+            "-CAkey",
+            "root.key.pem",
+            "-set_serial",
+            serial,
+            "-days",
+            "365",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            &cert,
+        ]);
+    }
+    path("root.pem")
+}
+
+/// `kyso verify --json --offline --trust ROOT pdf` (with extra args) for any root.
+fn verify_json_with(dir: &Dir, root: &Path, pdf: &Path, extra: &[&str]) -> FileJson {
+    let out = dir
+        .kyso()
+        .args(["verify", "--json", "--offline", "--trust"])
+        .arg(root)
+        .args(extra)
+        .arg(pdf)
+        .output();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a JSON report ({e}):\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn eddsa_signatures_made_by_pyhanko_pass_and_a_flipped_byte_fails() {
+    let Some(pyhanko) = pyhanko() else {
+        assert!(!crate::util::in_ci(), "pyHanko missing in CI");
+        eprintln!("SKIP: pyHanko is not installed");
+        return;
+    };
+    if !crate::util::require_tool("openssl") {
+        return;
+    }
+    let dir = Dir::new("verify-eddsa");
+    let root = eddsa_pki(&dir);
+    for (alg, pades, level) in [("ed25519", false, "none"), ("ed448", true, "B-B")] {
+        let signed = dir.join(&format!("{alg}.pdf"));
+        let mut command = std::process::Command::new(&pyhanko);
+        command.args(["sign", "addsig", "--field", "Sig1"]);
+        if pades {
+            command.arg("--use-pades");
+        }
+        let out = command
+            .args(["pemder", "--no-pass", "--key"])
+            .arg(dir.join(&format!("{alg}.key.pem")))
+            .arg("--cert")
+            .arg(dir.join(&format!("{alg}.pem")))
+            .arg("--chain")
+            .arg(&root)
+            .arg(sample("cong-van.pdf"))
+            .arg(&signed)
+            .output()
+            .expect("run pyHanko");
+        assert!(
+            out.status.success(),
+            "pyHanko {alg}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // pyHanko names Ed448's digest id-shake256-len with 512 bits (RFC 8419 §3.1).
+        let bytes = std::fs::read(&signed).expect("read");
+        let digest_oid = if alg == "ed448" {
+            "060960864801650304021202020200"
+        } else {
+            "0609608648016503040203"
+        };
+        let contents_hex = String::from_utf8_lossy(&bytes).to_lowercase();
+        assert!(
+            contents_hex.contains(digest_oid),
+            "{alg}: digest {digest_oid}"
+        );
+
+        let report = verify_json_with(&dir, &root, &signed, &[]);
+        let sig = &report.signatures[0];
+        assert_eq!(sig.indication, "PASSED", "{alg}: {sig:?}");
+        assert_eq!(sig.level, level, "{alg}: {sig:?}");
+        assert!(sig.reasons.iter().any(|r| r.code == "integrity-ok"));
+
+        let mut flipped = bytes;
+        let at = flipped
+            .windows(7)
+            .position(|w| w == b"stream\n")
+            .expect("a stream");
+        flipped[at + 10] ^= 0x01;
+        let flipped = dir.create_bytes(&format!("{alg}-flipped.pdf"), &flipped);
+        let report = verify_json_with(&dir, &root, &flipped, &[]);
+        let sig = &report.signatures[0];
+        assert_eq!(sig.indication, "FAILED", "{alg}: {sig:?}");
+        assert_eq!(sig.sub_indication.as_deref(), Some("HASH_FAILURE"));
+    }
+}
+
+/// pyHanko's Ed448 samples: id-shake256 without the length parameter verifies; Ed448 with a
+/// digest RFC 8419 does not allow fails as malformed.
+#[test]
+fn pyhanko_ed448_corpus_files_verify_and_a_disallowed_digest_fails() {
+    let corpus = shared_dir().join("corpora/pdf/pyhanko");
+    let Some(nolen) = require_path(&corpus.join("ed448-shake256-nolen.pdf")) else {
+        return;
+    };
+    let dir = Dir::new("verify-ed448-corpus");
+    let root = corpus.join("pki/generated/testing-ca-ed448/root/root.crt");
+    // pyHanko's tests run at 2020-11-01, inside the certificates' validity.
+    let at = ["--at", "2020-11-01T00:00:00Z"];
+    let report = verify_json_with(&dir, &root, &nolen, &at);
+    let sig = &report.signatures[0];
+    assert_eq!(sig.indication, "PASSED", "{sig:?}");
+    assert!(sig.reasons.iter().any(|r| r.code == "integrity-ok"));
+
+    let report = verify_json_with(&dir, &root, &corpus.join("ed448-disallowed-hash.pdf"), &at);
+    let sig = &report.signatures[0];
+    assert_eq!(sig.indication, "FAILED", "{sig:?}");
+    assert!(
+        sig.reasons.iter().any(|r| r.message.contains("RFC 8419")),
+        "{sig:?}"
+    );
 }

@@ -225,6 +225,23 @@ fn xades_b_lt_embeds_ocsp_for_both_chains_and_verifies_offline() {
         codes(signature).contains(&"validation-time".to_owned()),
         "{report:#}"
     );
+    // Times are shown as the PDF verifier shows them: Vietnam time, whole seconds.
+    for field in [
+        "signing_time",
+        "timestamp",
+        "certificate_not_before",
+        "certificate_not_after",
+    ] {
+        let shown = signature[field].as_str().unwrap_or_default();
+        assert!(
+            shown.len() == 25 && shown.ends_with("+07:00") && shown.as_bytes()[10] == b'T',
+            "{field} = {shown:?}: {report:#}"
+        );
+    }
+    assert!(
+        messages(signature).contains("+07:00") && !messages(signature).contains(":00Z"),
+        "{report:#}"
+    );
 
     let (_, report) = world.verify(&bt, &[]);
     assert_eq!(report["signatures"][0]["level"], "B-T", "{report:#}");
@@ -737,4 +754,219 @@ z.writestr('../../../tmp/evil.xml', b'<a/>'); z.close()",
     );
     assert_eq!(code, Some(1), "{report:#}");
     assert!(!Path::new("/tmp/evil.xml").exists());
+}
+
+/// A detached signature made with kyso-xml and the shared test PKI's RSA signer over
+/// `content`, its Reference URI written as `uri` (a URL, an absolute path or a file: URI).
+fn detached_signature_naming(uri: &str, content: &[u8]) -> Vec<u8> {
+    use kyso_keys::Signer;
+    let der = std::fs::read(crate::fixtures::pki().path("rsa2048.p12")).expect("p12");
+    let signer = kyso_keys::FileSigner::from_pkcs12(&der, &secrecy::SecretString::from("kyso"))
+        .expect("test signer");
+    let mut options = kyso_xml::dsig::SignOptions::enveloped(signer.default_algorithm());
+    options.placement = kyso_xml::dsig::Placement::Detached {
+        uri: uri.to_owned(),
+    };
+    kyso_xml::dsig::sign_document(content, &signer, &options).expect("sign")
+}
+
+/// `kyso verify --offline --json [extra…] FILE` in `dir`, trusting the shared test root.
+fn verify_with(dir: &Dir, file: &str, extra: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let out = dir
+        .kyso()
+        .args(["verify", "--offline", "--json", "--trust"])
+        .arg(crate::fixtures::pki().root())
+        .args(extra)
+        .arg(file)
+        .output();
+    let report = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("no JSON report: {}", text(&out)));
+    (out.status.code(), report)
+}
+
+/// The reasons' messages of a verdict, joined.
+fn messages(signature: &serde_json::Value) -> String {
+    signature["reasons"]
+        .as_array()
+        .map(|reasons| {
+            reasons
+                .iter()
+                .filter_map(|r| r["message"].as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default()
+}
+
+/// A one-connection HTTP server on loopback that answers any request with `answer`; the
+/// thread ends after that connection or after 30 s without one.
+fn answer_once(answer: &'static [u8]) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let port = listener.local_addr().expect("address").port();
+    listener.set_nonblocking(true).expect("nonblocking");
+    let thread = std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(30) {
+            match listener.accept() {
+                Ok((mut stream, _)) => {
+                    let _ = stream.set_nonblocking(false);
+                    let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+                    let mut request = [0u8; 4096];
+                    let _ = stream.read(&mut request);
+                    let _ = stream.write_all(answer);
+                    return;
+                }
+                Err(_) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            }
+        }
+    });
+    (format!("http://127.0.0.1:{port}/doc.xml"), thread)
+}
+
+#[test]
+fn external_references_are_fetched_only_with_allow_external() {
+    let dir = Dir::new("xml-allow-external");
+    let served = Dir::new("xml-allow-external-served");
+    let document =
+        "<?xml version=\"1.0\"?>\n<CongVan so=\"12/UBND\">Văn bản gửi qua mạng</CongVan>\n";
+    served.create_bytes("doc.xml", document.as_bytes());
+    let server = start(
+        served.path(),
+        &served.join("unused.cnf"),
+        Behaviour::Files(served.path().to_path_buf()),
+    );
+    let url = server.url.replace("/tsa", "/doc.xml");
+    dir.create_bytes(
+        "url.sig.xml",
+        &detached_signature_naming(&url, document.as_bytes()),
+    );
+
+    // Without the flag: nothing is fetched, and the reason names the flag.
+    let (code, report) = verify_with(&dir, "url.sig.xml", &[]);
+    let verdict = &report["signatures"][0];
+    assert_eq!(code, Some(3), "{report:#}");
+    assert_eq!(verdict["indication"], "INDETERMINATE", "{report:#}");
+    assert_eq!(
+        verdict["sub_indication"], "SIGNED_DATA_NOT_FOUND",
+        "{report:#}"
+    );
+    assert!(messages(verdict).contains("--allow-external"), "{report:#}");
+    assert_eq!(
+        server.requests.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "fetched without --allow-external"
+    );
+
+    // With it: fetched, PASSED, and the coverage names the URL.
+    let (code, report) = verify_with(&dir, "url.sig.xml", &["--allow-external"]);
+    let verdict = &report["signatures"][0];
+    assert_eq!(code, Some(0), "{report:#}");
+    assert_eq!(verdict["indication"], "PASSED", "{report:#}");
+    assert!(
+        verdict["coverage"].to_string().contains(&url),
+        "coverage does not name {url}: {report:#}"
+    );
+    assert!(server.requests.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+
+    // The server now serves other content under that URL: FAILED.
+    served.create_bytes("doc.xml", document.replace("12/UBND", "13/UBND").as_bytes());
+    let (code, report) = verify_with(&dir, "url.sig.xml", &["--allow-external"]);
+    let verdict = &report["signatures"][0];
+    assert_eq!(code, Some(1), "{report:#}");
+    assert_eq!(verdict["indication"], "FAILED", "{report:#}");
+    assert_eq!(verdict["sub_indication"], "HASH_FAILURE", "{report:#}");
+
+    // Gone (404): INDETERMINATE with the status.
+    std::fs::remove_file(served.join("doc.xml")).expect("remove");
+    let (code, report) = verify_with(&dir, "url.sig.xml", &["--allow-external"]);
+    let verdict = &report["signatures"][0];
+    assert_eq!(code, Some(3), "{report:#}");
+    assert!(messages(verdict).contains("HTTP 404"), "{report:#}");
+}
+
+#[test]
+fn a_closed_or_silent_server_or_a_redirect_elsewhere_is_indeterminate_without_hanging() {
+    let dir = Dir::new("xml-allow-external-down");
+    let document = b"<doc>payload</doc>";
+
+    // Nothing listens on the port.
+    let closed = crate::timestamp::tsa_server::down_url().replace("/tsa", "/doc.xml");
+    dir.create_bytes(
+        "closed.sig.xml",
+        &detached_signature_naming(&closed, document),
+    );
+    // A server that accepts the connection (the kernel does) and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let silent_url = format!(
+        "http://127.0.0.1:{}/doc.xml",
+        silent.local_addr().expect("address").port()
+    );
+    dir.create_bytes(
+        "silent.sig.xml",
+        &detached_signature_naming(&silent_url, document),
+    );
+    for (file, url) in [("closed.sig.xml", &closed), ("silent.sig.xml", &silent_url)] {
+        let started = std::time::Instant::now();
+        let (code, report) = verify_with(&dir, file, &["--allow-external"]);
+        let elapsed = started.elapsed();
+        let verdict = &report["signatures"][0];
+        assert_eq!(code, Some(3), "{file}: {report:#}");
+        assert_eq!(verdict["indication"], "INDETERMINATE", "{report:#}");
+        assert_eq!(
+            verdict["sub_indication"], "SIGNED_DATA_NOT_FOUND",
+            "{report:#}"
+        );
+        assert!(
+            messages(verdict).contains(&format!("cannot fetch {url}")),
+            "{report:#}"
+        );
+        assert!(
+            elapsed < std::time::Duration::from_secs(30),
+            "{file} took {elapsed:?}"
+        );
+    }
+    drop(silent);
+
+    // A redirect to another scheme is not followed.
+    let (redirecting, server) = answer_once(
+        b"HTTP/1.1 302 Found\r\nLocation: file:///etc/hostname\r\nContent-Length: 0\r\n\
+Connection: close\r\n\r\n",
+    );
+    dir.create_bytes(
+        "redirect.sig.xml",
+        &detached_signature_naming(&redirecting, document),
+    );
+    let (code, report) = verify_with(&dir, "redirect.sig.xml", &["--allow-external"]);
+    let _ = server.join();
+    assert_eq!(code, Some(3), "{report:#}");
+    assert!(
+        messages(&report["signatures"][0]).contains("redirects to \"file:///etc/hostname\""),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn absolute_paths_and_file_uris_are_read_only_with_allow_external() {
+    let dir = Dir::new("xml-allow-external-files");
+    let elsewhere = Dir::new("xml-allow-external-elsewhere");
+    let content = "tệp ở thư mục khác".as_bytes();
+    let target = elsewhere.create_bytes("data.txt", content);
+    let absolute = target.to_str().expect("UTF-8 temp path").to_owned();
+    let file_uri = format!("file://{absolute}");
+    for (name, uri) in [("abs.sig.xml", &absolute), ("uri.sig.xml", &file_uri)] {
+        dir.create_bytes(name, &detached_signature_naming(uri, content));
+        let (code, report) = verify_with(&dir, name, &[]);
+        assert_eq!(code, Some(3), "{name}: {report:#}");
+        assert!(
+            messages(&report["signatures"][0]).contains("--allow-external"),
+            "{report:#}"
+        );
+        let (code, report) = verify_with(&dir, name, &["--allow-external"]);
+        assert_eq!(code, Some(0), "{name}: {report:#}");
+        assert_eq!(
+            report["signatures"][0]["indication"], "PASSED",
+            "{report:#}"
+        );
+    }
 }

@@ -163,7 +163,7 @@ pub(crate) const COMMANDS: &[CommandText] = &[
         ),
     ),
     cmd(
-        "kyso verify", 0x3e914ad0,
+        "kyso verify", 0xcae5b913,
         "Kiểm tra mọi chữ ký trong văn bản PDF và XML, từng tệp hoặc cả thư mục",
         Some(
             "Kiểm tra mọi chữ ký trong văn bản PDF và XML, từng tệp hoặc cả thư mục\n\n\
@@ -184,6 +184,23 @@ pub(crate) const COMMANDS: &[CommandText] = &[
              certificate_not_before, certificate_not_after, signing_time, timestamp, format, \
              coverage và reasons[] ({code, message}). Các trường chỉ được thêm, không bao giờ bị \
              bỏ.\n\n\
+             Mức PAdES (level): B-B cho chữ ký ETSI.CAdES.detached có thuộc tính ký ràng buộc \
+             chứng thư số của người ký (signing-certificate-v2) và không có signing-time; B-T khi \
+             có dấu thời gian chữ ký còn nguyên vẹn hoặc dấu thời gian văn bản bao phủ chữ ký; \
+             B-LT khi DSS chứa đủ chứng thư số và dữ liệu thu hồi để xác thực chuỗi chứng thư \
+             của người ký (và chuỗi của TSA cấp dấu thời gian chữ ký) tại thời điểm đó; B-LTA \
+             khi có thêm dấu thời gian văn bản bao phủ DSS đó. Chữ ký adbe.pkcs7.* và dấu thời \
+             gian văn bản có mức none. Mức chỉ nói tệp chứa gì; CA gốc có được tin cậy hay \
+             không là việc của kết luận.\n\n\
+             Thay đổi sau khi ký: DSS/VRI, dấu thời gian văn bản, chữ ký vào trường chữ ký mới \
+             hoặc còn trống, điền biểu mẫu và chú thích được phép trong phạm vi chứng nhận \
+             (DocMDP /P) cho phép. Khóa trường (FieldMDP: /Lock của trường hoặc /Reference của \
+             chữ ký, /All, /Include hoặc /Exclude một danh sách trường) cấm thay đổi hoặc ký vào \
+             các trường nó khóa và cấm thêm trường chữ ký hiển thị hoặc đã ký có tên thuộc phạm \
+             vi khóa, nên sau khóa mọi trường chỉ còn được thêm dấu thời gian văn bản ẩn; /P \
+             của khóa (PDF 2.0) thu hẹp quyền như một chứng nhận. Mọi thay đổi khác làm chữ ký \
+             không đạt (mã lý do modified-after-signing, permission-violated, \
+             lock-permission-violated, field-locked).\n\n\
              Mã thoát: 0 mọi chữ ký đạt; 1 có chữ ký không đạt (hoặc tệp chưa ký khi có \
              --require-signature, hoặc tệp thiếu điều --expect yêu cầu); 3 chỉ có kết quả chưa \
              xác định; 2 lỗi cách dùng hoặc lỗi đọc/ghi.\n\n\
@@ -757,6 +774,13 @@ pub(crate) const ARGS: &[ArgText] = &[
         "Kiểm tra tại thời điểm này thay cho thời điểm ký (RFC 3339)",
     ),
     arg("kyso verify", "offline", 0xa93efec9, "Không tải gì từ mạng"),
+    arg(
+        "kyso verify",
+        "allow_external",
+        0x8a8d31c6,
+        "Theo các tham chiếu XML ra ngoài thư mục của chữ ký: tải URL http(s), đọc URI file: và \
+         đường dẫn tuyệt đối (dữ liệu thu hồi vẫn theo --offline)",
+    ),
     arg(
         "kyso verify",
         "require_signature",

@@ -23,6 +23,23 @@ use clap::{Args, ValueEnum};
 /// certificate_not_after, signing_time, timestamp, format, coverage and reasons[] ({code,
 /// message}). Fields are only ever added.
 ///
+/// PAdES level (level): B-B for an ETSI.CAdES.detached signature whose signed attributes bind
+/// the signer's certificate (signing-certificate-v2) and hold no signing-time; B-T when an
+/// intact signature timestamp or a document timestamp covers it; B-LT when the DSS holds the
+/// certificates and revocation data that validate the signer's chain (and the signature
+/// timestamp's TSA chain) at that time; B-LTA when a document timestamp also covers that DSS.
+/// adbe.pkcs7.* signatures and document timestamps have level none. The level says what the
+/// file holds; whether its roots are trusted is the indication's business.
+///
+/// Changes after signing: DSS/VRI, document timestamps, signatures in new or empty signature
+/// fields, form filling and annotations are allowed as far as a certification (DocMDP /P)
+/// permits. A field lock (FieldMDP: the field's /Lock or the signature's /Reference, /All,
+/// /Include or /Exclude a list of fields) forbids changing or signing the fields it covers and
+/// adding a visible or signed signature field whose name it covers, so after a lock on all
+/// fields only invisible document timestamps may follow; its PDF 2.0 /P narrows the
+/// permissions like a certification. Any other change fails the signature (reason codes
+/// modified-after-signing, permission-violated, lock-permission-violated, field-locked).
+///
 /// Exit status: 0 all signatures passed; 1 any failed (or an unsigned file with
 /// --require-signature, or a file without what --expect asks); 3 only indeterminate; 2 usage
 /// or I/O errors.
@@ -74,6 +91,11 @@ pub struct VerifyArgs {
     /// Fetch nothing from the network
     #[arg(long)]
     pub offline: bool,
+
+    /// Follow XML references to outside the signature's folder: fetch http(s) URLs, read
+    /// file: URIs and absolute paths (revocation data still follow --offline)
+    #[arg(long)]
+    pub allow_external: bool,
 
     /// Treat unsigned documents as failures
     #[arg(long)]

@@ -239,6 +239,7 @@ fn context(args: &VerifyArgs) -> anyhow::Result<Context> {
         intermediates,
         at,
         fetcher,
+        allow_external: args.allow_external,
     })
 }
 

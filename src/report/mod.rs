@@ -329,6 +329,7 @@ fn reason_key(code: &str) -> Option<Key> {
         "bad-signature" => Key::CodeBadSignature,
         "modified-after-signing" => Key::CodeModifiedAfterSigning,
         "permission-violated" => Key::CodePermissionViolated,
+        "lock-permission-violated" => Key::CodeLockPermissionViolated,
         "field-locked" => Key::CodeFieldLocked,
         "allowed-changes-after-signing" => Key::CodeAllowedChanges,
         "byte-range-invalid" | "byte-range-gap-not-contents" => Key::CodeByteRangeInvalid,

@@ -1,4 +1,4 @@
-//! Signature verification (RSA PKCS#1 v1.5 and PSS, ECDSA P-256/384/521, Ed25519) through
+//! Signature verification (RSA PKCS#1 v1.5 and PSS, ECDSA P-256/384/521, Ed25519, Ed448) through
 //! OpenSSL, with a cache of results keyed by what was verified.
 
 use std::collections::HashMap;
@@ -30,6 +30,7 @@ mod oids {
     pub(super) const ECDSA_SHA384: O = O::new_unwrap("1.2.840.10045.4.3.3");
     pub(super) const ECDSA_SHA512: O = O::new_unwrap("1.2.840.10045.4.3.4");
     pub(super) const ED25519: O = O::new_unwrap("1.3.101.112");
+    pub(super) const ED448: O = O::new_unwrap("1.3.101.113");
     pub(super) const P256: O = O::new_unwrap("1.2.840.10045.3.1.7");
     pub(super) const P384: O = O::new_unwrap("1.3.132.0.34");
     pub(super) const P521: O = O::new_unwrap("1.3.132.0.35");
@@ -92,6 +93,7 @@ pub(crate) enum SignatureAlgorithm {
     },
     Ecdsa(Hash),
     Ed25519,
+    Ed448,
 }
 
 impl SignatureAlgorithm {
@@ -99,7 +101,7 @@ impl SignatureAlgorithm {
         match self {
             SignatureAlgorithm::RsaPkcs1(h) | SignatureAlgorithm::Ecdsa(h) => Some(h),
             SignatureAlgorithm::RsaPss { hash, .. } => Some(hash),
-            SignatureAlgorithm::Ed25519 => None,
+            SignatureAlgorithm::Ed25519 | SignatureAlgorithm::Ed448 => None,
         }
     }
 }
@@ -173,7 +175,9 @@ pub(crate) fn decode_algorithm(
         oids::ECDSA_SHA256 => ecdsa(Hash::Sha256),
         oids::ECDSA_SHA384 => ecdsa(Hash::Sha384),
         oids::ECDSA_SHA512 => ecdsa(Hash::Sha512),
+        // RFC 8410 §3: the parameters MUST be absent.
         oids::ED25519 if alg.parameters.is_none() => Ok(SignatureAlgorithm::Ed25519),
+        oids::ED448 if alg.parameters.is_none() => Ok(SignatureAlgorithm::Ed448),
         oids::RSA_PSS => {
             let any = alg.parameters.as_ref().ok_or(unsupported)?;
             let der = der::Encode::to_der(any).map_err(|_| unsupported)?;
@@ -240,7 +244,7 @@ pub(crate) fn decode_key(spki_der: &[u8], min_rsa_bits: u32) -> Result<PKey<Publ
                 return Err(SigError::Unsupported(curve));
             }
         }
-        oids::ED25519 => {}
+        oids::ED25519 | oids::ED448 => {}
         _ => return Err(unsupported),
     }
     let key = PKey::public_key_from_der(spki_der).map_err(|_| unsupported)?;
@@ -261,6 +265,7 @@ pub(crate) fn key_fits(alg: &AlgorithmIdentifierOwned, key_algorithm: ObjectIden
         }
         Ok(SignatureAlgorithm::Ecdsa(_)) => key_algorithm == oids::EC,
         Ok(SignatureAlgorithm::Ed25519) => key_algorithm == oids::ED25519,
+        Ok(SignatureAlgorithm::Ed448) => key_algorithm == oids::ED448,
         // An algorithm kyso does not support fits no key; the caller reports it.
         Err(_) => true,
     }
@@ -310,10 +315,16 @@ pub(crate) fn verify_raw(
             }
             Verifier::new(h.digest(), key).map_err(|_| unsupported)?
         }
-        SignatureAlgorithm::Ed25519 => {
-            if id != Id::ED25519 {
+        SignatureAlgorithm::Ed25519 | SignatureAlgorithm::Ed448 => {
+            let key_id = if alg == SignatureAlgorithm::Ed25519 {
+                Id::ED25519
+            } else {
+                Id::ED448
+            };
+            if id != key_id {
                 return Err(SigError::Invalid);
             }
+            // Pure EdDSA: the whole message goes into one verification, no prehash.
             let mut v = Verifier::new_without_digest(key).map_err(|_| unsupported)?;
             return match v.verify_oneshot(signature, message) {
                 Ok(true) => Ok(()),
@@ -480,6 +491,60 @@ mod tests {
             parameters: None,
         };
         assert!(key_fits(&unknown, oids::RSA));
+    }
+
+    #[test]
+    fn eddsa_signatures_verify_with_their_own_key_type_only() {
+        let message = b"tbsCertificate bytes";
+        let ed25519 = PKey::generate_ed25519().expect("ed25519");
+        let ed448 = PKey::generate_ed448().expect("ed448");
+        let cases = [
+            (&ed25519, oids::ED25519, SignatureAlgorithm::Ed25519),
+            (&ed448, oids::ED448, SignatureAlgorithm::Ed448),
+        ];
+        for (key, oid, expected) in cases {
+            let signature = Signer::new_without_digest(key)
+                .and_then(|mut s| s.sign_oneshot_to_vec(message))
+                .expect("sign");
+            let spki = key.public_key_to_der().expect("spki");
+            let alg = AlgorithmIdentifierOwned {
+                oid,
+                parameters: None,
+            };
+            let cache = SignatureCache::new();
+            assert_eq!(
+                cache.verify(&spki, &alg, message, &signature, 2048),
+                Ok(expected)
+            );
+            assert_eq!(
+                cache.verify(&spki, &alg, b"other bytes", &signature, 2048),
+                Err(SigError::Invalid)
+            );
+            assert!(key_fits(&alg, oid));
+            assert!(!key_fits(&alg, oids::EC));
+            // RFC 8410 §3: parameters MUST be absent.
+            let with_null = AlgorithmIdentifierOwned {
+                oid,
+                parameters: Some(Any::from(der::asn1::Null)),
+            };
+            assert_eq!(
+                decode_algorithm(&with_null),
+                Err(SigError::Unsupported(oid))
+            );
+        }
+        // An Ed25519 key did not make an Ed448 signature.
+        let signature = Signer::new_without_digest(&ed448)
+            .and_then(|mut s| s.sign_oneshot_to_vec(message))
+            .expect("sign");
+        let alg = AlgorithmIdentifierOwned {
+            oid: oids::ED448,
+            parameters: None,
+        };
+        let ed25519_spki = ed25519.public_key_to_der().expect("spki");
+        assert_eq!(
+            SignatureCache::new().verify(&ed25519_spki, &alg, message, &signature, 2048),
+            Err(SigError::Invalid)
+        );
     }
 
     #[test]

@@ -90,13 +90,24 @@ impl<'a> AlgorithmIdentifier<'a> {
         }
     }
 
-    /// Decodes a digest algorithm identifier (parameters absent or NULL).
+    /// Decodes a digest algorithm identifier: parameters absent or NULL, except
+    /// id-shake256-len, whose parameter is the output length in bits (RFC 8702 §3.1); only
+    /// the 512 bits RFC 8419 prescribes for Ed448 are supported.
     pub(crate) fn digest(&self) -> Result<DigestAlgorithm, Error> {
+        const SHAKE256_BITS: usize = 512;
+        let unsupported = || Error::UnsupportedAlgorithm { oid: self.oid };
+        if self.oid == oids::SHAKE256_LEN {
+            let bits = self.params.ok_or_else(unsupported)?;
+            return match bits.small_uint("ShakeOutputLen") {
+                Ok(SHAKE256_BITS) => Ok(DigestAlgorithm::Shake256),
+                _ => Err(unsupported()),
+            };
+        }
         let alg = DigestAlgorithm::from_oid(&self.oid)?;
         if self.params_absent_or_null() {
             Ok(alg)
         } else {
-            Err(Error::UnsupportedAlgorithm { oid: self.oid })
+            Err(unsupported())
         }
     }
 }
@@ -119,17 +130,33 @@ pub enum SignatureScheme {
     Ecdsa(DigestAlgorithm),
     /// Pure Ed25519 (RFC 8419): signs the message itself, no prehash.
     Ed25519,
+    /// Pure Ed448 (RFC 8419): signs the message itself, no prehash.
+    Ed448,
 }
 
 impl SignatureScheme {
     /// Decodes a SignerInfo's `signatureAlgorithm`; `digest` is its `digestAlgorithm`, used when
-    /// the signature algorithm names no hash (rsaEncryption, id-ecPublicKey).
+    /// the signature algorithm names no hash (rsaEncryption, id-ecPublicKey), and checked
+    /// against the one RFC 8419 §3 allows for EdDSA (SHA-512 with Ed25519, SHAKE256 with
+    /// Ed448).
     pub(crate) fn decode(
         alg: &AlgorithmIdentifier<'_>,
         digest: DigestAlgorithm,
     ) -> Result<Self, Error> {
         use DigestAlgorithm::*;
         let unsupported = || Error::UnsupportedAlgorithm { oid: alg.oid };
+        let eddsa = |scheme, required: DigestAlgorithm| {
+            if alg.params.is_some() {
+                Err(unsupported())
+            } else if digest != required {
+                Err(Error::DigestNotAllowed {
+                    signature: alg.oid,
+                    digest: digest.oid(),
+                })
+            } else {
+                Ok(scheme)
+            }
+        };
         let pkcs1 = |hash| {
             if alg.params_absent_or_null() {
                 Ok(Self::RsaPkcs1v15(hash))
@@ -148,19 +175,20 @@ impl SignatureScheme {
             }
         };
         match alg.oid {
-            oids::RSA_ENCRYPTION => pkcs1(digest),
+            oids::RSA_ENCRYPTION => pkcs1(prehash(digest, alg.oid)?),
             oids::SHA1_WITH_RSA => pkcs1(Sha1),
             oids::SHA224_WITH_RSA => pkcs1(Sha224),
             oids::SHA256_WITH_RSA => pkcs1(Sha256),
             oids::SHA384_WITH_RSA => pkcs1(Sha384),
             oids::SHA512_WITH_RSA => pkcs1(Sha512),
-            oids::EC_PUBLIC_KEY => Ok(Self::Ecdsa(digest)),
+            oids::EC_PUBLIC_KEY => Ok(Self::Ecdsa(prehash(digest, alg.oid)?)),
             oids::ECDSA_WITH_SHA1 => ecdsa(Sha1),
             oids::ECDSA_WITH_SHA224 => ecdsa(Sha224),
             oids::ECDSA_WITH_SHA256 => ecdsa(Sha256),
             oids::ECDSA_WITH_SHA384 => ecdsa(Sha384),
             oids::ECDSA_WITH_SHA512 => ecdsa(Sha512),
-            oids::ED25519 if alg.params.is_none() => Ok(Self::Ed25519),
+            oids::ED25519 => eddsa(Self::Ed25519, Sha512),
+            oids::ED448 => eddsa(Self::Ed448, Shake256),
             oids::RSASSA_PSS => decode_pss_params(alg),
             _ => Err(unsupported()),
         }
@@ -171,8 +199,19 @@ impl SignatureScheme {
         match self {
             Self::RsaPkcs1v15(h) | Self::Ecdsa(h) => Some(h),
             Self::RsaPss { hash, .. } => Some(hash),
-            Self::Ed25519 => None,
+            Self::Ed25519 | Self::Ed448 => None,
         }
+    }
+}
+
+/// `hash` as the prehash of an RSA or ECDSA scheme (`scheme`: its OID): SHAKE256 is a digest
+/// for EdDSA's signed attributes only; RSA and ECDSA are not defined with it under these
+/// identifiers (RFC 8702's SHAKE variants have identifiers of their own).
+fn prehash(hash: DigestAlgorithm, scheme: ObjectIdentifier) -> Result<DigestAlgorithm, Error> {
+    if hash == DigestAlgorithm::Shake256 {
+        Err(Error::UnsupportedAlgorithm { oid: scheme })
+    } else {
+        Ok(hash)
     }
 }
 
@@ -225,8 +264,8 @@ fn decode_pss_params(alg: &AlgorithmIdentifier<'_>) -> Result<SignatureScheme, E
     }
     reader.finish(WHAT)?;
     Ok(SignatureScheme::RsaPss {
-        hash,
-        mgf1_hash,
+        hash: prehash(hash, alg.oid)?,
+        mgf1_hash: prehash(mgf1_hash, alg.oid)?,
         salt_len,
     })
 }
@@ -322,6 +361,82 @@ mod tests {
         .expect("decodes");
         assert!(matches!(
             SignatureScheme::decode(&alg, DigestAlgorithm::Sha256),
+            Err(Error::UnsupportedAlgorithm { .. })
+        ));
+    }
+
+    fn decode_hex(der_hex: &str) -> Result<DigestAlgorithm, Error> {
+        let der = hex::decode(der_hex).expect("hex");
+        AlgorithmIdentifier::decode(single(&der, tag::SEQUENCE, "alg").expect("tlv"), "alg")
+            .expect("decodes")
+            .digest()
+    }
+
+    #[test]
+    fn shake256_is_named_with_or_without_its_output_length() {
+        // id-shake256, no parameters (pyHanko's ed448-shake256-nolen.pdf).
+        assert_eq!(
+            decode_hex("300b060960864801650304020c").expect("nolen"),
+            DigestAlgorithm::Shake256
+        );
+        // id-shake256-len with ShakeOutputLen 512, as pyHanko signs with Ed448.
+        assert_eq!(
+            decode_hex("300f060960864801650304021202020200").expect("len 512"),
+            DigestAlgorithm::Shake256
+        );
+        // Other lengths, and id-shake256-len without its length, are not supported.
+        for other in [
+            "300e06096086480165030402120201ff",
+            "300f060960864801650304021202020100",
+            "300b0609608648016503040212",
+        ] {
+            assert!(
+                matches!(decode_hex(other), Err(Error::UnsupportedAlgorithm { oid }) if oid == oids::SHAKE256_LEN),
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn eddsa_takes_only_the_digest_rfc_8419_pairs_it_with() {
+        let ed25519 = hex::decode("300506032b6570").expect("hex");
+        let ed448 = hex::decode("300506032b6571").expect("hex");
+        let decode = |der: &[u8], digest| {
+            let alg =
+                AlgorithmIdentifier::decode(single(der, tag::SEQUENCE, "alg").expect("tlv"), "alg")
+                    .expect("decodes");
+            SignatureScheme::decode(&alg, digest)
+        };
+        use DigestAlgorithm::*;
+        assert_eq!(
+            decode(&ed25519, Sha512).expect("ed25519"),
+            SignatureScheme::Ed25519
+        );
+        assert_eq!(
+            decode(&ed448, Shake256).expect("ed448"),
+            SignatureScheme::Ed448
+        );
+        assert_eq!(SignatureScheme::Ed448.hash(), None);
+        // pyHanko's ed448-disallowed-hash.pdf: Ed448 with SHA-512.
+        assert!(matches!(
+            decode(&ed448, Sha512),
+            Err(Error::DigestNotAllowed { signature, digest })
+                if signature == oids::ED448 && digest == oids::SHA512
+        ));
+        assert!(matches!(
+            decode(&ed25519, Sha256),
+            Err(Error::DigestNotAllowed { .. })
+        ));
+        // RFC 8410 §3: no parameters, not even NULL.
+        let ed448_null = hex::decode("300706032b65710500").expect("hex");
+        assert!(matches!(
+            decode(&ed448_null, Shake256),
+            Err(Error::UnsupportedAlgorithm { .. })
+        ));
+        // SHAKE256 is no prehash for RSA or ECDSA.
+        let rsa = hex::decode("300d06092a864886f70d0101010500").expect("hex");
+        assert!(matches!(
+            decode(&rsa, Shake256),
             Err(Error::UnsupportedAlgorithm { .. })
         ));
     }

@@ -86,6 +86,15 @@ pub enum Error {
         /// The requested index.
         index: usize,
     },
+    /// The signature algorithm requires another digest algorithm than the SignerInfo names
+    /// (RFC 8419 §3: Ed25519 with SHA-512, Ed448 with SHAKE256).
+    #[error("signature algorithm {signature} does not allow digest algorithm {digest}")]
+    DigestNotAllowed {
+        /// The signature algorithm.
+        signature: ObjectIdentifier,
+        /// The digest algorithm the SignerInfo names.
+        digest: ObjectIdentifier,
+    },
     /// The SignedData holds several signer infos where exactly one was required.
     #[error("expected exactly one signer info, found {count}")]
     SignerCount {

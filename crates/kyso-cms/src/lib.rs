@@ -69,7 +69,7 @@ mod verify;
 
 pub use algorithm::SignatureScheme;
 pub use ber::ber_to_der;
-pub use digest::{ContentHasher, DigestAlgorithm};
+pub use digest::{ContentHasher, DigestAlgorithm, Shake256Hasher};
 pub use error::Error;
 pub use parse::{
     parse, strip_zero_padding, AdobeRevocationInfo, Attribute, EssCertId, IssuerSerial,

@@ -35,6 +35,12 @@ pub const SHA256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.1");
 pub const SHA384: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.2");
 /// id-sha512 (RFC 5754).
 pub const SHA512: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.3");
+/// id-shake256 (NIST), parameters absent. RFC 8419 §3.1 names Ed448's digest with
+/// [`SHAKE256_LEN`], but signers also write this one (pyHanko accepts it): 512 bits of output.
+pub const SHAKE256: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.12");
+/// id-shake256-len (RFC 8702 §3.1), parameter `ShakeOutputLen ::= INTEGER` (bits); RFC 8419
+/// §3.1 requires it with 512 for Ed448 signers.
+pub const SHAKE256_LEN: Oid = Oid::new_unwrap("2.16.840.1.101.3.4.2.18");
 
 /// rsaEncryption (RFC 8017), which real files also use as a signature algorithm.
 pub const RSA_ENCRYPTION: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
@@ -66,3 +72,5 @@ pub const ECDSA_WITH_SHA384: Oid = Oid::new_unwrap("1.2.840.10045.4.3.3");
 pub const ECDSA_WITH_SHA512: Oid = Oid::new_unwrap("1.2.840.10045.4.3.4");
 /// id-Ed25519 (RFC 8410).
 pub const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
+/// id-Ed448 (RFC 8410).
+pub const ED448: Oid = Oid::new_unwrap("1.3.101.113");

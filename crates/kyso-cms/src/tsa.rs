@@ -1,7 +1,7 @@
 //! The RFC 3161 time-stamp client: HTTP POST of a `TimeStampReq` (`application/timestamp-query`,
 //! RFC 3161 §3.4) to one or more time-stamp authorities, tried in order.
 //!
-//! Invariants of [`TsaClient::stamp`]:
+//! Invariants of [`TsaClient::stamp_data`] and [`TsaClient::stamp_digest`]:
 //! - every HTTP exchange ends within the configured timeout (connect, and the whole response);
 //! - a returned [`Stamp`] answers the request it was made for: the TSA granted it, the token's
 //!   imprint is the one asked for, its nonce echoes the request's, and the TSA's signature over

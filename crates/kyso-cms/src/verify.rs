@@ -15,6 +15,7 @@ use openssl::pkey_ctx::PkeyCtx;
 use openssl::rsa::Padding;
 use openssl::sign::{RsaPssSaltlen, Verifier};
 use openssl::x509::X509;
+use sha2::{Digest, Sha256};
 
 use crate::certificate::{same_integer, CertificateFields};
 use crate::der_reader::tag;
@@ -97,7 +98,7 @@ pub fn verify_signer<'a>(
 }
 
 /// Like [`verify_signer`] but given the whole content, which it digests itself; also verifies
-/// pure Ed25519 signatures made without signed attributes.
+/// pure EdDSA (Ed25519, Ed448) signatures made without signed attributes.
 pub fn verify_signer_content<'a>(
     info: &SignedDataInfo<'a>,
     index: usize,
@@ -241,35 +242,71 @@ fn public_key(cert_der: &[u8]) -> Result<PKey<Public>, Error> {
     KEYS.get_or_init(KeyCache::default).get(cert_der)
 }
 
-/// Most certificates whose keys [`KeyCache`] keeps; beyond that it starts over, so memory
-/// stays bounded (a few MB) whatever the batch.
+/// Most certificates whose keys [`KeyCache`] keeps; beyond that it starts over.
 const KEY_CACHE_LIMIT: usize = 1024;
+/// Most bytes of certificate DER [`KeyCache`] holds (each entry keeps its certificate to
+/// confirm a hit); beyond that it starts over, so memory stays bounded whatever the batch.
+const KEY_CACHE_BYTES: usize = 4 * 1024 * 1024;
+/// Certificates larger than this are decoded every time, never cached: a real signer
+/// certificate is a few KB, and one huge certificate must not flush the cache.
+const KEY_CACHE_MAX_CERTIFICATE: usize = 64 * 1024;
 
-/// Public keys decoded from certificates, keyed by the certificate's DER (the whole
-/// encoding, so a hit is exactly the certificate decoded before). Thread-safe; a certificate
-/// OpenSSL cannot decode is not remembered.
+/// Public keys decoded from certificates, keyed by the SHA-256 of the certificate's DER and
+/// confirmed by comparing the whole DER, so a hit is exactly the certificate decoded before.
+/// Bounded by entries and by bytes. Thread-safe; a certificate OpenSSL cannot decode is not
+/// remembered.
 #[derive(Default)]
 struct KeyCache {
-    keys: Mutex<HashMap<Vec<u8>, PKey<Public>>>,
+    keys: Mutex<CachedKeys>,
+}
+
+#[derive(Default)]
+struct CachedKeys {
+    /// SHA-256 of the DER → (the DER, its public key).
+    entries: HashMap<[u8; 32], (Vec<u8>, PKey<Public>)>,
+    /// Sum of the cached certificates' DER lengths.
+    bytes: usize,
 }
 
 impl KeyCache {
     fn get(&self, cert_der: &[u8]) -> Result<PKey<Public>, Error> {
-        if let Some(key) = self.lock().get(cert_der) {
-            return Ok(key.clone());
+        let fingerprint: [u8; 32] = Sha256::digest(cert_der).into();
+        if let Some((der, key)) = self.lock().entries.get(&fingerprint) {
+            if der.as_slice() == cert_der {
+                return Ok(key.clone());
+            }
         }
         let key = X509::from_der(cert_der)
             .and_then(|cert| cert.public_key())
             .map_err(|_| Error::SignerCertificateUnusable)?;
-        let mut keys = self.lock();
-        if keys.len() >= KEY_CACHE_LIMIT {
-            keys.clear();
-        }
-        keys.insert(cert_der.to_vec(), key.clone());
+        self.remember(fingerprint, cert_der, &key);
         Ok(key)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Vec<u8>, PKey<Public>>> {
+    /// Keeps `key` for the certificate `cert_der` whose SHA-256 is `fingerprint`, starting
+    /// over when the cache would exceed its bounds; oversized certificates are not kept.
+    fn remember(&self, fingerprint: [u8; 32], cert_der: &[u8], key: &PKey<Public>) {
+        if cert_der.len() > KEY_CACHE_MAX_CERTIFICATE {
+            return;
+        }
+        let mut cache = self.lock();
+        if cache.entries.len() >= KEY_CACHE_LIMIT
+            || cache.bytes.saturating_add(cert_der.len()) > KEY_CACHE_BYTES
+        {
+            cache.entries.clear();
+            cache.bytes = 0;
+        }
+        let replaced = cache
+            .entries
+            .insert(fingerprint, (cert_der.to_vec(), key.clone()));
+        let freed = replaced.map_or(0, |(der, _)| der.len());
+        cache.bytes = cache
+            .bytes
+            .saturating_sub(freed)
+            .saturating_add(cert_der.len());
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, CachedKeys> {
         // A panic while the lock was held cannot leave a half-written entry behind.
         self.keys.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -295,6 +332,7 @@ fn check_signature(
         }
         SignatureScheme::Ecdsa(_) => key.id() == Id::EC,
         SignatureScheme::Ed25519 => key.id() == Id::ED25519,
+        SignatureScheme::Ed448 => key.id() == Id::ED448,
     };
     if !key_fits {
         return Err(Error::SignerCertificateUnusable);
@@ -342,7 +380,7 @@ fn verify_prehashed(
                 let salt = i32::try_from(salt_len).unwrap_or(i32::MAX);
                 ctx.set_rsa_pss_saltlen(RsaPssSaltlen::custom(salt))?;
             }
-            SignatureScheme::Ecdsa(_) | SignatureScheme::Ed25519 => {}
+            SignatureScheme::Ecdsa(_) | SignatureScheme::Ed25519 | SignatureScheme::Ed448 => {}
         }
         ctx.set_signature_md(hash.md())?;
         ctx.verify(digest, signature)
@@ -496,13 +534,172 @@ mod tests {
         );
     }
 
+    /// A self-signed EdDSA certificate (EdDSA signs without a separate digest).
+    fn eddsa_certificate(key: &PKey<Private>) -> X509 {
+        let mut name = X509Name::builder().expect("name");
+        name.append_entry_by_nid(Nid::COMMONNAME, "kyso EdDSA test")
+            .expect("cn");
+        let name = name.build();
+        let mut builder = X509::builder().expect("builder");
+        builder.set_version(2).expect("version");
+        let serial = openssl::bn::BigNum::from_u32(0x448)
+            .and_then(|n| n.to_asn1_integer())
+            .expect("serial");
+        builder.set_serial_number(&serial).expect("serial");
+        builder.set_subject_name(&name).expect("subject");
+        builder.set_issuer_name(&name).expect("issuer");
+        builder.set_pubkey(key).expect("key");
+        let now = openssl::asn1::Asn1Time::days_from_now(0).expect("now");
+        let later = openssl::asn1::Asn1Time::days_from_now(30).expect("later");
+        builder.set_not_before(&now).expect("nb");
+        builder.set_not_after(&later).expect("na");
+        builder.sign(key, MessageDigest::null()).expect("sign");
+        builder.build()
+    }
+
+    /// A detached SignedData over [`CONTENT`] with an RFC 8419 SignerInfo: `digest_alg` is the
+    /// DER digestAlgorithm, `digest` the content digest it names, the signature made by OpenSSL
+    /// over the signed attributes (or over the content itself without them).
+    fn eddsa_cms(
+        key: &PKey<Private>,
+        signature_oid: &der::asn1::ObjectIdentifier,
+        digest_alg: &[u8],
+        digest: &[u8],
+        with_attributes: bool,
+    ) -> Vec<u8> {
+        use crate::der_writer::{oid, set_of};
+        let cert = eddsa_certificate(key);
+        let sign = |message: &[u8]| {
+            openssl::sign::Signer::new_without_digest(key)
+                .and_then(|mut s| s.sign_oneshot_to_vec(message))
+                .expect("EdDSA signs")
+        };
+        let issuer = cert.issuer_name().to_der().expect("issuer");
+        let serial = cert.serial_number().to_bn().expect("bn").to_vec();
+        let sid = tlv(tag::SEQUENCE, &[&issuer, &tlv(tag::INTEGER, &[&serial])]);
+        let attribute = |id: &der::asn1::ObjectIdentifier, value: &[u8]| {
+            tlv(tag::SEQUENCE, &[&oid(id), &tlv(tag::SET, &[value])])
+        };
+        let attrs = set_of(vec![
+            attribute(&oids::CONTENT_TYPE, &oid(&oids::DATA)),
+            attribute(&oids::MESSAGE_DIGEST, &tlv(tag::OCTET_STRING, &[digest])),
+        ]);
+        let (signed_attrs, signature) = if with_attributes {
+            let mut implicit = attrs.clone();
+            implicit[0] = tag::context(0);
+            (implicit, sign(&attrs))
+        } else {
+            (Vec::new(), sign(CONTENT))
+        };
+        let signer_info = tlv(
+            tag::SEQUENCE,
+            &[
+                &[tag::INTEGER, 1, 1],
+                &sid,
+                digest_alg,
+                &signed_attrs,
+                &tlv(tag::SEQUENCE, &[&oid(signature_oid)]),
+                &tlv(tag::OCTET_STRING, &[&signature]),
+            ],
+        );
+        let signed_data = tlv(
+            tag::SEQUENCE,
+            &[
+                &[tag::INTEGER, 1, 1],
+                &tlv(tag::SET, &[digest_alg]),
+                &tlv(tag::SEQUENCE, &[&oid(&oids::DATA)]),
+                &tlv(tag::context(0), &[&cert.to_der().expect("der")]),
+                &tlv(tag::SET, &[&signer_info]),
+            ],
+        );
+        tlv(
+            tag::SEQUENCE,
+            &[
+                &oid(&oids::SIGNED_DATA),
+                &tlv(tag::context(0), &[&signed_data]),
+            ],
+        )
+    }
+
+    #[test]
+    fn ed448_verifies_with_shake256_named_with_or_without_its_length() {
+        let key = PKey::generate_ed448().expect("ed448");
+        let digest = DigestAlgorithm::Shake256.digest(CONTENT);
+        // id-shake256-len with 512 (RFC 8419 §3.1, what pyHanko writes) and plain id-shake256.
+        let with_len = hex::decode("300f060960864801650304021202020200").expect("hex");
+        let nolen = hex::decode("300b060960864801650304020c").expect("hex");
+        for digest_alg in [&with_len, &nolen] {
+            let der = eddsa_cms(&key, &oids::ED448, digest_alg, &digest, true);
+            let info = crate::parse(&der).expect("parses");
+            assert_eq!(
+                info.signer_infos[0].digest_algorithm().expect("digest"),
+                DigestAlgorithm::Shake256
+            );
+            let verified = verify_signer(&info, 0, &digest).expect("verifies");
+            assert_eq!(verified.scheme(), SignatureScheme::Ed448);
+            assert_eq!(verified.digest_algorithm(), DigestAlgorithm::Shake256);
+            let other = DigestAlgorithm::Shake256.digest(b"other bytes");
+            assert!(matches!(
+                verify_signer(&info, 0, &other),
+                Err(Error::DigestMismatch)
+            ));
+        }
+        // Pure Ed448 over the content itself needs the content.
+        let der = eddsa_cms(&key, &oids::ED448, &with_len, &digest, false);
+        let info = crate::parse(&der).expect("parses");
+        assert!(matches!(
+            verify_signer(&info, 0, &digest),
+            Err(Error::ContentRequired)
+        ));
+        let verified = verify_signer_content(&info, 0, CONTENT).expect("verifies");
+        assert!(!verified.has_signed_attributes());
+        assert!(matches!(
+            verify_signer_content(&info, 0, b"other bytes"),
+            Err(Error::BadSignature)
+        ));
+    }
+
+    #[test]
+    fn eddsa_with_a_digest_rfc_8419_does_not_pair_it_with_is_refused() {
+        let sha512 = hex::decode("300b0609608648016503040203").expect("hex");
+        let digest = DigestAlgorithm::Sha512.digest(CONTENT);
+        // pyHanko's ed448-disallowed-hash.pdf: Ed448 with SHA-512, correctly signed.
+        let ed448 = PKey::generate_ed448().expect("ed448");
+        let der = eddsa_cms(&ed448, &oids::ED448, &sha512, &digest, true);
+        let info = crate::parse(&der).expect("parses");
+        assert!(matches!(
+            verify_signer(&info, 0, &digest),
+            Err(Error::DigestNotAllowed { signature, digest })
+                if signature == oids::ED448 && digest == oids::SHA512
+        ));
+        // Ed25519 with SHA-512 is the pairing RFC 8419 wants; an Ed448 key does not fit it.
+        let ed25519 = PKey::generate_ed25519().expect("ed25519");
+        let der = eddsa_cms(&ed25519, &oids::ED25519, &sha512, &digest, true);
+        let info = crate::parse(&der).expect("parses");
+        assert_eq!(
+            verify_signer(&info, 0, &digest).expect("verifies").scheme(),
+            SignatureScheme::Ed25519
+        );
+        let der = eddsa_cms(&ed448, &oids::ED25519, &sha512, &digest, true);
+        let info = crate::parse(&der).expect("parses");
+        assert!(matches!(
+            verify_signer(&info, 0, &digest),
+            Err(Error::SignerCertificateUnusable)
+        ));
+    }
+
+    fn fingerprint(der: &[u8]) -> [u8; 32] {
+        Sha256::digest(der).into()
+    }
+
     #[test]
     fn the_key_cache_returns_the_certificates_key_and_stays_bounded() {
         let cache = KeyCache::default();
         let group = EcGroup::from_curve_name(Nid::X9_62_PRIME256V1).expect("curve");
+        let new_key = || PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey");
         let mut certs = Vec::new();
         for _ in 0..3 {
-            let key = PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey");
+            let key = new_key();
             certs.push((self_signed(&key).to_der().expect("der"), key));
         }
         for _ in 0..2 {
@@ -511,25 +708,62 @@ mod tests {
                 assert!(cached.public_eq(key));
             }
         }
-        assert_eq!(cache.lock().len(), 3);
+        let held: usize = certs.iter().map(|(der, _)| der.len()).sum();
+        assert_eq!(cache.lock().entries.len(), 3);
+        assert_eq!(cache.lock().bytes, held);
         assert!(matches!(
             cache.get(b"not a certificate"),
             Err(Error::SignerCertificateUnusable)
         ));
-        assert_eq!(cache.lock().len(), 3);
-        // Filled up, the next new certificate starts the cache over.
-        let (der, _) = &certs[0];
-        let key = cache.get(der).expect("key");
+        assert_eq!(cache.lock().entries.len(), 3);
+
+        // A hit needs the same DER, not only the same fingerprint: an entry filed under the
+        // first certificate's fingerprint but holding another certificate is not returned.
+        let (der0, key0) = &certs[0];
+        let (der1, _) = &certs[1];
+        let other = cache.get(der1).expect("key");
+        cache
+            .lock()
+            .entries
+            .insert(fingerprint(der0), (der1.clone(), other));
+        assert!(cache.get(der0).expect("key").public_eq(key0));
+
+        // Filled up by count, the next new certificate starts the cache over.
+        let pkey = cache.get(der0).expect("key");
         {
             let mut keys = cache.lock();
-            for i in 0..KEY_CACHE_LIMIT - keys.len() {
-                keys.insert(i.to_be_bytes().to_vec(), key.clone());
+            for i in 0..KEY_CACHE_LIMIT - keys.entries.len() {
+                keys.entries
+                    .insert(fingerprint(&i.to_be_bytes()), (Vec::new(), pkey.clone()));
             }
-            assert_eq!(keys.len(), KEY_CACHE_LIMIT);
+            assert_eq!(keys.entries.len(), KEY_CACHE_LIMIT);
         }
-        let fresh = PKey::from_ec_key(EcKey::generate(&group).expect("key")).expect("pkey");
+        let fresh = new_key();
         let fresh_der = self_signed(&fresh).to_der().expect("der");
         assert!(cache.get(&fresh_der).expect("key").public_eq(&fresh));
-        assert_eq!(cache.lock().len(), 1);
+        assert_eq!(cache.lock().entries.len(), 1);
+        assert_eq!(cache.lock().bytes, fresh_der.len());
+
+        // Filled up by bytes (a few large certificates), it starts over too: the bytes held
+        // never exceed the bound.
+        let big = vec![0x30; KEY_CACHE_MAX_CERTIFICATE];
+        for i in 0..2 * KEY_CACHE_BYTES / KEY_CACHE_MAX_CERTIFICATE {
+            let mut der = big.clone();
+            der[..8].copy_from_slice(&i.to_be_bytes());
+            cache.remember(fingerprint(&der), &der, &pkey);
+            let keys = cache.lock();
+            assert!(keys.bytes <= KEY_CACHE_BYTES, "{} bytes", keys.bytes);
+            let counted: usize = keys.entries.values().map(|(d, _)| d.len()).sum();
+            assert_eq!(keys.bytes, counted);
+        }
+        assert!(cache.lock().entries.len() <= KEY_CACHE_BYTES / KEY_CACHE_MAX_CERTIFICATE);
+
+        // An oversized certificate is never cached (and does not flush the others).
+        let before = cache.lock().entries.len();
+        let huge = vec![0x30; KEY_CACHE_MAX_CERTIFICATE + 1];
+        cache.remember(fingerprint(&huge), &huge, &pkey);
+        let keys = cache.lock();
+        assert!(!keys.entries.contains_key(&fingerprint(&huge)));
+        assert_eq!(keys.entries.len(), before);
     }
 }

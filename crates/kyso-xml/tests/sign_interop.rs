@@ -313,9 +313,11 @@ fn xades_b_b_signature_reports_level_signing_time_and_verifies_in_xmlsec1() {
         report.verdict.reasons
     );
     assert_eq!(report.verdict.level, Level::BB);
+    // Written in UTC, shown in Vietnam time as the PDF verifier shows it.
+    assert!(text.contains("<xades:SigningTime>2020-03-06T04:27:34Z</xades:SigningTime>"));
     assert_eq!(
         report.verdict.signing_time.as_deref(),
-        Some("2020-03-06T04:27:34Z")
+        Some("2020-03-06T11:27:34+07:00")
     );
     let id_attr = "--id-attr:Id";
     let node = "http://uri.etsi.org/01903/v1.3.2#:SignedProperties";
@@ -545,7 +547,6 @@ impl TimestampValidator for OpensslTsa<'_> {
             .unwrap_or_default();
         let gen_time = openssl_time(&time).expect("openssl prints the genTime");
         TimestampOutcome::Valid {
-            time,
             gen_time,
             tsa_certificate: None,
             certificates: Vec::new(),
@@ -746,4 +747,58 @@ fn tsa_gen_time(pki: &Pki, xml: &[u8]) -> String {
         .lines()
         .find_map(|l| l.strip_prefix("Time stamp: ").map(str::to_owned))
         .expect("Time stamp line")
+}
+
+#[test]
+fn content_carrying_the_placeholder_texts_is_signed_untouched() {
+    // kyso writes placeholders into the Signature before the digests and the value are
+    // known; the same text in the content (before and after the Signature, in an empty
+    // parent) must come out byte for byte.
+    let pki = Pki::new();
+    let signer = pki.signer("rsa");
+    // The root also binds `ds` to another namespace, sets xml:lang and a default namespace,
+    // and carries comments: none of it may change what is signed.
+    let document = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- đầu -->\n<r xmlns=\"urn:r\" \
+xmlns:ds=\"urn:not-dsig\" xml:lang=\"vi\"><!-- c --><a>KYSO-DIGEST-PLACEHOLDER</a>\
+<b v=\"KYSO-SIGNATURE-PLACEHOLDER\">&gt;KYSO-DIGEST-PLACEHOLDER&lt;</b><ds:p/></r>\n";
+    for (parent, xades, c14n) in [
+        (None, false, C14nAlgorithm::Exclusive10),
+        (Some("p"), true, C14nAlgorithm::Exclusive10),
+        (Some("p"), true, C14nAlgorithm::Inclusive10),
+        (None, false, C14nAlgorithm::Inclusive11),
+    ] {
+        let mut opts = options(
+            SignatureAlgorithm::RsaPkcs1v15(HashAlgorithm::Sha256),
+            Placement::Enveloped {
+                parent: parent.map(str::to_owned),
+            },
+        );
+        opts.c14n.algorithm = c14n;
+        if xades {
+            opts.xades = Some(XadesOptions::new(
+                UNIX_EPOCH + Duration::from_secs(1_583_468_854),
+            ));
+        }
+        let signed = sign_document(document.as_bytes(), &signer, &opts).expect("signs");
+        let text = String::from_utf8(signed.clone()).expect("utf-8");
+        assert!(
+            text.starts_with(document.split("<ds:p/>").next().unwrap_or_default()),
+            "{text}"
+        );
+        assert_eq!(text.matches("PLACEHOLDER").count(), 3, "{text}");
+        let report = &kyso_verify(&pki, &signed, None)[0];
+        assert_eq!(
+            report.verdict.indication,
+            Indication::Passed,
+            "{parent:?} {c14n:?}: {:?}",
+            report.verdict.reasons
+        );
+        if tool("xmlsec1") {
+            let node = "http://uri.etsi.org/01903/v1.3.2#:SignedProperties";
+            assert!(
+                xmlsec_verify(&pki, &signed, &["--id-attr:Id", node]),
+                "{text}"
+            );
+        }
+    }
 }

@@ -29,6 +29,8 @@ pub(crate) struct Context {
     pub(crate) at: Option<DateTime<Utc>>,
     /// Online revocation fetching (absent with `--offline`).
     pub(crate) fetcher: Option<kyso_chain::Fetcher>,
+    /// `--allow-external`: XML references to URLs and absolute paths are followed.
+    pub(crate) allow_external: bool,
 }
 
 /// Vietnam's offset, used for every time shown (the rules want `+07:00`).

@@ -4,7 +4,7 @@
 //! package gets one report with a line per layer.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use kyso_chain::{eku, CertPool, Certificate, RevocationMode, RevocationSources, ValidationPolicy};
 use kyso_pdf::verify::{RevocationMaterial, SignedBytes};
@@ -119,7 +119,6 @@ impl TimestampValidator for KysoTimestamps<'_> {
             });
         match checked {
             Ok((gen_time, tsa_certificate, certificates)) => TimestampOutcome::Valid {
-                time: chrono::DateTime::<chrono::Utc>::from(gen_time).to_rfc3339(),
                 gen_time,
                 tsa_certificate,
                 certificates,
@@ -131,65 +130,296 @@ impl TimestampValidator for KysoTimestamps<'_> {
     }
 }
 
-/// The files a detached signature names, resolved against the signature's directory: local
-/// relative references only. Network URIs, absolute paths and anything that is not a regular
-/// file are refused (nothing is fetched).
-struct LocalFiles {
+/// The content a detached signature names. Files relative to the signature are read from its
+/// directory; with `--allow-external` (`web` set), http(s) URLs are fetched and absolute paths
+/// and `file:` URIs are read too. Without it they are refused with a reason naming the flag.
+struct ExternalContent {
     base: PathBuf,
+    /// The HTTP client of `--allow-external`.
+    web: Option<ureq::Agent>,
 }
 
 /// The largest referenced file read.
 const MAX_REFERENCED_FILE: u64 = 2 << 30;
+/// The largest body fetched for a reference.
+const MAX_FETCHED: u64 = 64 << 20;
+/// Connecting, and each read of the answer, must make progress within this.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(5);
+/// A whole fetch (redirects and body) must end within this.
+const FETCH_DEADLINE: Duration = Duration::from_secs(120);
+/// Redirects followed, all within the URL's own scheme.
+const MAX_REDIRECTS: usize = 5;
 
-impl ExternalResolver for LocalFiles {
-    fn resolve(&self, uri: &str) -> Result<Vec<u8>, String> {
-        let path = local_reference(uri)?;
-        let full = self.base.join(&path);
-        let meta = std::fs::metadata(&full).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                crate::i18n::tr_path(crate::i18n::Key::VerifyFileMissing, &full)
-            }
-            _ => format!("{}: {e}", full.display()),
-        })?;
-        if !meta.is_file() {
-            return Err(crate::i18n::tr_path(
-                crate::i18n::Key::VerifyNotRegularFile,
-                &full,
-            ));
-        }
-        if meta.len() > MAX_REFERENCED_FILE {
-            return Err(crate::i18n::tr_with(
-                crate::i18n::Key::VerifyFileTooLarge,
-                &[
-                    ("path", &full.display().to_string()),
-                    ("size", &meta.len().to_string()),
-                    ("limit", &MAX_REFERENCED_FILE.to_string()),
-                ],
-            ));
-        }
-        std::fs::read(&full).map_err(|e| format!("{}: {e}", full.display()))
+impl ExternalContent {
+    fn new(base: PathBuf, allow_external: bool) -> Self {
+        let web = allow_external.then(|| {
+            ureq::AgentBuilder::new()
+                .timeout_connect(FETCH_TIMEOUT)
+                .timeout_read(FETCH_TIMEOUT)
+                .timeout_write(FETCH_TIMEOUT)
+                // Redirects are followed by hand, within the same scheme.
+                .redirects(0)
+                .build()
+        });
+        Self { base, web }
     }
 }
 
-/// The relative path a Reference URI names, percent-decoded; an error for URIs with a scheme
-/// (network or `file:`), absolute paths, queries and fragments.
-fn local_reference(uri: &str) -> Result<PathBuf, String> {
-    let scheme = uri.split_once(':').map(|(s, _)| s).filter(|s| {
+impl ExternalResolver for ExternalContent {
+    fn resolve(&self, uri: &str) -> Result<Vec<u8>, String> {
+        match (classify_reference(uri)?, &self.web) {
+            (Target::Relative(path), _) => read_referenced_file(&self.base.join(path)),
+            (Target::Absolute(path), Some(_)) => read_referenced_file(&path),
+            (Target::Web(url), Some(agent)) => fetch(agent, &url),
+            (Target::Absolute(_), None) => Err(crate::i18n::tr_with(
+                crate::i18n::Key::VerifyReferenceAbsolute,
+                &[("uri", uri)],
+            )),
+            (Target::Web(_), None) => Err(crate::i18n::tr_with(
+                crate::i18n::Key::VerifyReferenceNotFetched,
+                &[("uri", uri)],
+            )),
+        }
+    }
+}
+
+/// A regular file of at most [`MAX_REFERENCED_FILE`] bytes.
+fn read_referenced_file(full: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(full).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            crate::i18n::tr_path(crate::i18n::Key::VerifyFileMissing, full)
+        }
+        _ => format!("{}: {e}", full.display()),
+    })?;
+    if !meta.is_file() {
+        return Err(crate::i18n::tr_path(
+            crate::i18n::Key::VerifyNotRegularFile,
+            full,
+        ));
+    }
+    if meta.len() > MAX_REFERENCED_FILE {
+        return Err(crate::i18n::tr_with(
+            crate::i18n::Key::VerifyFileTooLarge,
+            &[
+                ("path", &full.display().to_string()),
+                ("size", &meta.len().to_string()),
+                ("limit", &MAX_REFERENCED_FILE.to_string()),
+            ],
+        ));
+    }
+    std::fs::read(full).map_err(|e| format!("{}: {e}", full.display()))
+}
+
+/// GETs `url` with [`FETCH_TIMEOUT`] per step, within [`FETCH_DEADLINE`] and [`MAX_FETCHED`]
+/// bytes, following at most [`MAX_REDIRECTS`] redirects that keep the scheme.
+fn fetch(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
+    let started = Instant::now();
+    let scheme = url_scheme(url);
+    let mut current = url.to_owned();
+    for _ in 0..=MAX_REDIRECTS {
+        let response = match agent.get(&current).call() {
+            Ok(response) => response,
+            Err(ureq::Error::Status(status, _)) => {
+                return Err(crate::i18n::tr_with(
+                    crate::i18n::Key::VerifyFetchStatus,
+                    &[("url", &current), ("status", &status.to_string())],
+                ))
+            }
+            Err(ureq::Error::Transport(transport)) => {
+                // "Connection Failed: Connect error: Connection refused (os error 111)".
+                let mut detail = transport.kind().to_string();
+                for part in transport
+                    .message()
+                    .map(str::to_owned)
+                    .into_iter()
+                    .chain(std::error::Error::source(&transport).map(ToString::to_string))
+                {
+                    detail = format!("{detail}: {part}");
+                }
+                return Err(crate::i18n::tr_with(
+                    crate::i18n::Key::VerifyFetchFailed,
+                    &[("url", &current), ("detail", &detail)],
+                ));
+            }
+        };
+        if (300..400).contains(&response.status()) {
+            let location = response.header("Location").unwrap_or_default();
+            let target = join_location(&current, location);
+            if location.is_empty() || url_scheme(&target) != scheme {
+                return Err(crate::i18n::tr_with(
+                    crate::i18n::Key::VerifyFetchRedirect,
+                    &[("url", &current), ("target", &format!("{location:?}"))],
+                ));
+            }
+            current = target;
+            continue;
+        }
+        return read_body(response, &current, started);
+    }
+    Err(crate::i18n::tr_with(
+        crate::i18n::Key::VerifyFetchRedirects,
+        &[("url", url), ("max", &MAX_REDIRECTS.to_string())],
+    ))
+}
+
+/// The body, refused past [`MAX_FETCHED`] bytes or [`FETCH_DEADLINE`].
+fn read_body(response: ureq::Response, url: &str, started: Instant) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let too_large = || {
+        crate::i18n::tr_with(
+            crate::i18n::Key::VerifyFetchTooLarge,
+            &[("url", url), ("limit", &MAX_FETCHED.to_string())],
+        )
+    };
+    let declared = response
+        .header("Content-Length")
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_FETCHED) {
+        return Err(too_large());
+    }
+    let capacity = declared.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+    let mut body = Vec::with_capacity(capacity);
+    let mut reader = response.into_reader().take(MAX_FETCHED + 1);
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        if started.elapsed() > FETCH_DEADLINE {
+            return Err(crate::i18n::tr_with(
+                crate::i18n::Key::VerifyFetchTooSlow,
+                &[
+                    ("url", url),
+                    ("secs", &FETCH_DEADLINE.as_secs().to_string()),
+                ],
+            ));
+        }
+        let n = reader.read(&mut buf).map_err(|e| {
+            crate::i18n::tr_with(
+                crate::i18n::Key::VerifyFetchFailed,
+                &[("url", url), ("detail", &e.to_string())],
+            )
+        })?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(buf.get(..n).unwrap_or_default());
+        if u64::try_from(body.len()).unwrap_or(u64::MAX) > MAX_FETCHED {
+            return Err(too_large());
+        }
+    }
+    Ok(body)
+}
+
+/// The lowercased scheme of an absolute URL.
+fn url_scheme(url: &str) -> Option<String> {
+    uri_scheme(url).map(str::to_ascii_lowercase)
+}
+
+/// A redirect's `Location`, resolved against the URL that answered it (absolute URLs,
+/// network-path, absolute-path and relative-path references).
+fn join_location(current: &str, location: &str) -> String {
+    if uri_scheme(location).is_some() {
+        return location.to_owned();
+    }
+    let (scheme, rest) = current.split_once("://").unwrap_or(("http", current));
+    if let Some(authority_path) = location.strip_prefix("//") {
+        return format!("{scheme}://{authority_path}");
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if location.starts_with('/') {
+        return format!("{scheme}://{authority}{location}");
+    }
+    let path = rest
+        .get(authority.len()..)
+        .unwrap_or_default()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default();
+    let directory = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+    format!("{scheme}://{authority}{directory}/{location}")
+}
+
+/// What a Reference URI names.
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    /// A file relative to the signature's directory (always followed).
+    Relative(PathBuf),
+    /// An absolute path or a `file:` URI (read with `--allow-external`).
+    Absolute(PathBuf),
+    /// An http or https URL (fetched with `--allow-external`).
+    Web(String),
+}
+
+/// The scheme of a URI (`http` in `http://…`), when it has one.
+fn uri_scheme(uri: &str) -> Option<&str> {
+    uri.split_once(':').map(|(s, _)| s).filter(|s| {
         let mut chars = s.chars();
         chars.next().is_some_and(|c| c.is_ascii_alphabetic())
             && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    });
-    if let Some(scheme) = scheme {
-        return Err(crate::i18n::tr_with(
-            crate::i18n::Key::VerifyReferenceScheme,
-            &[("scheme", scheme)],
-        ));
-    }
-    if uri.contains(['?', '#']) {
+    })
+}
+
+/// Sorts a Reference URI into what may be followed: relative paths and absolute ones
+/// (percent-decoded), `file:` URIs on this host, http(s) URLs. Other schemes, fragments, and
+/// queries on paths are refused.
+fn classify_reference(uri: &str) -> Result<Target, String> {
+    if uri.contains('#') {
         return Err(crate::i18n::tr(crate::i18n::Key::VerifyReferenceQuery).to_owned());
     }
-    let mut bytes = Vec::with_capacity(uri.len());
-    let mut rest = uri.as_bytes();
+    let path = match uri_scheme(uri) {
+        Some(scheme)
+            if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") =>
+        {
+            return Ok(Target::Web(uri.to_owned()));
+        }
+        Some(scheme) if scheme.eq_ignore_ascii_case("file") => {
+            let rest = uri.get(scheme.len() + 1..).unwrap_or_default();
+            // file:///p, file://localhost/p and file:/p name a local path; another host is
+            // not this machine's file.
+            let local = match rest.strip_prefix("//") {
+                Some(after) => {
+                    let (host, path) = after.split_at(after.find('/').unwrap_or(after.len()));
+                    (host.is_empty() || host.eq_ignore_ascii_case("localhost"))
+                        .then_some(path)
+                        .filter(|p| !p.is_empty())
+                }
+                None => rest.starts_with('/').then_some(rest),
+            };
+            let Some(local) = local else {
+                return Err(crate::i18n::tr_with(
+                    crate::i18n::Key::VerifyReferenceScheme,
+                    &[("scheme", scheme)],
+                ));
+            };
+            local
+        }
+        Some(scheme) => {
+            return Err(crate::i18n::tr_with(
+                crate::i18n::Key::VerifyReferenceScheme,
+                &[("scheme", scheme)],
+            ))
+        }
+        None => uri,
+    };
+    if path.contains('?') {
+        return Err(crate::i18n::tr(crate::i18n::Key::VerifyReferenceQuery).to_owned());
+    }
+    let path = PathBuf::from(percent_decode(uri, path)?);
+    if path.as_os_str().is_empty() {
+        return Err(crate::i18n::tr_with(
+            crate::i18n::Key::VerifyFileMissing,
+            &[("path", &format!("{uri:?}"))],
+        ));
+    }
+    if path.is_absolute() || path.has_root() {
+        Ok(Target::Absolute(path))
+    } else {
+        Ok(Target::Relative(path))
+    }
+}
+
+/// `path` (part of `uri`) with its percent escapes decoded, as UTF-8.
+fn percent_decode(uri: &str, path: &str) -> Result<String, String> {
+    let mut bytes = Vec::with_capacity(path.len());
+    let mut rest = path.as_bytes();
     while let Some((&b, tail)) = rest.split_first() {
         if b == b'%' {
             let hex = tail
@@ -209,17 +439,12 @@ fn local_reference(uri: &str) -> Result<PathBuf, String> {
             rest = tail;
         }
     }
-    let path = String::from_utf8(bytes).map_err(|_| {
+    String::from_utf8(bytes).map_err(|_| {
         crate::i18n::tr_with(
             crate::i18n::Key::VerifyReferenceNotUtf8,
             &[("uri", &format!("{uri:?}"))],
         )
-    })?;
-    let path = PathBuf::from(path);
-    if path.as_os_str().is_empty() || path.is_absolute() || path.has_root() {
-        return Err(crate::i18n::tr(crate::i18n::Key::VerifyReferenceAbsolute).to_owned());
-    }
-    Ok(path)
+    })
 }
 
 /// Verifies an XML document, or an edXML package and the PDFs it carries.
@@ -227,12 +452,13 @@ pub(super) fn verify(file: String, bytes: &[u8], ctx: &Context) -> FileReport {
     let chain = KysoChain { ctx };
     let timestamps = KysoTimestamps { ctx };
     let is_package = edxml::looks_like_edxml(bytes);
-    let local = LocalFiles {
-        base: Path::new(&file)
+    let local = ExternalContent::new(
+        Path::new(&file)
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default(),
-    };
+        ctx.allow_external,
+    );
     let options = VerifyOptions {
         limits: ParseLimits::default(),
         // --at, else the time a XAdES signature time-stamp proves, else the claimed
@@ -490,26 +716,77 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_relative_local_references_are_followed() {
+    fn references_are_sorted_into_relative_absolute_and_web() {
+        let relative = |p: &str| Ok(Target::Relative(PathBuf::from(p)));
+        let absolute = |p: &str| Ok(Target::Absolute(PathBuf::from(p)));
         assert_eq!(
-            local_reference("data%20file.pdf").ok(),
-            Some(PathBuf::from("data file.pdf"))
+            classify_reference("data%20file.pdf"),
+            relative("data file.pdf")
+        );
+        assert_eq!(classify_reference("sub/data.pdf"), relative("sub/data.pdf"));
+        assert_eq!(
+            classify_reference("/srv/a%20b.xml"),
+            absolute("/srv/a b.xml")
         );
         assert_eq!(
-            local_reference("sub/data.pdf").ok(),
-            Some(PathBuf::from("sub/data.pdf"))
+            classify_reference("file:///srv/a.xml"),
+            absolute("/srv/a.xml")
+        );
+        assert_eq!(
+            classify_reference("file://localhost/srv/a.xml"),
+            absolute("/srv/a.xml")
+        );
+        assert_eq!(
+            classify_reference("file:/srv/a.xml"),
+            absolute("/srv/a.xml")
+        );
+        assert_eq!(
+            classify_reference("https://example.com/x?v=1"),
+            Ok(Target::Web("https://example.com/x?v=1".to_owned()))
+        );
+        assert_eq!(
+            classify_reference("HTTP://example.com/x"),
+            Ok(Target::Web("HTTP://example.com/x".to_owned()))
         );
         for refused in [
-            "http://example.com/data.pdf",
-            "https://example.com/x",
-            "file:///etc/passwd",
-            "/etc/passwd",
+            "ftp://example.com/data.pdf",
+            "file://otherhost/etc/passwd",
+            "file:relative",
             "data.pdf#frag",
+            "https://example.com/x#frag",
+            "data.pdf?x=1",
             "bad%zz",
+            "bad%ff",
             "",
         ] {
-            assert!(local_reference(refused).is_err(), "{refused} was followed");
+            assert!(
+                classify_reference(refused).is_err(),
+                "{refused} was followed"
+            );
         }
+    }
+
+    #[test]
+    fn without_allow_external_urls_and_absolute_paths_are_refused_naming_the_flag() {
+        let content = ExternalContent::new(PathBuf::from("."), false);
+        for uri in [
+            "http://127.0.0.1:9/doc.xml",
+            "/etc/hostname",
+            "file:///etc/hostname",
+        ] {
+            let why = content.resolve(uri).expect_err(uri);
+            assert!(why.contains("--allow-external"), "{uri}: {why}");
+        }
+    }
+
+    #[test]
+    fn redirect_locations_resolve_against_the_answering_url() {
+        let base = "http://h:1/a/b/doc.xml?q";
+        assert_eq!(join_location(base, "https://x/y"), "https://x/y");
+        assert_eq!(join_location(base, "//other/z"), "http://other/z");
+        assert_eq!(join_location(base, "/root.xml"), "http://h:1/root.xml");
+        assert_eq!(join_location(base, "next.xml"), "http://h:1/a/b/next.xml");
+        assert_eq!(join_location("http://h", "x"), "http://h/x");
     }
 
     #[test]

@@ -351,7 +351,7 @@ pub(crate) fn check(
     )
 }
 
-/// RFC 8419 §3: Ed25519 signatures use SHA-512 and Ed448 signatures SHAKE256 as the digest
+/// RFC 8419 §3.1: Ed25519 signatures use SHA-512 and Ed448 signatures SHAKE256 as the digest
 /// algorithm; any other pairing is a malformed signature, not a verifier limitation.
 fn eddsa_digest_mismatch(signer: &kyso_cms::SignerInfo<'_>) -> Option<CryptoFailure> {
     const ED25519: &[u8] = &[0x06, 0x03, 0x2B, 0x65, 0x70];
@@ -359,14 +359,15 @@ fn eddsa_digest_mismatch(signer: &kyso_cms::SignerInfo<'_>) -> Option<CryptoFail
     let alg = signer.signature_algorithm;
     let contains = |oid: &[u8]| alg.windows(oid.len()).any(|w| w == oid);
     let digest = signer.digest_algorithm_oid.to_string();
-    let required = if contains(ED25519) {
-        "2.16.840.1.101.3.4.2.3"
+    // Ed448: id-shake256-len (RFC 8419 §3.1, its length checked by kyso-cms) or id-shake256.
+    let allowed: &[&str] = if contains(ED25519) {
+        &["2.16.840.1.101.3.4.2.3"]
     } else if contains(ED448) {
-        "2.16.840.1.101.3.4.2.12"
+        &["2.16.840.1.101.3.4.2.18", "2.16.840.1.101.3.4.2.12"]
     } else {
         return None;
     };
-    (digest != required).then_some(CryptoFailure::EddsaDigestMismatch)
+    (!allowed.contains(&digest.as_str())).then_some(CryptoFailure::EddsaDigestMismatch)
 }
 
 fn verify_whole<'a>(

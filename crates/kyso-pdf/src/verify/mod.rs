@@ -83,8 +83,11 @@ pub enum FindingKind {
     AnalysisLimit,
     /// The signature uses a legacy format (e.g. `adbe.pkcs7.sha1`).
     LegacyFormat,
-    /// Changes after signing that the certification (DocMDP) or field locks do not permit.
+    /// Changes after signing that the certification (DocMDP) does not permit.
     PermissionViolated,
+    /// Changes after signing that the PDF 2.0 /P of the signature's field lock (FieldMDP)
+    /// does not permit, where it is stricter than any certification.
+    LockPermissionViolated,
     /// A signature present in an earlier revision was removed by a later one.
     SignatureRemoved,
     /// Allowed changes were made after signing (form filling, signatures, DSS, timestamps).
@@ -112,6 +115,7 @@ impl FindingKind {
             Self::AnalysisLimit => "analysis-limit",
             Self::LegacyFormat => "legacy-format",
             Self::PermissionViolated => "permission-violated",
+            Self::LockPermissionViolated => "lock-permission-violated",
             Self::SignatureRemoved => "signature-removed",
             Self::AllowedChanges => "allowed-changes-after-signing",
             Self::FieldLocked => "field-locked",

@@ -63,7 +63,27 @@ pub(crate) struct Analysis<'d, 'a> {
     doc: &'d Document<'a>,
     certification: Option<Certification>,
     gaps: Vec<(u64, u64)>,
-    per_revision: HashMap<(usize, u8), RevisionOutcome>,
+    per_revision: HashMap<(usize, u8, Restriction), RevisionOutcome>,
+}
+
+/// What restricts the changes allowed after a signature: nothing beyond the general rules,
+/// the document's certification (DocMDP), or the PDF 2.0 /P of the signature's field lock
+/// when that is stricter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Restriction {
+    None,
+    Certification,
+    FieldLock,
+}
+
+impl Restriction {
+    /// How the findings name what does not permit a change.
+    fn authority(self) -> &'static str {
+        match self {
+            Self::FieldLock => "the field lock",
+            Self::None | Self::Certification => "the certification",
+        }
+    }
 }
 
 /// What one revision changes.
@@ -72,8 +92,12 @@ struct RevisionOutcome {
     /// The findings (disallowed changes, or a note listing the allowed ones).
     findings: Vec<Finding>,
     /// Fully qualified names of the existing fields whose value or appearance the revision
-    /// changes (what field locks protect); document timestamps filling a field excluded.
+    /// changes (what field locks protect); document timestamps filling an empty signature
+    /// field excluded.
     touched_fields: Vec<String>,
+    /// Fully qualified names of the signature fields the revision adds visibly or signs in
+    /// (a lock over their names forbids them too, as pyHanko and Acrobat read /All).
+    added_fields: Vec<String>,
     /// More fields changed than [`MAX_TOUCHED`]: the list is incomplete.
     touched_truncated: bool,
 }
@@ -116,6 +140,41 @@ impl FieldLock {
             LockAction::Include => listed,
             LockAction::Exclude => !listed,
         }
+    }
+}
+
+/// A signature's field locks with their names hashed, so checking a touched field costs one
+/// look-up per level of its name instead of a comparison with every locked name. Answers as
+/// [`FieldLock::covers`] does for any of the locks.
+struct LockIndex<'l> {
+    locks: Vec<(LockAction, HashSet<&'l str>)>,
+}
+
+impl<'l> LockIndex<'l> {
+    fn new(locks: &'l [FieldLock]) -> Self {
+        Self {
+            locks: locks
+                .iter()
+                .map(|l| (l.action, l.fields.iter().map(String::as_str).collect()))
+                .collect(),
+        }
+    }
+
+    /// Whether any lock covers the field `name`.
+    fn covers(&self, name: &str) -> bool {
+        // A listed name covers itself and its descendants: `name` is listed when it, or the
+        // part of it before any of its dots, is in the set (a lock on "a" covers "a.b").
+        let listed = |names: &HashSet<&str>| {
+            names.contains(name)
+                || name
+                    .match_indices('.')
+                    .any(|(i, _)| name.get(..i).is_some_and(|prefix| names.contains(prefix)))
+        };
+        self.locks.iter().any(|(action, names)| match action {
+            LockAction::All => true,
+            LockAction::Include => listed(names),
+            LockAction::Exclude => !listed(names),
+        })
     }
 }
 
@@ -202,35 +261,45 @@ impl<'d, 'a> Analysis<'d, 'a> {
         }
         // A lock's /P narrows what the certification permits after this signature.
         let certified = self.certification.map(|c| c.permissions);
-        let permissions = locks
-            .iter()
-            .filter_map(|l| l.permissions)
-            .chain(certified)
-            .min()
-            .unwrap_or(3);
-        let restricted = certified.is_some() || permissions < 3;
+        let locked_p = locks.iter().filter_map(|l| l.permissions).min();
+        let (permissions, restriction) = match (certified, locked_p) {
+            (Some(c), Some(l)) if l < c => (l, Restriction::FieldLock),
+            (Some(c), _) => (c, Restriction::Certification),
+            (None, Some(l)) if l < 3 => (l, Restriction::FieldLock),
+            _ => (3, Restriction::None),
+        };
+        let index = LockIndex::new(locks);
         for j in k + 1..ends.len() {
-            let key = (j, if restricted { permissions } else { 0 });
+            let key = (j, permissions, restriction);
             if !self.per_revision.contains_key(&key) {
-                let found = self.analyse_revision(&ends, j, permissions, restricted);
+                let found = self.analyse_revision(&ends, j, permissions, restriction);
                 self.per_revision.insert(key, found);
             }
             let Some(found) = self.per_revision.get(&key) else {
                 continue;
             };
+            let covered = |name: &&String| index.covers(name);
+            let rev = j + 1;
             let locked: Vec<Finding> = found
                 .touched_fields
                 .iter()
-                .filter(|name| locks.iter().any(|l| l.covers(name)))
+                .filter(covered)
                 .map(|name| {
                     Finding::fail(
                         FindingKind::FieldLocked,
                         format!(
-                            "revision {} changes the field \"{name}\", which this signature locks (FieldMDP)",
-                            j + 1
+                            "revision {rev} changes the field \"{name}\", which this signature locks (FieldMDP)"
                         ),
                     )
                 })
+                .chain(found.added_fields.iter().filter(covered).map(|name| {
+                    Finding::fail(
+                        FindingKind::FieldLocked,
+                        format!(
+                            "revision {rev} adds or signs the new signature field \"{name}\", which this signature's field lock covers (FieldMDP)"
+                        ),
+                    )
+                }))
                 .collect();
             // A revision that breaks a lock is not "all allowed" for this signature.
             findings.extend(
@@ -260,7 +329,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
         ends: &[u64],
         j: usize,
         permissions: u8,
-        restricted: bool,
+        restriction: Restriction,
     ) -> RevisionOutcome {
         let data = self.doc.data();
         let (Some(&prev_end), Some(&end)) = (ends.get(j.wrapping_sub(1)), ends.get(j)) else {
@@ -273,6 +342,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 format!("revision {rev} cannot be read: {e}"),
             )],
             touched_fields: Vec::new(),
+            added_fields: Vec::new(),
             touched_truncated: false,
         };
         let old = match data.get(..usize_of(prev_end)).map(Document::open) {
@@ -303,7 +373,8 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 changed.push((num, before, after));
             }
         }
-        let touched_fields = touched_fields(&new, &changed);
+        let touched_fields = touched_fields(&old, &new, &changed);
+        let added_fields = added_signature_fields(&old, &new);
         let touched_truncated = changed
             .iter()
             .filter(|(_, before, _)| before.dict().is_some_and(is_field_or_widget))
@@ -313,6 +384,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             return RevisionOutcome {
                 findings,
                 touched_fields,
+                added_fields,
                 touched_truncated,
             };
         }
@@ -327,6 +399,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 return RevisionOutcome {
                     findings,
                     touched_fields,
+                    added_fields,
                     touched_truncated,
                 };
             }
@@ -335,6 +408,7 @@ impl<'d, 'a> Analysis<'d, 'a> {
             old: &old,
             new: &new,
             permissions,
+            authority: restriction.authority(),
             roles: &roles,
             updated: changed
                 .iter()
@@ -356,10 +430,10 @@ impl<'d, 'a> Analysis<'d, 'a> {
                 }
             }
         }
-        let kind = if restricted {
-            FindingKind::PermissionViolated
-        } else {
-            FindingKind::DisallowedChange
+        let kind = match restriction {
+            Restriction::None => FindingKind::DisallowedChange,
+            Restriction::Certification => FindingKind::PermissionViolated,
+            Restriction::FieldLock => FindingKind::LockPermissionViolated,
         };
         for (num, problem) in problems.iter().take(MAX_LISTED) {
             findings.push(Finding::fail(
@@ -380,12 +454,13 @@ impl<'d, 'a> Analysis<'d, 'a> {
             findings.push(Finding::new(
                 FindingKind::AllowedChanges,
                 Severity::Note,
-                allowed_summary(rev, &judge, &changed, &touched_fields),
+                allowed_summary(rev, &judge, &changed, &touched_fields, &added_fields),
             ));
         }
         RevisionOutcome {
             findings,
             touched_fields,
+            added_fields,
             touched_truncated,
         }
     }
@@ -667,7 +742,15 @@ fn refs_in(value: &Object, role: Role, push: &mut dyn FnMut(ObjRef, Role), depth
         Object::Ref(r) => push(*r, role),
         Object::Array(items) => items.iter().for_each(|i| refs_in(i, role, push, depth + 1)),
         Object::Dict(d) | Object::Stream(d, _) => {
-            d.values().for_each(|i| refs_in(i, role, push, depth + 1))
+            // A signature reference dictionary (direct, inside a signature's /Reference)
+            // points its /Data at the catalog, which keeps the roles its own paths give it.
+            let sig_ref = d.contains_key(b"TransformMethod".as_slice());
+            for (key, item) in d {
+                if sig_ref && key.0.as_slice() == b"Data" {
+                    continue;
+                }
+                refs_in(item, role, push, depth + 1);
+            }
         }
         _ => {}
     }
@@ -694,7 +777,8 @@ fn key_roles(role: Role, owner: u32, key: &[u8]) -> Option<(Role, Role)> {
         (AcroForm, b"Fields") => Some((FieldsArray, Field)),
         (AcroForm, b"DR" | b"DA") => same(Appearance(0)),
         (Field, b"Kids") => Some((FieldsArray, Field)),
-        (Field, b"V" | b"Lock" | b"SV") => same(FieldValue),
+        // A merged field and widget is reached as an annotation from its page too.
+        (Field | Annotation, b"V" | b"Lock" | b"SV") => same(FieldValue),
         // A signature reference's /Data points at the document it analyses (the catalog):
         // the catalog keeps the roles its own paths give it.
         (FieldValue, b"Data") => None,
@@ -712,6 +796,8 @@ struct Judge<'d, 'a> {
     new: &'d Document<'a>,
     /// DocMDP P in force (3 without certification).
     permissions: u8,
+    /// What sets `permissions`, as findings name it ("the certification", "the field lock").
+    authority: &'static str,
     roles: &'d HashMap<u32, Vec<Role>>,
     /// Widgets and annotations whose value or appearance entries this revision changes.
     updated: HashSet<u32>,
@@ -747,6 +833,8 @@ const FIELD_KEYS: &[&[u8]] = &[
     b"P",
     b"F",
     b"StructParent",
+    // Checked in `Judge::field`: only a field being filled may be made read-only.
+    b"Ff",
 ];
 const ANNOT_KEYS: &[&[u8]] = &[
     b"AP",
@@ -807,9 +895,10 @@ impl Judge<'_, '_> {
                     return self.field(old, new);
                 }
                 if self.permissions() < 3 {
-                    return Err(
-                        "an annotation changes, which the certification does not permit".into(),
-                    );
+                    return Err(format!(
+                        "an annotation changes, which {} does not permit",
+                        self.authority
+                    ));
                 }
                 only_keys(old, new, ANNOT_KEYS, "an annotation")
             }
@@ -819,7 +908,10 @@ impl Judge<'_, '_> {
             }
             Role::Appearance(owner) => {
                 if self.permissions() < 2 {
-                    Err("an appearance changes, which the certification (no changes) does not permit".into())
+                    Err(format!(
+                        "an appearance changes, which {} (no changes) does not permit",
+                        self.authority
+                    ))
                 } else if owner != 0 && !self.updated.contains(&owner) {
                     // Repainting a widget that is not being filled or signed in this revision
                     // is how shadow attacks replace what a filled field or a seal shows.
@@ -844,17 +936,33 @@ impl Judge<'_, '_> {
         // An empty text value (`/V ()`, common in form templates) is a field not yet filled.
         let old_v = old.get(b"V".as_slice()).filter(|v| !is_unfilled(v));
         let new_v = new.get(b"V".as_slice());
-        if old_v.is_some() && old_v != new_v {
-            return Err("a filled field's value is replaced".into());
-        }
-        if old_v.is_none() && new_v.is_some() {
-            let is_signature = self.is_signature_field(new) || self.is_signature_value(new_v);
-            if self.permissions() < 2 && !(is_signature && self.is_doc_timestamp(new_v)) {
+        // The field flags may change in one way only: a field being filled in this revision
+        // is made read-only (bit 1), as a clerk's tool does when it prints the number and date.
+        let flags = |d: &Dict| d.get(b"Ff".as_slice()).and_then(Object::as_int);
+        let (old_ff, new_ff) = (flags(old), flags(new));
+        if old_ff != new_ff {
+            let filled_now = old_v.is_none() && new_v.is_some_and(|v| !is_unfilled(v));
+            let only_read_only = new_ff == Some(old_ff.unwrap_or(0) | 1);
+            if !(filled_now && only_read_only) {
                 return Err(
-                    "a field is filled, which the certification (no changes) does not permit"
+                    "a form field's /Ff changes (only a field being filled may be made read-only)"
                         .into(),
                 );
             }
+        }
+        if old_v.is_some() && old_v != new_v {
+            return Err("a filled field's value is replaced".into());
+        }
+        // Only a document timestamp filling an empty signature field is no change at all.
+        if old_v.is_none()
+            && new_v.is_some()
+            && self.permissions() < 2
+            && !fills_with_doc_timestamp(self.old, self.new, old, new)
+        {
+            return Err(format!(
+                "a field is filled, which {} (no changes) does not permit",
+                self.authority
+            ));
         }
         let old_ap = old.get(b"AP".as_slice());
         if old_ap != new.get(b"AP".as_slice()) {
@@ -867,9 +975,10 @@ impl Judge<'_, '_> {
                 );
             }
             if self.permissions() < 2 {
-                return Err(
-                    "a widget's appearance changes, which the certification does not permit".into(),
-                );
+                return Err(format!(
+                    "a widget's appearance changes, which {} does not permit",
+                    self.authority
+                ));
             }
             self.appearance_owned(old_ap)?;
         }
@@ -950,33 +1059,7 @@ impl Judge<'_, '_> {
     }
 
     fn is_signature_field(&self, field: &Dict) -> bool {
-        let mut current = Some(field.clone());
-        for _ in 0..32 {
-            let Some(dict) = current else { return false };
-            if let Some(ft) = dict.get(b"FT".as_slice()) {
-                return ft.as_name() == Some(b"Sig");
-            }
-            current = dict
-                .get(b"Parent".as_slice())
-                .and_then(|p| self.new.resolve(p).ok())
-                .and_then(|o| o.as_dict().cloned());
-        }
-        false
-    }
-
-    fn is_signature_value(&self, value: Option<&Object>) -> bool {
-        value
-            .and_then(|v| self.new.resolve(v).ok())
-            .is_some_and(|v| v.get("ByteRange").is_some())
-    }
-
-    fn is_doc_timestamp(&self, value: Option<&Object>) -> bool {
-        value
-            .and_then(|v| self.new.resolve(v).ok())
-            .is_some_and(|v| {
-                v.get("Type").and_then(Object::as_name) == Some(b"DocTimeStamp")
-                    || v.get("SubFilter").and_then(Object::as_name) == Some(b"ETSI.RFC3161")
-            })
+        is_signature_field(self.new, field)
     }
 
     /// The catalog's /AcroForm may be added or replaced only if the old fields survive.
@@ -1015,11 +1098,11 @@ impl Judge<'_, '_> {
                 ));
             }
             let value = dict.get(b"V".as_slice());
-            if self.permissions() < 2 && value.is_some() && !self.is_doc_timestamp(value) {
-                return Err(
-                    "a signature is added, which the certification (no changes) does not permit"
-                        .into(),
-                );
+            if self.permissions() < 2 && value.is_some() && !is_doc_timestamp(self.new, value) {
+                return Err(format!(
+                    "a signature is added, which {} (no changes) does not permit",
+                    self.authority
+                ));
             }
         }
         Ok(())
@@ -1042,8 +1125,8 @@ impl Judge<'_, '_> {
             let signature_widget = is_widget(&dict) && self.is_signature_field(&dict);
             if !signature_widget && self.permissions() < 3 {
                 return Err(format!(
-                    "an annotation is added (object {}), which the certification does not permit",
-                    added.num
+                    "an annotation is added (object {}), which {} does not permit",
+                    added.num, self.authority
                 ));
             }
         }
@@ -1059,6 +1142,51 @@ impl Judge<'_, '_> {
             .map(|items| items.iter().filter_map(Object::as_ref).collect())
             .unwrap_or_default()
     }
+}
+
+/// Whether `field` (in `doc`) is a signature field: /FT /Sig on it or inherited from the
+/// nearest ancestor that has an /FT.
+fn is_signature_field(doc: &Document<'_>, field: &Dict) -> bool {
+    let mut current = Some(field.clone());
+    for _ in 0..MAX_FIELD_DEPTH {
+        let Some(dict) = current else { return false };
+        if let Some(ft) = dict.get(b"FT".as_slice()) {
+            return ft.as_name() == Some(b"Sig");
+        }
+        current = dict
+            .get(b"Parent".as_slice())
+            .and_then(|p| doc.resolve(p).ok())
+            .and_then(|o| o.as_dict().cloned());
+    }
+    false
+}
+
+/// Whether a field value (resolved in `doc`) is a document timestamp's signature dictionary:
+/// both /Type /DocTimeStamp and /SubFilter /ETSI.RFC3161.
+fn is_doc_timestamp(doc: &Document<'_>, value: Option<&Object>) -> bool {
+    value.and_then(|v| doc.resolve(v).ok()).is_some_and(|v| {
+        v.get("Type").and_then(Object::as_name) == Some(b"DocTimeStamp")
+            && v.get("SubFilter").and_then(Object::as_name) == Some(b"ETSI.RFC3161")
+    })
+}
+
+/// Whether a change of a field from `old_field` (in `old`) to `new_field` (in `new`) is a
+/// document timestamp filling an empty signature field: a signature field in both revisions
+/// (so a text field cannot pass itself off as one), unfilled before, whose new /V is a
+/// document timestamp. Only that is archival, exempt from field locks (pyHanko's
+/// `valid_when_locked`) and allowed under certification level 1; any other field given a
+/// `/Type /DocTimeStamp` value is plain form filling.
+fn fills_with_doc_timestamp(
+    old: &Document<'_>,
+    new: &Document<'_>,
+    old_field: &Dict,
+    new_field: &Dict,
+) -> bool {
+    let unfilled_before = old_field.get(b"V".as_slice()).is_none_or(is_unfilled);
+    unfilled_before
+        && is_signature_field(old, old_field)
+        && is_signature_field(new, new_field)
+        && is_doc_timestamp(new, new_field.get(b"V".as_slice()))
 }
 
 /// `null` or an empty string: a field value that fills nothing.
@@ -1102,9 +1230,13 @@ fn is_field_or_widget(dict: &Dict) -> bool {
 }
 
 /// The existing fields whose value or appearance a revision changes (by name), leaving out
-/// fields filled with a document timestamp (pyHanko's `valid_when_locked`: archival updates
-/// do not trip field locks).
-fn touched_fields(new: &Document<'_>, changed: &[(u32, Loaded<'_>, Loaded<'_>)]) -> Vec<String> {
+/// empty signature fields filled with a document timestamp ([`fills_with_doc_timestamp`];
+/// pyHanko's `valid_when_locked`: archival updates do not trip field locks).
+fn touched_fields(
+    old: &Document<'_>,
+    new: &Document<'_>,
+    changed: &[(u32, Loaded<'_>, Loaded<'_>)],
+) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     let fields = changed
         .iter()
@@ -1112,25 +1244,18 @@ fn touched_fields(new: &Document<'_>, changed: &[(u32, Loaded<'_>, Loaded<'_>)])
             Some((before.dict().filter(|d| is_field_or_widget(d))?, after))
         })
         .take(MAX_TOUCHED);
-    for (old, after) in fields {
+    for (old_field, after) in fields {
         let new_dict = after.dict();
         let differs = [b"V".as_slice(), b"AP", b"AS"]
             .iter()
-            .any(|k| old.get(*k) != new_dict.and_then(|d| d.get(*k)));
+            .any(|k| old_field.get(*k) != new_dict.and_then(|d| d.get(*k)));
         if !differs {
             continue;
         }
-        let doc_timestamp = new_dict
-            .and_then(|d| d.get(b"V".as_slice()))
-            .and_then(|v| new.resolve(v).ok())
-            .is_some_and(|v| {
-                v.get("Type").and_then(Object::as_name) == Some(b"DocTimeStamp")
-                    || v.get("SubFilter").and_then(Object::as_name) == Some(b"ETSI.RFC3161")
-            });
-        if doc_timestamp {
+        if new_dict.is_some_and(|d| fills_with_doc_timestamp(old, new, old_field, d)) {
             continue;
         }
-        if let Some(name) = qualified_name(new, new_dict.unwrap_or(old)) {
+        if let Some(name) = qualified_name(new, new_dict.unwrap_or(old_field)) {
             if !names.contains(&name) {
                 names.push(name);
             }
@@ -1139,12 +1264,97 @@ fn touched_fields(new: &Document<'_>, changed: &[(u32, Loaded<'_>, Loaded<'_>)])
     names
 }
 
+/// The signature fields a revision adds to the form's /Fields that a field lock covering
+/// their names forbids: those shown on a page (a widget with a non-empty /Rect) and those
+/// signed in this revision, document timestamps in invisible fields excepted. This is
+/// pyHanko's reading (`SigFieldCreationRule`, `SigFieldModificationRule`) and Acrobat's: a
+/// lock on all fields leaves later signers only invisible document timestamps. Adding
+/// other kinds of fields is refused by the general rules.
+fn added_signature_fields(old: &Document<'_>, new: &Document<'_>) -> Vec<String> {
+    let fields = |doc: &Document<'_>| -> Vec<ObjRef> {
+        let form = doc
+            .catalog()
+            .ok()
+            .and_then(|c| c.get(b"AcroForm".as_slice()).cloned())
+            .and_then(|f| doc.resolve(&f).ok());
+        form.and_then(|f| f.get("Fields").cloned())
+            .and_then(|f| doc.resolve(&f).ok())
+            .as_ref()
+            .and_then(Object::as_array)
+            .map(|items| items.iter().filter_map(Object::as_ref).collect())
+            .unwrap_or_default()
+    };
+    let before = fields(old);
+    let mut names = Vec::new();
+    for r in fields(new)
+        .into_iter()
+        .filter(|r| !before.contains(r))
+        .take(MAX_TOUCHED)
+    {
+        let Some(field) = new.get(r).ok().and_then(|o| o.as_dict().cloned()) else {
+            continue;
+        };
+        let value = field.get(b"V".as_slice()).and_then(|v| new.resolve(v).ok());
+        let doc_timestamp = is_doc_timestamp(new, value.as_ref());
+        let visible = shows_on_a_page(new, &field);
+        let signed = value.as_ref().is_some_and(|v| !is_unfilled(v)) && !doc_timestamp;
+        if !(visible || signed) {
+            continue;
+        }
+        if let Some(name) = qualified_name(new, &field) {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+/// Whether a field, or one of its widget kids, has a /Rect of non-zero area.
+fn shows_on_a_page(doc: &Document<'_>, field: &Dict) -> bool {
+    let has_area = |d: &Dict| {
+        let rect = d.get(b"Rect".as_slice()).and_then(|r| doc.resolve(r).ok());
+        let corners: Vec<f64> = rect
+            .as_ref()
+            .and_then(Object::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|v| doc.resolve(v).ok().and_then(|v| v.as_f64()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        match corners.as_slice() {
+            [x1, y1, x2, y2] => (x1 - x2).abs() * (y1 - y2).abs() > 0.0,
+            _ => false,
+        }
+    };
+    if has_area(field) {
+        return true;
+    }
+    field
+        .get(b"Kids".as_slice())
+        .and_then(|k| doc.resolve(k).ok())
+        .as_ref()
+        .and_then(Object::as_array)
+        .is_some_and(|kids| {
+            kids.iter().take(MAX_TOUCHED).any(|kid| {
+                doc.resolve(kid)
+                    .ok()
+                    .as_ref()
+                    .and_then(Object::as_dict)
+                    .is_some_and(has_area)
+            })
+        })
+}
+
 /// The note for a revision whose changes are all allowed: what kinds of change it makes.
 fn allowed_summary(
     rev: usize,
     judge: &Judge<'_, '_>,
     changed: &[(u32, Loaded<'_>, Loaded<'_>)],
     touched: &[String],
+    added_fields: &[String],
 ) -> String {
     let mut added_annotations: Vec<String> = Vec::new();
     for (num, before, after) in changed {
@@ -1186,6 +1396,10 @@ fn allowed_summary(
             "; form filling or signing of the fields {}",
             list.join(", ")
         ));
+    }
+    if !added_fields.is_empty() {
+        let list: Vec<String> = added_fields.iter().map(|n| format!("\"{n}\"")).collect();
+        text.push_str(&format!("; signature fields added: {}", list.join(", ")));
     }
     if !added_annotations.is_empty() {
         text.push_str(&format!(
@@ -1349,7 +1563,7 @@ pub(crate) fn signature_certification(doc: &Document<'_>, sig: &Dict) -> Option<
 
 #[cfg(test)]
 mod tests {
-    use super::{is_unfilled, object_header_before, FieldLock, LockAction};
+    use super::{is_unfilled, object_header_before, FieldLock, LockAction, LockIndex};
     use crate::object::Object;
 
     fn lock(action: LockAction, fields: &[&str]) -> FieldLock {
@@ -1371,6 +1585,48 @@ mod tests {
         assert!(!exclude.covers("SoVanBan"));
         assert!(exclude.covers("NgayBanHanh"));
         assert!(lock(LockAction::All, &[]).covers("anything"));
+    }
+
+    #[test]
+    fn the_lock_index_answers_as_the_locks_do() {
+        let locks = [
+            lock(LockAction::Include, &["SoVanBan", "Nhom.Con", ""]),
+            lock(LockAction::Exclude, &["Khac", "A.B"]),
+        ];
+        let names = [
+            "SoVanBan",
+            "SoVanBan.x",
+            "SoVanBanX",
+            "Nhom",
+            "Nhom.Con",
+            "Nhom.Con.Chau",
+            "Nhom.ConKhac",
+            "Khac",
+            "Khac.x",
+            "A",
+            "A.B",
+            "A.B.C",
+            "A.BC",
+            ".leading",
+            "",
+            "a..b",
+            "Tên.có.dấu",
+        ];
+        for set in [&locks[..1], &locks[1..], &locks[..], &[]] {
+            let index = LockIndex::new(set);
+            for name in names {
+                assert_eq!(
+                    index.covers(name),
+                    set.iter().any(|l| l.covers(name)),
+                    "{name:?} under {set:?}"
+                );
+            }
+        }
+        let all = [lock(LockAction::All, &[])];
+        assert!(LockIndex::new(&all).covers("anything.at.all"));
+        let include = [lock(LockAction::Include, &["a"])];
+        let index = LockIndex::new(&include);
+        assert!(index.covers("a.b") && index.covers("a") && !index.covers("ab"));
     }
 
     #[test]

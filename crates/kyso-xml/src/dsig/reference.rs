@@ -173,6 +173,27 @@ pub(crate) fn dereference_digest(
     Ok(d)
 }
 
+/// The digest a verifier computes for `URI=""` with the enveloped-signature transform and
+/// then `mode`, taken on the document before its Signature is inserted: the same node set
+/// (the document without comments, the Signature being absent) and the same streamed
+/// canonicalization.
+pub(crate) fn unsigned_document_digest(
+    doc: &Document<'_>,
+    mode: C14nMode,
+    digest: DigestAlgorithm,
+) -> Result<Vec<u8>, Error> {
+    let apex = doc.root();
+    let mut base = Subtree::of(apex, &[]);
+    for node in apex.descendants().filter(Node::is_comment) {
+        base.remove_node(node);
+    }
+    let set = Selection {
+        base,
+        filters: Vec::new(),
+    };
+    streamed_digest(doc, &set, mode, &[], digest)
+}
+
 /// Canonicalizes `set` straight into a `digest` hasher.
 fn streamed_digest(
     doc: &Document<'_>,

@@ -1,9 +1,11 @@
 //! Producing XMLDSig signatures (enveloped, enveloping, detached), optionally XAdES B-B.
 //!
-//! The signature is written as text into the document and then re-parsed, so every digest
-//! and the SignedInfo canonical form are computed on exactly the bytes a verifier will
-//! parse. Exclusive C14N is the default: it makes the signed octets independent of where the
-//! Signature element sits.
+//! The signature is written as text and then re-parsed, so every digest and the SignedInfo
+//! canonical form are computed on exactly the bytes a verifier will parse: in the whole
+//! document, or, with Exclusive C14N (the default, which makes the signed octets independent
+//! of where the Signature element sits), in the Signature alone. An enveloped reference's
+//! digest is taken on the content before the Signature goes in (the node set the
+//! enveloped-signature transform leaves), so a large document is parsed once.
 
 use super::algorithms::{DigestAlgorithm, SignatureMethod, DSIG_NS, ENVELOPED};
 use super::key::der_ecdsa_to_raw;
@@ -140,19 +142,30 @@ pub fn sign_document(
     let reference_id = ids.fresh("Reference")?;
 
     // 1. The document with the Signature in place; reference digests are placeholders.
-    let (document, content_reference) = match &options.placement {
+    // `outer`: for an enveloped Signature whose SignedInfo is canonicalized exclusively, the
+    // content and where the finished Signature goes (see below).
+    let (document, content_reference, outer) = match &options.placement {
         Placement::Enveloped { parent } => {
             let text = decode_utf8(content, &options.limits)?;
-            let doc = parse(text, &options.limits)?;
-            let target = match parent.as_deref() {
-                None => doc.root_element(),
-                Some(id) if id.starts_with('#') => IdIndex::new(&doc)
-                    .resolve(&doc, id.get(1..).unwrap_or(""), id)
-                    .map_err(|_| Error::NoSuchParent(id.to_owned()))?,
-                Some(name) => doc
-                    .descendants()
-                    .find(|n| n.is_element() && n.tag_name().name() == name)
-                    .ok_or_else(|| Error::NoSuchParent(name.to_owned()))?,
+            // Only where the Signature goes and the content's digest are kept of the
+            // content's tree, which is dropped before the signed document is built (bounded
+            // memory for large documents).
+            let (insertion, value) = {
+                let doc = parse(text, &options.limits)?;
+                let target = match parent.as_deref() {
+                    None => doc.root_element(),
+                    Some(id) if id.starts_with('#') => IdIndex::new(&doc)
+                        .resolve(&doc, id.get(1..).unwrap_or(""), id)
+                        .map_err(|_| Error::NoSuchParent(id.to_owned()))?,
+                    Some(name) => doc
+                        .descendants()
+                        .find(|n| n.is_element() && n.tag_name().name() == name)
+                        .ok_or_else(|| Error::NoSuchParent(name.to_owned()))?,
+                };
+                // What a verifier digests for `URI=""` with the enveloped-signature
+                // transform: the document without the Signature, which is not there yet.
+                let value = super::reference::unsigned_document_digest(&doc, options.c14n, digest)?;
+                (Insertion::inside(text, target), b64(&value))
             };
             let reference = reference_xml(
                 "",
@@ -160,7 +173,7 @@ pub fn sign_document(
                 None,
                 &[ENVELOPED, options.c14n.uri()],
                 digest,
-                DIGEST_PLACEHOLDER,
+                &value,
             );
             let signature = signature_xml(
                 &sig_id,
@@ -173,7 +186,15 @@ pub fn sign_document(
                 None,
                 signer,
             )?;
-            (insert_into(text, target, &signature), None)
+            if options.c14n.algorithm == C14nAlgorithm::Exclusive10 {
+                // Exclusive C14N canonicalizes SignedInfo and SignedProperties the same alone
+                // as in the document (the Signature declares its namespaces, no xml:*
+                // attribute is inherited): only the Signature is parsed, never the document
+                // again, which then exists once, finished.
+                (signature, Some(value), Some((text, insertion)))
+            } else {
+                (insertion.apply(text, &signature), Some(value), None)
+            }
         }
         Placement::Enveloping => {
             let text = decode_utf8(content, &options.limits)?;
@@ -202,6 +223,7 @@ pub fn sign_document(
             (
                 format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{signature}\n"),
                 None,
+                None,
             )
         }
         Placement::Detached { uri } => {
@@ -222,41 +244,16 @@ pub fn sign_document(
             (
                 format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{signature}\n"),
                 Some(value),
+                None,
             )
         }
     };
 
-    // 2. Fill the reference digests, in order (SignedProperties last: it is independent of
-    //    the content reference's value).
     let mut document = document;
-    if content_reference.is_none() {
-        let value = {
-            let doc = parse(&document, &options.limits)?;
-            let signature = find_signature(&doc, &sig_id)?;
-            let first = signed_info_references(signature).into_iter().next().ok_or(
-                Error::MissingElement {
-                    element: "Reference",
-                    parent: "SignedInfo",
-                },
-            )?;
-            reference_digest(&doc, signature, first, digest, options)?
-        };
-        document = document.replacen(DIGEST_PLACEHOLDER, &b64(&value), 1);
-    }
-    if options.xades.is_some() {
-        let value = {
-            let doc = parse(&document, &options.limits)?;
-            let ids = IdIndex::new(&doc);
-            let props = ids.resolve(&doc, &props_id, &props_id)?;
-            let mut out = Vec::new();
-            canonicalize(&doc, &Subtree::of(props, &[]), options.c14n, &[], &mut out);
-            digest.digest(&out)?
-        };
-        document = document.replacen(DIGEST_PLACEHOLDER, &b64(&value), 1);
-    }
-
-    // 3. Sign the canonical SignedInfo.
-    let signed_octets = {
+    // 2. One parse of the document with the Signature in place: the reference digests, the
+    //    canonical SignedInfo, and where the placeholders sit (by byte range, so the same
+    //    text elsewhere in the content is never touched).
+    let (mut signed_octets, mut fills) = {
         let doc = parse(&document, &options.limits)?;
         let signature = find_signature(&doc, &sig_id)?;
         let signed_info = signature
@@ -266,6 +263,65 @@ pub fn sign_document(
                 element: "SignedInfo",
                 parent: "Signature",
             })?;
+        // The digest values still to write, in SignedInfo order (SignedProperties last).
+        let mut values = Vec::new();
+        if content_reference.is_none() {
+            let first = signed_info_references(signature).into_iter().next().ok_or(
+                Error::MissingElement {
+                    element: "Reference",
+                    parent: "SignedInfo",
+                },
+            )?;
+            values.push(b64(&reference_digest(
+                &doc, signature, first, digest, options,
+            )?));
+        }
+        if options.xades.is_some() {
+            let ids = IdIndex::new(&doc);
+            let props = ids.resolve(&doc, &props_id, &props_id)?;
+            let mut hasher = openssl::hash::Hasher::new(digest.message_digest())?;
+            let mut failed = None;
+            crate::c14n::canonicalize_to(
+                &doc,
+                &Subtree::of(props, &[]),
+                options.c14n,
+                &[],
+                &mut |chunk| {
+                    if failed.is_none() {
+                        failed = hasher.update(chunk).err();
+                    }
+                },
+            );
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
+            values.push(b64(&hasher.finish()?));
+        }
+        let slots: Vec<std::ops::Range<usize>> = signed_info
+            .descendants()
+            .filter(|n| is_dsig(*n, "DigestValue"))
+            .filter_map(|n| n.first_child())
+            .filter(|t| t.is_text() && t.text() == Some(DIGEST_PLACEHOLDER))
+            .map(|t| t.range())
+            .filter(|r| document.get(r.clone()) == Some(DIGEST_PLACEHOLDER))
+            .collect();
+        let signature_slot = signature
+            .children()
+            .find(|c| is_dsig(*c, "SignatureValue"))
+            .and_then(|v| v.first_child())
+            .filter(|t| t.is_text() && t.text() == Some(SIGNATURE_PLACEHOLDER))
+            .map(|t| t.range())
+            .filter(|r| document.get(r.clone()) == Some(SIGNATURE_PLACEHOLDER))
+            .ok_or(Error::MissingElement {
+                element: "SignatureValue",
+                parent: "Signature",
+            })?;
+        if slots.len() != values.len() {
+            return Err(Error::MissingElement {
+                element: "DigestValue",
+                parent: "Reference",
+            });
+        }
         let mut out = Vec::new();
         canonicalize(
             &doc,
@@ -274,8 +330,22 @@ pub fn sign_document(
             &[],
             &mut out,
         );
-        out
+        let mut fills: Vec<(std::ops::Range<usize>, String)> =
+            slots.into_iter().zip(values).collect();
+        fills.push((signature_slot, String::new()));
+        (out, fills)
     };
+
+    // 3. Sign the canonical SignedInfo with its digest values in place. In canonical form
+    //    `>` is escaped everywhere but in markup, so `>PLACEHOLDER<` is a DigestValue's text.
+    let marker = format!(">{DIGEST_PLACEHOLDER}<");
+    for (_, value) in fills.iter().filter(|(_, v)| !v.is_empty()) {
+        let at = find_bytes(&signed_octets, marker.as_bytes()).ok_or(Error::MissingElement {
+            element: "DigestValue",
+            parent: "SignedInfo",
+        })?;
+        signed_octets.splice(at + 1..at + 1 + DIGEST_PLACEHOLDER.len(), value.bytes());
+    }
     let raw = signer.sign(options.algorithm, &signed_octets)?;
     let value = match (options.algorithm, signer.key_kind()) {
         (SignatureAlgorithm::Ecdsa(_), KeyKind::Ec { field_bits }) => {
@@ -283,9 +353,27 @@ pub fn sign_document(
         }
         _ => raw,
     };
-    Ok(document
-        .replacen(SIGNATURE_PLACEHOLDER, &b64_wrapped(&value), 1)
-        .into_bytes())
+    if let Some((_, slot)) = fills.last_mut() {
+        *slot = b64_wrapped(&value);
+    }
+
+    // 4. The values go in place, last first so the earlier ranges stay valid; the document is
+    //    edited where it is, not copied.
+    document.reserve(fills.iter().map(|(_, v)| v.len()).sum());
+    fills.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    for (range, value) in fills {
+        document.replace_range(range, &value);
+    }
+    Ok(match outer {
+        Some((text, insertion)) => insertion.apply(text, &document),
+        None => document,
+    }
+    .into_bytes())
+}
+
+/// The first position of `needle` in `haystack`.
+fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn find_signature<'a, 'i>(doc: &'a Document<'i>, id: &str) -> Result<Node<'a, 'i>, Error> {
@@ -331,18 +419,45 @@ fn reference_digest(
 
 /// `text` with `signature` appended as the last child of `element`. An empty element
 /// (`<a/>`) is rewritten as `<a>…</a>`; nothing else of the input changes.
-fn insert_into(text: &str, element: Node<'_, '_>, signature: &str) -> String {
-    let range = element.range();
-    let tag = text.get(range.clone()).unwrap_or("");
-    if tag.ends_with("/>") {
-        let head = text.get(..range.end.saturating_sub(2)).unwrap_or("");
-        let tail = text.get(range.end..).unwrap_or("");
-        let qname = crate::c14n::element_qname(element);
-        return format!("{head}>{signature}</{qname}>{tail}");
+/// Where the Signature goes into the text of the document: before the end tag of the
+/// parent, or by turning the parent's empty-element tag into a start and end tag.
+struct Insertion {
+    /// The byte offset the Signature is written at.
+    at: usize,
+    /// For an empty-element parent (`<p/>`): its qualified name, for the end tag written.
+    empty_element: Option<String>,
+}
+
+impl Insertion {
+    fn inside(text: &str, element: Node<'_, '_>) -> Self {
+        let range = element.range();
+        let tag = text.get(range.clone()).unwrap_or("");
+        if tag.ends_with("/>") {
+            return Self {
+                at: range.end.saturating_sub(2),
+                empty_element: Some(crate::c14n::element_qname(element).to_string()),
+            };
+        }
+        let at = tag.rfind("</").map_or(range.end, |i| range.start + i);
+        Self {
+            at: at.min(text.len()),
+            empty_element: None,
+        }
     }
-    let at = tag.rfind("</").map_or(range.end, |i| range.start + i);
-    let (before, after) = text.split_at(at.min(text.len()));
-    format!("{before}{signature}{after}")
+
+    /// The document with `signature` in place.
+    fn apply(&self, text: &str, signature: &str) -> String {
+        // `at` is where the parser saw `<` or `/>`: always a character boundary.
+        let before = text.get(..self.at).unwrap_or(text);
+        let rest = text.get(self.at..).unwrap_or_default();
+        match &self.empty_element {
+            Some(qname) => {
+                let after = rest.get(2..).unwrap_or("");
+                format!("{before}>{signature}</{qname}>{after}")
+            }
+            None => format!("{before}{signature}{rest}"),
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -435,19 +550,20 @@ fn reference_xml(
 }
 
 /// Unique IDs that do not collide with any ID-like value already in the input.
-struct IdGenerator {
-    existing: String,
+struct IdGenerator<'a> {
+    /// The input, borrowed when it is UTF-8 (no copy of a large document).
+    existing: std::borrow::Cow<'a, str>,
     nonce: String,
 }
 
-impl IdGenerator {
-    fn new(content: &[u8]) -> Self {
+impl<'a> IdGenerator<'a> {
+    fn new(content: &'a [u8]) -> Self {
         let mut bytes = [0u8; 6];
         // A failing RNG only makes IDs predictable, not wrong: uniqueness is checked below.
         let _ = openssl::rand::rand_bytes(&mut bytes);
         let nonce: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         Self {
-            existing: String::from_utf8_lossy(content).into_owned(),
+            existing: String::from_utf8_lossy(content),
             nonce,
         }
     }
@@ -550,7 +666,9 @@ pub fn embed_signature_timestamp(
         c14n = TIMESTAMP_C14N.uri(),
         token = b64_wrapped(token_der),
     );
-    Ok(insert_into(text, props, &xml).into_bytes())
+    Ok(Insertion::inside(text, props)
+        .apply(text, &xml)
+        .into_bytes())
 }
 
 /// Adds XAdES B-LT validation data to the XAdES signature of `signed_xml`, after its
@@ -620,7 +738,7 @@ pub fn embed_validation_data(
         }
         xml.push_str("</xades:RevocationValues>");
     }
-    Ok(insert_into(text, usp, &xml).into_bytes())
+    Ok(Insertion::inside(text, usp).apply(text, &xml).into_bytes())
 }
 
 /// What B-LT validation data must cover in a XAdES signature.

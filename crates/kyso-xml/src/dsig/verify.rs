@@ -121,10 +121,11 @@ pub struct VerifyOptions<'a> {
     /// Accept edXML's misspelled Exclusive C14N URI (reported in the verdict).
     pub accept_misspelled_exc_c14n: bool,
     /// The content of a detached signature: the Reference URI it is named by, and its
-    /// octets. External references are never fetched.
+    /// octets. kyso-xml itself never fetches or opens anything: see `external`.
     pub detached: Option<(&'a str, &'a [u8])>,
     /// Resolves other references to outside the document (e.g. the file a detached signature
-    /// names, relative to the signature). Without it such references are unresolved.
+    /// names, relative to the signature, or a URL the caller agrees to fetch): the resolved
+    /// URI is named in the coverage. Without it such references are unresolved.
     pub external: Option<&'a dyn ExternalResolver>,
     /// Checks XAdES SignatureTimeStamps (B-T); without it they are reported as unchecked.
     pub timestamp_validator: Option<&'a dyn xades::TimestampValidator>,
@@ -519,7 +520,7 @@ fn validation_time(
         (ValidationTime::Fixed(at), _, _) => {
             draft.note(
                 "validation-time",
-                format!("validated at {} as requested", xades::utc_date_time(at)),
+                format!("validated at {} as requested", xades::vietnam_date_time(at)),
             );
             at
         }
@@ -528,7 +529,7 @@ fn validation_time(
                 "validation-time",
                 format!(
                     "validated at the time proven by the signature time-stamp, {}",
-                    xades::utc_date_time(proven.at)
+                    xades::vietnam_date_time(proven.at)
                 ),
             );
             proven.at
@@ -539,7 +540,7 @@ fn validation_time(
                 format!(
                     "no trusted time-stamp: validated at the signing time the signer claims, {} \
                      (unproven)",
-                    xades::utc_date_time(claimed)
+                    xades::vietnam_date_time(claimed)
                 ),
             );
             claimed
@@ -716,8 +717,12 @@ fn describe_signer(draft: &mut Draft, cert: &X509) {
         use der::Decode;
         if let Ok(parsed) = x509_cert::Certificate::from_der(&der) {
             let validity = &parsed.tbs_certificate.validity;
-            v.certificate_not_before = Some(validity.not_before.to_date_time().to_string());
-            v.certificate_not_after = Some(validity.not_after.to_date_time().to_string());
+            v.certificate_not_before = Some(xades::vietnam_date_time(
+                validity.not_before.to_system_time(),
+            ));
+            v.certificate_not_after = Some(xades::vietnam_date_time(
+                validity.not_after.to_system_time(),
+            ));
         }
     }
 }

@@ -29,7 +29,9 @@ pub(crate) fn check_signed_properties(
         return;
     };
     if let Some(t) = xades_child(ssp, "SigningTime").and_then(|t| t.text()) {
-        verdict.signing_time = Some(t.trim().to_owned());
+        // Shown like the PDF verifier's times; a text that is no xsd:dateTime stays as written.
+        verdict.signing_time =
+            Some(parse_date_time(t).map_or_else(|| t.trim().to_owned(), vietnam_date_time));
     }
     let policy = xades_child(ssp, "SignaturePolicyIdentifier")
         .and_then(|p| xades_child(p, "SignaturePolicyId"))
@@ -189,6 +191,20 @@ fn der_wrap(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Vietnam's offset from UTC (UTC+7, no daylight saving time).
+const VIETNAM_OFFSET_SECS: u64 = 7 * 3600;
+
+/// `YYYY-MM-DDThh:mm:ss+07:00`: a time as kyso's verdicts show it (the PDF verifier's format,
+/// Vietnam time, whole seconds).
+pub fn vietnam_date_time(t: std::time::SystemTime) -> String {
+    let shifted = t
+        .checked_add(std::time::Duration::from_secs(VIETNAM_OFFSET_SECS))
+        .unwrap_or(t);
+    let utc = utc_date_time(shifted);
+    let wall = utc.strip_suffix('Z').unwrap_or(&utc);
+    format!("{wall}+07:00")
+}
+
 /// `YYYY-MM-DDThh:mm:ssZ` for a system time (before 1970 clamps to the epoch).
 pub(crate) fn utc_date_time(t: std::time::SystemTime) -> String {
     let secs = t
@@ -240,17 +256,27 @@ mod tests {
         assert_eq!(utc_date_time(t), "2020-03-06T04:27:34Z");
         assert_ne!(utc_date_time(t), "2020-03-06T11:27:34Z");
     }
+
+    #[test]
+    fn formats_vietnam_times_that_read_back_as_the_same_instant() {
+        use super::{parse_date_time, vietnam_date_time};
+        let t = UNIX_EPOCH + Duration::from_secs(1_583_468_854);
+        assert_eq!(vietnam_date_time(t), "2020-03-06T11:27:34+07:00");
+        assert_eq!(parse_date_time(&vietnam_date_time(t)), Some(t));
+        // Across midnight and the new year in Hanoi.
+        let eve = UNIX_EPOCH + Duration::from_secs(1_609_455_600); // 2020-12-31T23:00:00Z
+        assert_eq!(vietnam_date_time(eve), "2021-01-01T06:00:00+07:00");
+    }
 }
 
 /// The result of checking an RFC 3161 timestamp token, produced by the caller's
 /// [`TimestampValidator`] (kyso-cms in the CLI).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TimestampOutcome {
-    /// The token is valid, its imprint matches the data, and it proves `time` (RFC 3339).
+    /// The token is valid, its imprint matches the data, and it proves `gen_time`.
     Valid {
-        /// The proven time (genTime), RFC 3339.
-        time: String,
-        /// The same instant, for validating the signer's chain at it.
+        /// The proven time (genTime): shown in the verdict, and the signer's chain is
+        /// validated at it.
         gen_time: std::time::SystemTime,
         /// The TSA's certificate (DER), when the token names it: the B-LT check looks for
         /// the revocation data of its chain.
@@ -346,7 +372,6 @@ pub(crate) fn check_signature_timestamps(
         };
         match validator.validate(&token, &data) {
             TimestampOutcome::Valid {
-                time,
                 gen_time,
                 tsa_certificate,
                 certificates,
@@ -355,7 +380,7 @@ pub(crate) fn check_signature_timestamps(
                     verdict.level = Level::BT;
                 }
                 if proven.as_ref().is_none_or(|p| gen_time < p.at) {
-                    verdict.timestamp = Some(time);
+                    verdict.timestamp = Some(vietnam_date_time(gen_time));
                     proven = Some(ProvenTime {
                         at: gen_time,
                         tsa_certificate,
