@@ -1463,6 +1463,8 @@ fn a_text_field_posing_as_a_document_timestamp_does_not_escape_a_field_lock() {
                 .any(|r| r.code == "allowed-changes-after-signing"),
             "{i}: {sig:?}"
         );
+        let (intact, docmdp_ok, level) = pyhanko_modifications(&python, &forged);
+        assert!(intact && !docmdp_ok, "pyHanko on {i}: {level}");
     }
 
     // A real document timestamp in an empty invisible signature field after the lock: the
