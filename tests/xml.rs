@@ -380,7 +380,18 @@ fn detached_signature_over_a_pdf_references_it_relative_to_the_signature() {
         "{signature}"
     );
 
+    // The data file sits outside the signature's folder: read only with --allow-external.
     let (code, report) = verify_in(&dir, "sigs/cv.sig.xml");
+    let verdict = &report["signatures"][0];
+    assert_eq!(code, Some(3), "{report:#}");
+    assert_eq!(verdict["indication"], "INDETERMINATE", "{report:#}");
+    assert!(
+        messages(verdict).contains("leads outside the signature's folder")
+            && messages(verdict).contains("--allow-external"),
+        "{report:#}"
+    );
+    let allowed = |dir: &Dir| verify_with(dir, "sigs/cv.sig.xml", &["--allow-external"]);
+    let (code, report) = allowed(&dir);
     let verdict = &report["signatures"][0];
     assert_eq!(code, Some(0), "{report:#}");
     assert_eq!(verdict["indication"], "PASSED", "{report:#}");
@@ -398,7 +409,7 @@ fn detached_signature_over_a_pdf_references_it_relative_to_the_signature() {
     let last = changed.len() - 2;
     changed[last] ^= 1;
     dir.create_bytes("data/công văn.pdf", &changed);
-    let (code, report) = verify_in(&dir, "sigs/cv.sig.xml");
+    let (code, report) = allowed(&dir);
     assert_eq!(code, Some(1), "{report:#}");
     assert_eq!(
         report["signatures"][0]["indication"], "FAILED",
@@ -415,7 +426,7 @@ fn detached_signature_over_a_pdf_references_it_relative_to_the_signature() {
 
     // The referenced file is gone: INDETERMINATE, saying why.
     std::fs::remove_file(dir.join("data/công văn.pdf")).expect("remove");
-    let (code, report) = verify_in(&dir, "sigs/cv.sig.xml");
+    let (code, report) = allowed(&dir);
     let verdict = &report["signatures"][0];
     assert_eq!(code, Some(3), "{report:#}");
     assert_eq!(verdict["indication"], "INDETERMINATE", "{report:#}");
@@ -428,6 +439,30 @@ fn detached_signature_over_a_pdf_references_it_relative_to_the_signature() {
             && report.to_string().contains("does not exist"),
         "{report:#}"
     );
+}
+
+/// A file name that is not UTF-8 cannot be written as a Reference URI verify resolves: the
+/// detached signature is refused, not written with a mangled name.
+#[cfg(unix)]
+#[test]
+fn a_detached_file_whose_name_is_not_utf8_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = Dir::new("xml-detached-not-utf8");
+    let name = std::ffi::OsStr::from_bytes(b"c\xf4ng-v\xe3n.bin");
+    std::fs::write(dir.path().join(name), b"payload").expect("write");
+    let out = dir
+        .kyso()
+        .arg("sign")
+        .arg("--detached")
+        .arg(name)
+        .args(["-o", "out.sig.xml", "--p12"])
+        .arg(crate::fixtures::pki().path("rsa2048.p12"))
+        .args(["--pass-env", "KYSO_TEST_PASS"])
+        .env("KYSO_TEST_PASS", "kyso")
+        .output();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("is not UTF-8"), "{}", text(&out));
+    assert!(!dir.join("out.sig.xml").exists());
 }
 
 #[test]
@@ -756,6 +791,72 @@ z.writestr('../../../tmp/evil.xml', b'<a/>'); z.close()",
     assert!(!Path::new("/tmp/evil.xml").exists());
 }
 
+/// A package whose one attachment is `zip` (unsigned: the archives are what is tested).
+fn package_of(dir: &Dir, name: &str, zip: &Path) {
+    dir.create_bytes(name, edxml_package(&[("outer.zip", zip)]).as_bytes());
+}
+
+#[test]
+fn nested_zips_share_one_budget_for_the_whole_package() {
+    if !require_tool("python3") {
+        return;
+    }
+    let dir = Dir::new("xml-edxml-zip-budget");
+    // Three copies of an archive inflating to 100 MiB (a ratio of about 37, under the limit
+    // of 100), in an outer archive: each archive alone is under the 256 MiB limit, together
+    // they are not.
+    let outer = dir.join("outer.zip");
+    python(
+        "import os, sys, zipfile; \
+t = bytes((i + 1) if i < 3 else 0 for i in range(256)); \
+data = os.urandom(100 << 20).translate(t); \
+z = zipfile.ZipFile(sys.argv[1] + '.inner', 'w', zipfile.ZIP_DEFLATED); \
+z.writestr('data.bin', data); z.close(); \
+z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_STORED); \
+[z.write(sys.argv[1] + '.inner', n) for n in ('a.zip', 'b.zip', 'c.zip')]; z.close()",
+        &[&outer],
+    );
+    assert!(std::fs::metadata(&outer).expect("outer").len() < 16 << 20);
+    package_of(&dir, "bytes.edxml", &outer);
+    // Three archives of 400 entries each (1,203 in all, above the limit of 1,000).
+    let many = dir.join("many.zip");
+    python(
+        "import io, sys, zipfile; \
+b = io.BytesIO(); z = zipfile.ZipFile(b, 'w'); \
+[z.writestr(f'f{i}.txt', b'x') for i in range(400)]; z.close(); \
+z = zipfile.ZipFile(sys.argv[1], 'w'); \
+[z.writestr(n, b.getvalue()) for n in ('a.zip', 'b.zip', 'c.zip')]; z.close()",
+        &[&many],
+    );
+    package_of(&dir, "entries.edxml", &many);
+
+    for (file, refused) in [
+        (
+            "bytes.edxml",
+            "attachment[outer.zip]/entry[c.zip]: zip archive refused: the archives' entries \
+             decompress to more than 268435456 bytes in all (refused as a possible zip bomb)",
+        ),
+        (
+            "entries.edxml",
+            "attachment[outer.zip]/entry[c.zip]: zip archive refused: 400 entries, but only 197 \
+             of the limit of 1000 entries in all archives are left (refused as a possible zip \
+             bomb)",
+        ),
+    ] {
+        let started = std::time::Instant::now();
+        let (code, report) = verify_with(&dir, file, &[]);
+        let elapsed = started.elapsed();
+        let error = report["error"].as_str().unwrap_or_default();
+        assert_eq!(code, Some(1), "{file}: {report:#}");
+        // Only the archive past the budget is refused; the ones before were read.
+        assert_eq!(error, refused, "{file}: {report:#}");
+        assert!(
+            elapsed < std::time::Duration::from_secs(60),
+            "{file} took {elapsed:?}"
+        );
+    }
+}
+
 /// A detached signature made with kyso-xml and the shared test PKI's RSA signer over
 /// `content`, its Reference URI written as `uri` (a URL, an absolute path or a file: URI).
 fn detached_signature_naming(uri: &str, content: &[u8]) -> Vec<u8> {
@@ -944,6 +1045,62 @@ Connection: close\r\n\r\n",
         messages(&report["signatures"][0]).contains("redirects to \"file:///etc/hostname\""),
         "{report:#}"
     );
+}
+
+#[test]
+fn relative_references_leading_out_of_the_signature_folder_need_allow_external() {
+    let dir = Dir::new("xml-reference-escape");
+    let content = "tệp ngoài thư mục chữ ký".as_bytes();
+    let outside = dir.create_bytes("private/data.txt", content);
+    dir.create_bytes("sigs/inside.txt", content);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, dir.join("sigs/link.txt")).expect("symlink");
+    // `..` steps, the same percent-encoded, and (on Unix) a link in the folder pointing out.
+    let mut escapes = vec![
+        ("dots.sig.xml", "../private/data.txt"),
+        ("encoded.sig.xml", "..%2Fprivate%2Fdata.txt"),
+        ("deep.sig.xml", "%2e%2e/%2E%2E/%2e%2e/../../../../../../.."),
+    ];
+    if cfg!(unix) {
+        escapes.push(("link.sig.xml", "link.txt"));
+    }
+    for (name, uri) in &escapes {
+        dir.create_bytes(
+            &format!("sigs/{name}"),
+            &detached_signature_naming(uri, content),
+        );
+        let file = format!("sigs/{name}");
+        let (code, report) = verify_with(&dir, &file, &[]);
+        let verdict = &report["signatures"][0];
+        assert_eq!(code, Some(3), "{uri}: {report:#}");
+        assert_eq!(verdict["indication"], "INDETERMINATE", "{uri}: {report:#}");
+        assert_eq!(
+            verdict["sub_indication"], "SIGNED_DATA_NOT_FOUND",
+            "{uri}: {report:#}"
+        );
+        assert!(
+            messages(verdict).contains("leads outside the signature's folder")
+                && messages(verdict).contains("--allow-external"),
+            "{uri}: {report:#}"
+        );
+        if *name == "deep.sig.xml" {
+            // Names a folder (the root): not read even with the flag.
+            continue;
+        }
+        let (code, report) = verify_with(&dir, &file, &["--allow-external"]);
+        assert_eq!(code, Some(0), "{uri}: {report:#}");
+        assert_eq!(
+            report["signatures"][0]["indication"], "PASSED",
+            "{uri}: {report:#}"
+        );
+    }
+    // A file inside the folder needs no flag.
+    dir.create_bytes(
+        "sigs/inside.sig.xml",
+        &detached_signature_naming("inside.txt", content),
+    );
+    let (code, report) = verify_with(&dir, "sigs/inside.sig.xml", &[]);
+    assert_eq!(code, Some(0), "{report:#}");
 }
 
 #[test]

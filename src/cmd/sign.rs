@@ -761,22 +761,27 @@ fn detached_reference(job: &Job, lang: Lang) -> anyhow::Result<String> {
     };
     let file = absolute(input)?;
     let from = absolute(&signature_dir)?;
-    let relative = relative_path(&from, &file);
+    let relative = relative_path(&from, &file).ok_or_else(|| {
+        anyhow::anyhow!(msg(
+            Key::SignDetachedNotUtf8,
+            lang,
+            &[("path", &input.display().to_string())],
+        ))
+    })?;
     Ok(percent_encode_path(&relative))
 }
 
-/// `to` relative to the directory `from` (both absolute and canonical), with `..` steps.
-fn relative_path(from: &Path, to: &Path) -> String {
+/// `to` relative to the directory `from` (both absolute and canonical), with `..` steps;
+/// `None` when a name on the way is not UTF-8 (a URI cannot name it as the file system does).
+fn relative_path(from: &Path, to: &Path) -> Option<String> {
     let from: Vec<_> = from.components().collect();
     let to: Vec<_> = to.components().collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_owned(); from.len().saturating_sub(common)];
-    parts.extend(
-        to.iter()
-            .skip(common)
-            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
-    );
-    parts.join("/")
+    let mut parts: Vec<&str> = vec![".."; from.len().saturating_sub(common)];
+    for part in to.iter().skip(common) {
+        parts.push(part.as_os_str().to_str()?);
+    }
+    Some(parts.join("/"))
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters and `/`.
@@ -935,12 +940,16 @@ mod tests {
     #[test]
     fn detached_references_are_relative_to_the_signature_and_percent_encoded() {
         assert_eq!(
-            relative_path(Path::new("/a/b"), Path::new("/a/b/x.pdf")),
-            "x.pdf"
+            relative_path(Path::new("/a/b"), Path::new("/a/b/x.pdf")).as_deref(),
+            Some("x.pdf")
         );
         assert_eq!(
-            relative_path(Path::new("/a/sigs"), Path::new("/a/data/x.pdf")),
-            "../data/x.pdf"
+            relative_path(Path::new("/a/sigs"), Path::new("/a/data/x.pdf")).as_deref(),
+            Some("../data/x.pdf")
+        );
+        assert_eq!(
+            relative_path(Path::new("/a/sigs"), Path::new("/a/công văn.pdf")).as_deref(),
+            Some("../công văn.pdf")
         );
         assert_eq!(
             percent_encode_path("công văn #1.pdf"),
@@ -949,6 +958,25 @@ mod tests {
         assert_eq!(
             percent_encode_path("../data/x-1_2.pdf"),
             "../data/x-1_2.pdf"
+        );
+    }
+
+    /// A name that is not UTF-8 cannot be written as the URI verify would resolve: refused,
+    /// not mangled into U+FFFD.
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_is_not_utf8_has_no_relative_reference() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"c\xf4ng-v\xe3n.pdf");
+        let to = Path::new("/a/data").join(name);
+        assert_eq!(relative_path(Path::new("/a/data"), &to), None);
+        assert_eq!(relative_path(Path::new("/a/sigs"), &to), None);
+        let dir = Path::new("/a").join(name);
+        assert_eq!(relative_path(Path::new("/a"), &dir.join("x.pdf")), None);
+        // Only the steps written count: a non-UTF-8 folder left behind is climbed with `..`.
+        assert_eq!(
+            relative_path(&dir, Path::new("/a/x.pdf")).as_deref(),
+            Some("../x.pdf")
         );
     }
 

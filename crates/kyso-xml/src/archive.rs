@@ -5,15 +5,23 @@
 //! the bytes actually produced, not on the sizes the archive declares (a zip bomb lies about
 //! them). Entry names are checked as if the archive were to be extracted (zip-slip patterns
 //! are refused and reported), though they are only ever used as labels.
+//!
+//! The limits on work are a [`Budget`] shared by every archive opened for one package, however
+//! deeply they nest: every byte inflated (kept or refused) and every entry is charged to it, so
+//! nesting archives does not multiply the work a package can cause. [`open_zip`] hands the
+//! entries out one at a time, so a reader that recurses into an entry holds one entry per
+//! level, never a whole archive.
 
+use std::cell::Cell;
 use std::io::Read;
 
-/// Hard limits for one archive.
+/// Hard limits on the archives of one package (one [`Budget`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ArchiveLimits {
-    /// Most entries (files and folders) in the central directory.
+    /// Most entries (files and folders) of all the archives opened with one budget.
     pub max_entries: usize,
-    /// Most bytes all entries may decompress to together.
+    /// Most bytes all the entries of those archives may decompress to together, counting
+    /// the bytes of entries that were then refused.
     pub max_total_bytes: u64,
     /// Most bytes one entry may decompress to.
     pub max_entry_bytes: u64,
@@ -36,6 +44,57 @@ impl Default for ArchiveLimits {
     }
 }
 
+/// The work left to the archives of one package: what [`ArchiveLimits`] allows, less what the
+/// archives opened with it so far have used. Shared by reference (single-threaded).
+#[derive(Debug)]
+pub struct Budget {
+    limits: ArchiveLimits,
+    /// Bytes inflated so far, kept or refused.
+    inflated: Cell<u64>,
+    /// Entries of the archives opened so far.
+    entries: Cell<usize>,
+}
+
+impl Budget {
+    /// A fresh budget of `limits`.
+    pub fn new(limits: ArchiveLimits) -> Self {
+        Self {
+            limits,
+            inflated: Cell::new(0),
+            entries: Cell::new(0),
+        }
+    }
+
+    /// The limits.
+    pub fn limits(&self) -> &ArchiveLimits {
+        &self.limits
+    }
+
+    /// Bytes inflated so far (kept or refused).
+    pub fn inflated(&self) -> u64 {
+        self.inflated.get()
+    }
+
+    /// Entries of the archives opened so far.
+    pub fn entries(&self) -> usize {
+        self.entries.get()
+    }
+
+    fn bytes_left(&self) -> u64 {
+        self.limits
+            .max_total_bytes
+            .saturating_sub(self.inflated.get())
+    }
+
+    fn entries_left(&self) -> usize {
+        self.limits.max_entries.saturating_sub(self.entries.get())
+    }
+
+    fn charge_bytes(&self, n: u64) {
+        self.inflated.set(self.inflated.get().saturating_add(n));
+    }
+}
+
 /// Why an archive, or one entry of it, was not read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -43,7 +102,7 @@ pub enum ArchiveError {
     /// The bytes are not a readable zip archive.
     #[error("not a readable zip archive: {0}")]
     NotZip(String),
-    /// More entries than [`ArchiveLimits::max_entries`].
+    /// More entries than [`ArchiveLimits::max_entries`] in one archive.
     #[error("{count} entries, above the limit of {limit} (refused as a possible zip bomb)")]
     TooManyEntries {
         /// Entries in the central directory.
@@ -51,8 +110,25 @@ pub enum ArchiveError {
         /// The limit.
         limit: usize,
     },
-    /// The entries decompress to more than [`ArchiveLimits::max_total_bytes`].
-    #[error("the entries decompress to more than {limit} bytes (refused as a possible zip bomb)")]
+    /// More entries than the budget has left after the archives opened before.
+    #[error(
+        "{count} entries, but only {left} of the limit of {limit} entries in all archives are \
+         left (refused as a possible zip bomb)"
+    )]
+    EntriesExhausted {
+        /// Entries in the central directory.
+        count: usize,
+        /// Entries the budget had left.
+        left: usize,
+        /// The limit for all the archives.
+        limit: usize,
+    },
+    /// The entries of all the archives decompress to more than
+    /// [`ArchiveLimits::max_total_bytes`].
+    #[error(
+        "the archives' entries decompress to more than {limit} bytes in all (refused as a \
+         possible zip bomb)"
+    )]
     TotalTooLarge {
         /// The limit.
         limit: u64,
@@ -119,63 +195,122 @@ pub fn looks_like_zip(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")
 }
 
-/// Reads every file entry of the zip archive `bytes` in memory, within `limits`.
+/// Opens the zip archive `bytes` in memory, charging its entries to `budget`; the entries are
+/// then read one at a time by the iterator.
 ///
-/// Archive-wide limits (entry count, total size) fail the whole archive; a problem with one
-/// entry (name, ratio, size, encryption, corruption) is that entry's error and the others are
-/// still read. Folders are skipped.
-pub fn read_zip(bytes: &[u8], limits: &ArchiveLimits) -> Result<Vec<ArchiveEntry>, ArchiveError> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+/// An archive with more entries than [`ArchiveLimits::max_entries`], or than the budget has
+/// left, or opened once the budget's bytes are spent, is refused whole here (nothing is
+/// charged for it).
+pub fn open_zip<'a>(bytes: &'a [u8], budget: &'a Budget) -> Result<ZipEntries<'a>, ArchiveError> {
+    let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| ArchiveError::NotZip(e.to_string()))?;
-    if archive.len() > limits.max_entries {
+    let limits = budget.limits();
+    // An earlier archive already went past the bytes of the budget.
+    if budget.inflated() > limits.max_total_bytes {
+        return Err(ArchiveError::TotalTooLarge {
+            limit: limits.max_total_bytes,
+        });
+    }
+    let count = archive.len();
+    if count > limits.max_entries {
         return Err(ArchiveError::TooManyEntries {
-            count: archive.len(),
+            count,
             limit: limits.max_entries,
         });
     }
-    let mut entries = Vec::new();
-    let mut total: u64 = 0;
-    for index in 0..archive.len() {
-        let mut file = match archive.by_index(index) {
+    let left = budget.entries_left();
+    if count > left {
+        return Err(ArchiveError::EntriesExhausted {
+            count,
+            left,
+            limit: limits.max_entries,
+        });
+    }
+    budget
+        .entries
+        .set(budget.entries.get().saturating_add(count));
+    Ok(ZipEntries {
+        archive,
+        budget,
+        next: 0,
+        done: false,
+    })
+}
+
+/// The file entries of an archive opened by [`open_zip`], decompressed one per call to
+/// `next`, within the shared [`Budget`].
+///
+/// A problem with one entry (name, ratio, size, encryption, corruption) is that entry's
+/// error and the next ones are still read; `Some(Err(_))` is the archive's own failure (the
+/// budget's bytes ran out) and ends the iteration. Folders are skipped.
+pub struct ZipEntries<'a> {
+    archive: zip::ZipArchive<std::io::Cursor<&'a [u8]>>,
+    budget: &'a Budget,
+    next: usize,
+    done: bool,
+}
+
+impl Iterator for ZipEntries<'_> {
+    type Item = Result<ArchiveEntry, ArchiveError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while !self.done && self.next < self.archive.len() {
+            let index = self.next;
+            self.next += 1;
+            match self.entry(index) {
+                Ok(None) => continue,
+                Ok(Some(entry)) => return Some(Ok(entry)),
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
+    }
+}
+
+impl ZipEntries<'_> {
+    /// Entry `index`: `None` for a folder, `Err` when the budget's bytes ran out.
+    fn entry(&mut self, index: usize) -> Result<Option<ArchiveEntry>, ArchiveError> {
+        let budget = self.budget;
+        let limits = budget.limits();
+        let mut file = match self.archive.by_index(index) {
             Ok(file) => file,
             Err(e) => {
-                entries.push(ArchiveEntry {
+                return Ok(Some(ArchiveEntry {
                     name: format!("#{index}"),
                     content: Err(unreadable(format!("#{index}"), &e)),
-                });
-                continue;
+                }))
             }
         };
         let raw_name = String::from_utf8_lossy(file.name_raw()).into_owned();
         if file.is_dir() {
-            continue;
+            return Ok(None);
         }
         if let Err(why) = check_name(file.name_raw(), limits) {
-            entries.push(ArchiveEntry {
+            return Ok(Some(ArchiveEntry {
                 content: Err(ArchiveError::UnsafeName {
                     name: raw_name.clone(),
                     why,
                 }),
                 name: raw_name,
-            });
-            continue;
+            }));
         }
         let name = file.name().map_or(raw_name, |n| n.into_owned());
         if file.encrypted() {
-            entries.push(ArchiveEntry {
+            return Ok(Some(ArchiveEntry {
                 content: Err(ArchiveError::Encrypted { name: name.clone() }),
                 name,
-            });
-            continue;
+            }));
         }
         let compressed = file.compressed_size();
         let by_ratio = compressed.max(1).saturating_mul(limits.max_ratio);
-        let remaining = limits.max_total_bytes.saturating_sub(total);
         // The tightest bound, and what exceeding it means.
         let (cap, bound) = [
             (by_ratio, Bound::Ratio),
             (limits.max_entry_bytes, Bound::Entry),
-            (remaining, Bound::Total),
+            (budget.bytes_left(), Bound::Total),
         ]
         .into_iter()
         .min_by_key(|(cap, _)| *cap)
@@ -185,12 +320,13 @@ pub fn read_zip(bytes: &[u8], limits: &ArchiveLimits) -> Result<Vec<ArchiveEntry
         let read = (&mut file)
             .take(cap.saturating_add(1))
             .read_to_end(&mut content);
+        // Every byte inflated is charged, whether the entry is then kept or refused (the
+        // bytes read before an error included).
+        let produced = u64::try_from(content.len()).unwrap_or(u64::MAX);
+        budget.charge_bytes(produced);
         let content = match read {
             Err(e) => Err(unreadable(name.clone(), &e)),
-            Ok(_) if content.len() as u64 <= cap => {
-                total = total.saturating_add(content.len() as u64);
-                Ok(content)
-            }
+            Ok(_) if produced <= cap => Ok(content),
             Ok(_) => match bound {
                 Bound::Total => {
                     return Err(ArchiveError::TotalTooLarge {
@@ -208,9 +344,20 @@ pub fn read_zip(bytes: &[u8], limits: &ArchiveLimits) -> Result<Vec<ArchiveEntry
                 }),
             },
         };
-        entries.push(ArchiveEntry { name, content });
+        Ok(Some(ArchiveEntry { name, content }))
     }
-    Ok(entries)
+}
+
+/// Reads every file entry of the one zip archive `bytes` in memory, within `limits` (a fresh
+/// [`Budget`]).
+///
+/// Archive-wide limits (entry count, total size) fail the whole archive; a problem with one
+/// entry is that entry's error and the others are still read. Folders are skipped. This keeps
+/// every entry at once: to open archives nested in archives, share one [`Budget`] through
+/// [`open_zip`] instead.
+pub fn read_zip(bytes: &[u8], limits: &ArchiveLimits) -> Result<Vec<ArchiveEntry>, ArchiveError> {
+    let budget = Budget::new(*limits);
+    open_zip(bytes, &budget)?.collect()
 }
 
 /// Which limit capped an entry's read.
@@ -346,6 +493,152 @@ mod tests {
             read_zip(&bytes, &limits),
             Err(ArchiveError::TotalTooLarge { limit: 1500 })
         );
+    }
+
+    /// Every file of `bytes`, recursing into zip entries as the CLI does with one shared
+    /// budget: (path, length) of the files read, and the errors.
+    fn walk(bytes: &[u8], label: &str, budget: &Budget) -> (Vec<(String, usize)>, Vec<String>) {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        match open_zip(bytes, budget) {
+            Err(e) => errors.push(format!("{label}: {e}")),
+            Ok(entries) => {
+                for entry in entries {
+                    match entry {
+                        Err(e) => errors.push(format!("{label}: {e}")),
+                        Ok(ArchiveEntry { name, content }) => {
+                            let path = format!("{label}/{name}");
+                            match content {
+                                Ok(c) if looks_like_zip(&c) => {
+                                    let (f, e) = walk(&c, &path, budget);
+                                    files.extend(f);
+                                    errors.extend(e);
+                                }
+                                Ok(c) => files.push((path, c.len())),
+                                Err(e) => errors.push(format!("{path}: {e}")),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (files, errors)
+    }
+
+    #[test]
+    fn nested_archives_share_one_budget_of_bytes() {
+        let data = vec![7u8; 4000];
+        let inner = zip_of(&[("data.bin", &data)], true);
+        let outer = zip_of(
+            &[("a.zip", &inner), ("b.zip", &inner), ("c.zip", &inner)],
+            true,
+        );
+        // Each archive alone is well under the limit: the outer one inflates to 3 inner
+        // archives (~12.4 KB), each inner one to 4,000 bytes.
+        let limits = ArchiveLimits {
+            max_total_bytes: 20_000,
+            ..ArchiveLimits::default()
+        };
+        assert!(3 * inner.len() < 20_000);
+        assert_eq!(read_zip(&outer, &limits).map(|e| e.len()), Ok(3));
+        assert_eq!(read_zip(&inner, &limits).map(|e| e.len()), Ok(1));
+        // Together they are not: inflating the third inner archive would pass the limit, so
+        // the outer archive is refused there.
+        let budget = Budget::new(limits);
+        let (files, errors) = walk(&outer, "outer", &budget);
+        assert_eq!(
+            files,
+            [
+                ("outer/a.zip/data.bin".to_owned(), 4000),
+                ("outer/b.zip/data.bin".to_owned(), 4000)
+            ]
+        );
+        assert_eq!(
+            errors,
+            [format!(
+                "outer: {}",
+                ArchiveError::TotalTooLarge { limit: 20_000 }
+            )]
+        );
+        // One byte past what was left is all that was inflated beyond the limit.
+        assert_eq!(budget.inflated(), 20_001);
+        // Nothing more is inflated once the budget is spent.
+        let (files, errors) = walk(&inner, "again", &budget);
+        assert!(files.is_empty(), "{files:?}");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(budget.inflated(), 20_001);
+    }
+
+    #[test]
+    fn nested_archives_share_one_budget_of_entries() {
+        let names: Vec<String> = (0..6).map(|i| format!("f{i}.txt")).collect();
+        let entries: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), &b"x"[..])).collect();
+        let inner = zip_of(&entries, true);
+        let outer = zip_of(&[("a.zip", &inner), ("b.zip", &inner)], true);
+        let budget = Budget::new(ArchiveLimits {
+            max_entries: 10,
+            ..ArchiveLimits::default()
+        });
+        let (files, errors) = walk(&outer, "outer", &budget);
+        // 2 entries for the outer archive, 6 for a.zip: b.zip's 6 are more than the 2 left.
+        assert_eq!(files.len(), 6, "{files:?}");
+        assert!(files.iter().all(|(p, _)| p.starts_with("outer/a.zip/")));
+        assert_eq!(
+            errors,
+            [format!(
+                "outer/b.zip: {}",
+                ArchiveError::EntriesExhausted {
+                    count: 6,
+                    left: 2,
+                    limit: 10
+                }
+            )]
+        );
+        assert_eq!(budget.entries(), 8);
+    }
+
+    #[test]
+    fn bytes_of_refused_entries_are_charged_too() {
+        let zeros = vec![0u8; 4 << 20];
+        let bytes = zip_of(&[("bomb1.bin", &zeros), ("bomb2.bin", &zeros)], false);
+        let budget = Budget::new(ArchiveLimits::default());
+        let entries: Vec<_> = open_zip(&bytes, &budget).expect("opens").collect();
+        assert_eq!(entries.len(), 2);
+        for entry in &entries {
+            assert!(
+                matches!(
+                    entry,
+                    Ok(ArchiveEntry {
+                        content: Err(ArchiveError::RatioTooHigh { .. }),
+                        ..
+                    })
+                ),
+                "{entry:?}"
+            );
+        }
+        // Each bomb inflated up to one byte past its ratio's cap before it was refused.
+        let charged = budget.inflated();
+        assert!(charged > 2 * 100 * 1000, "{charged}");
+        // With a budget below that, the second bomb ends the archive instead.
+        let budget = Budget::new(ArchiveLimits {
+            max_total_bytes: charged / 2,
+            ..ArchiveLimits::default()
+        });
+        let entries: Vec<_> = open_zip(&bytes, &budget).expect("opens").collect();
+        assert!(
+            matches!(
+                entries.as_slice(),
+                [
+                    Ok(ArchiveEntry {
+                        content: Err(ArchiveError::RatioTooHigh { .. }),
+                        ..
+                    }),
+                    Err(ArchiveError::TotalTooLarge { .. })
+                ]
+            ),
+            "{entries:?}"
+        );
+        assert_eq!(budget.inflated(), charged / 2 + 1);
     }
 
     #[test]

@@ -131,8 +131,10 @@ impl TimestampValidator for KysoTimestamps<'_> {
 }
 
 /// The content a detached signature names. Files relative to the signature are read from its
-/// directory; with `--allow-external` (`web` set), http(s) URLs are fetched and absolute paths
-/// and `file:` URIs are read too. Without it they are refused with a reason naming the flag.
+/// directory when they lie inside it once `..` steps and symbolic links are resolved; with
+/// `--allow-external` (`web` set), http(s) URLs are fetched and absolute paths, `file:` URIs
+/// and relative paths leading out of the signature's directory are read too. Without it they
+/// are refused with a reason naming the flag.
 struct ExternalContent {
     base: PathBuf,
     /// The HTTP client of `--allow-external`.
@@ -168,7 +170,18 @@ impl ExternalContent {
 impl ExternalResolver for ExternalContent {
     fn resolve(&self, uri: &str) -> Result<Vec<u8>, String> {
         match (classify_reference(uri)?, &self.web) {
-            (Target::Relative(path), _) => read_referenced_file(&self.base.join(path)),
+            (Target::Relative(path), web) => match place(&self.base, &path) {
+                Place::Inside(real) => read_referenced_file(&real),
+                Place::MissingInside => Err(crate::i18n::tr_path(
+                    crate::i18n::Key::VerifyFileMissing,
+                    &self.base.join(&path),
+                )),
+                Place::Outside if web.is_some() => read_referenced_file(&self.base.join(&path)),
+                Place::Outside => Err(crate::i18n::tr_with(
+                    crate::i18n::Key::VerifyReferenceOutside,
+                    &[("uri", uri)],
+                )),
+            },
             (Target::Absolute(path), Some(_)) => read_referenced_file(&path),
             (Target::Web(url), Some(agent)) => fetch(agent, &url),
             (Target::Absolute(_), None) => Err(crate::i18n::tr_with(
@@ -183,7 +196,72 @@ impl ExternalResolver for ExternalContent {
     }
 }
 
-/// A regular file of at most [`MAX_REFERENCED_FILE`] bytes.
+/// Where a relative reference leads from the signature's directory.
+#[derive(Debug, PartialEq, Eq)]
+enum Place {
+    /// To this file (canonical) inside the directory.
+    Inside(PathBuf),
+    /// To nothing, inside the directory.
+    MissingInside,
+    /// Out of the directory (by `..` steps or a symbolic link), or nowhere that can be told.
+    Outside,
+}
+
+/// Resolves `relative` from the directory `base` one step at a time, as the system would
+/// (`..` from the real folder reached so far, symbolic links followed to their canonical
+/// target), and tells whether the target lies inside `base`'s canonical folder. A missing
+/// target is inside only if the existing part of the path is and no `..` step follows.
+/// The work is one lookup per step, however long the reference.
+fn place(base: &Path, relative: &Path) -> Place {
+    use std::path::Component;
+    let base = if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    };
+    let Ok(root) = base.canonicalize() else {
+        return Place::Outside;
+    };
+    let mut real = root.clone();
+    let mut steps = relative.components();
+    while let Some(step) = steps.next() {
+        match step {
+            Component::CurDir => {}
+            // `real` holds no symbolic link, so its parent is the real parent.
+            Component::ParentDir => {
+                real.pop();
+            }
+            Component::Normal(name) => {
+                let next = real.join(name);
+                match std::fs::symlink_metadata(&next) {
+                    Ok(meta) if meta.file_type().is_symlink() => match next.canonicalize() {
+                        Ok(target) => real = target,
+                        // A dangling link: where it leads is not this function's to guess.
+                        Err(_) => return Place::Outside,
+                    },
+                    Ok(_) => real = next,
+                    Err(_) => {
+                        let climbs = steps.any(|c| matches!(c, Component::ParentDir));
+                        return if !climbs && real.starts_with(&root) {
+                            Place::MissingInside
+                        } else {
+                            Place::Outside
+                        };
+                    }
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return Place::Outside,
+        }
+    }
+    if real.starts_with(&root) {
+        Place::Inside(real)
+    } else {
+        Place::Outside
+    }
+}
+
+/// A regular file of at most [`MAX_REFERENCED_FILE`] bytes. (The resolver hands kyso-xml the
+/// octets, which its transforms may need whole, so the file is read, not streamed.)
 fn read_referenced_file(full: &Path) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(full).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
@@ -538,7 +616,9 @@ fn package(bytes: &[u8], options: &VerifyOptions<'_>, ctx: &Context) -> Result<L
     })?;
     let mut signatures: Vec<SignatureVerdict> =
         package.signatures.into_iter().map(into_verdict).collect();
-    let mut nested = Nested::default();
+    // One budget for every archive of the package, however deeply they nest.
+    let budget = archive::Budget::new(ArchiveLimits::default());
+    let mut nested = Nested::new(&budget);
     for attachment in &package.attachments {
         let label = label(attachment);
         match &attachment.content {
@@ -560,8 +640,10 @@ fn package(bytes: &[u8], options: &VerifyOptions<'_>, ctx: &Context) -> Result<L
 const MAX_NESTING: usize = 4;
 
 /// What the documents inside a package came to.
-#[derive(Default)]
-struct Nested {
+struct Nested<'b> {
+    /// The work the package's zip archives may still cause (inflated bytes and entries),
+    /// shared by all of them at every depth.
+    budget: &'b archive::Budget,
     /// Their signatures, named by path.
     signatures: Vec<SignatureVerdict>,
     /// Notes for the package's own verdicts (e.g. an unsigned document inside).
@@ -570,10 +652,19 @@ struct Nested {
     errors: Vec<String>,
 }
 
-impl Nested {
+impl<'b> Nested<'b> {
+    fn new(budget: &'b archive::Budget) -> Self {
+        Self {
+            budget,
+            signatures: Vec::new(),
+            notes: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
     /// Verifies one carried document by its content: a PDF, a zip archive (opened in memory
-    /// within [`ArchiveLimits`]), an edXML package or an XML document. Other content is not
-    /// a signed document and is left alone.
+    /// within the package's [`archive::Budget`], one entry at a time), an edXML package or an
+    /// XML document. Other content is not a signed document and is left alone.
     fn content(
         &mut self,
         label: &str,
@@ -606,33 +697,23 @@ impl Nested {
             return;
         }
         if depth > MAX_NESTING {
-            self.errors.push(format!(
-                "{label}: nested more than {MAX_NESTING} levels deep, not opened"
+            self.errors.push(crate::i18n::tr_with(
+                crate::i18n::Key::VerifyNestedTooDeep,
+                &[("label", label), ("max", &MAX_NESTING.to_string())],
             ));
             return;
         }
         if is_zip {
-            match archive::read_zip(bytes, &ArchiveLimits::default()) {
-                Err(e) => self
-                    .errors
-                    .push(format!("{label}: zip archive refused: {e}")),
-                Ok(entries) => {
-                    for entry in entries {
-                        let entry_label = format!("{label}/entry[{}]", entry.name);
-                        match entry.content {
-                            Ok(content) => {
-                                self.content(&entry_label, &content, depth + 1, options, ctx)
-                            }
-                            Err(e) => self.errors.push(format!("{entry_label}: {e}")),
-                        }
-                    }
-                }
-            }
+            self.zip(label, bytes, depth, options, ctx);
         } else if edxml::looks_like_edxml(bytes) {
             match edxml::verify_package(bytes, options) {
-                Err(e) => self
-                    .errors
-                    .push(format!("{label}: cannot verify this edXML package: {e}")),
+                Err(e) => self.errors.push(format!(
+                    "{label}: {}",
+                    crate::i18n::tr_with(
+                        crate::i18n::Key::VerifyCannotEdxml,
+                        &[("detail", &e.to_string())]
+                    )
+                )),
                 Ok(package) => {
                     if package.signatures.is_empty() {
                         self.unsigned(label);
@@ -651,9 +732,13 @@ impl Nested {
             }
         } else {
             match kyso_xml::dsig::verify_document(bytes, options) {
-                Err(e) => self
-                    .errors
-                    .push(format!("{label}: cannot verify this XML document: {e}")),
+                Err(e) => self.errors.push(format!(
+                    "{label}: {}",
+                    crate::i18n::tr_with(
+                        crate::i18n::Key::VerifyCannotXml,
+                        &[("detail", &e.to_string())]
+                    )
+                )),
                 Ok(reports) if reports.is_empty() => self.unsigned(label),
                 Ok(reports) => {
                     let verdicts = reports.into_iter().map(into_verdict).collect();
@@ -663,10 +748,52 @@ impl Nested {
         }
     }
 
+    /// The entries of a zip archive, inflated one at a time within the package's budget and
+    /// verified in turn (so one entry per level is held); what the budget refuses is reported.
+    fn zip(
+        &mut self,
+        label: &str,
+        bytes: &[u8],
+        depth: usize,
+        options: &VerifyOptions<'_>,
+        ctx: &Context,
+    ) {
+        let refused = |e: &archive::ArchiveError| {
+            crate::i18n::tr_with(
+                crate::i18n::Key::VerifyZipRefused,
+                &[("label", label), ("detail", &e.to_string())],
+            )
+        };
+        let entries = match archive::open_zip(bytes, self.budget) {
+            Ok(entries) => entries,
+            Err(e) => {
+                self.errors.push(refused(&e));
+                return;
+            }
+        };
+        for entry in entries {
+            match entry {
+                Ok(entry) => {
+                    let entry_label = format!("{label}/entry[{}]", entry.name);
+                    match entry.content {
+                        Ok(content) => {
+                            self.content(&entry_label, &content, depth + 1, options, ctx)
+                        }
+                        Err(e) => self.errors.push(format!("{entry_label}: {e}")),
+                    }
+                }
+                Err(e) => self.errors.push(refused(&e)),
+            }
+        }
+    }
+
     fn unsigned(&mut self, label: &str) {
         self.notes.push(Reason {
             code: "edxml-attachment-unsigned".to_owned(),
-            message: format!("{label} carries no signature"),
+            message: crate::i18n::tr_with(
+                crate::i18n::Key::VerifyAttachmentUnsigned,
+                &[("label", label)],
+            ),
         });
     }
 }
@@ -776,6 +903,90 @@ mod tests {
         ] {
             let why = content.resolve(uri).expect_err(uri);
             assert!(why.contains("--allow-external"), "{uri}: {why}");
+        }
+    }
+
+    /// `root/sigs` (the signature's folder, with `doc.txt`, `sub/inner.txt`, a link to
+    /// `sub` and a link out to `root/data`) and `root/data/secret.txt` beside it.
+    fn folders() -> (tempfile::TempDir, PathBuf) {
+        let root = tempfile::tempdir().expect("temp dir");
+        let sigs = root.path().join("sigs");
+        std::fs::create_dir_all(sigs.join("sub")).expect("dir");
+        std::fs::create_dir_all(root.path().join("data")).expect("dir");
+        std::fs::write(sigs.join("doc.txt"), b"inside").expect("write");
+        std::fs::write(sigs.join("sub/inner.txt"), b"inner").expect("write");
+        std::fs::write(root.path().join("data/secret.txt"), b"secret").expect("write");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("sub", sigs.join("to-sub")).expect("link");
+            std::os::unix::fs::symlink("../data", sigs.join("out")).expect("link");
+            std::os::unix::fs::symlink("../data/secret.txt", sigs.join("secret-link.txt"))
+                .expect("link");
+        }
+        (root, sigs)
+    }
+
+    #[test]
+    fn relative_references_are_placed_inside_or_outside_the_signature_folder() {
+        let (_root, sigs) = folders();
+        let real = |p: &str| sigs.canonicalize().expect("canonical").join(p);
+        let at = |p: &str| place(&sigs, Path::new(p));
+        assert_eq!(at("doc.txt"), Place::Inside(real("doc.txt")));
+        assert_eq!(at("./sub/inner.txt"), Place::Inside(real("sub/inner.txt")));
+        assert_eq!(at("sub/../doc.txt"), Place::Inside(real("doc.txt")));
+        // Out and back in is inside.
+        assert_eq!(at("../sigs/doc.txt"), Place::Inside(real("doc.txt")));
+        assert_eq!(at("missing.txt"), Place::MissingInside);
+        assert_eq!(at("sub/missing/deeper.txt"), Place::MissingInside);
+        assert_eq!(at("../data/secret.txt"), Place::Outside);
+        assert_eq!(at("../../../../../../etc/passwd"), Place::Outside);
+        assert_eq!(at("sub/../../data/secret.txt"), Place::Outside);
+        // A missing step followed by `..` cannot be told inside.
+        assert_eq!(at("missing/../../data/secret.txt"), Place::Outside);
+        assert_eq!(at("../missing.txt"), Place::Outside);
+        #[cfg(unix)]
+        {
+            assert_eq!(at("to-sub/inner.txt"), Place::Inside(real("sub/inner.txt")));
+            assert_eq!(at("out/secret.txt"), Place::Outside);
+            assert_eq!(at("secret-link.txt"), Place::Outside);
+            // Whether something exists behind a link out is not told either.
+            assert_eq!(at("out/missing.txt"), Place::Outside);
+            // `..` after a link climbs from where the link leads, as the system does.
+            assert_eq!(at("out/../sigs/doc.txt"), Place::Inside(real("doc.txt")));
+        }
+        // A very long reference is a bounded walk, not a hang.
+        let long = "a/".repeat(50_000);
+        assert_eq!(at(&long), Place::MissingInside);
+        let climbing = "sub/..//".repeat(50_000) + "doc.txt";
+        assert_eq!(at(&climbing), Place::Inside(real("doc.txt")));
+    }
+
+    #[test]
+    fn references_out_of_the_signature_folder_are_read_only_with_allow_external() {
+        let (_root, sigs) = folders();
+        let mut escapes = vec![
+            "../data/secret.txt",
+            "..%2Fdata%2Fsecret.txt",
+            "%2E%2E/data/secret.txt",
+        ];
+        if cfg!(unix) {
+            escapes.extend(["out/secret.txt", "secret-link.txt"]);
+        }
+        let content = ExternalContent::new(sigs.clone(), false);
+        assert_eq!(content.resolve("doc.txt"), Ok(b"inside".to_vec()));
+        assert_eq!(content.resolve("sub%2Finner.txt"), Ok(b"inner".to_vec()));
+        for uri in &escapes {
+            let why = content.resolve(uri).expect_err(uri);
+            assert!(
+                why.contains("--allow-external") && why.contains("outside"),
+                "{uri}: {why}"
+            );
+        }
+        let why = content.resolve("missing.txt").expect_err("missing");
+        assert!(why.contains("does not exist"), "{why}");
+        let allowed = ExternalContent::new(sigs, true);
+        for uri in &escapes {
+            assert_eq!(allowed.resolve(uri), Ok(b"secret".to_vec()), "{uri}");
         }
     }
 

@@ -247,6 +247,59 @@ mod tests {
         assert_eq!(parse_date_time("2020-13-06T04:27:34Z"), None);
         assert_eq!(parse_date_time("yesterday"), None);
         assert_eq!(parse_date_time("1960-01-01T00:00:00Z"), None);
+        // Leap days exist only in leap years; the last second of 9999 is the latest time.
+        assert!(parse_date_time("2024-02-29T00:00:00Z").is_some());
+        assert_eq!(parse_date_time("2023-02-29T00:00:00Z"), None);
+        assert_eq!(parse_date_time("2024-04-31T00:00:00Z"), None);
+        assert_eq!(
+            parse_date_time("9999-12-31T23:59:59-14:00"),
+            Some(UNIX_EPOCH + Duration::from_secs(253_402_300_799 + 14 * 3600))
+        );
+        assert_eq!(
+            parse_date_time("2020-03-06T18:27:34+14:00"),
+            Some(UNIX_EPOCH + Duration::from_secs(1_583_468_854))
+        );
+    }
+
+    #[test]
+    fn hostile_date_times_are_refused_without_overflowing() {
+        use super::parse_date_time;
+        for hostile in [
+            // Years, zone hours and fields far past their widths (these overflowed i64).
+            "9223372036854775807-01-01T00:00:00Z",
+            "999999999999999999-12-31T23:59:59Z",
+            "1000000000000000000-01-01T00:00:00Z",
+            "2020-01-01T00:00:00+9223372036854775807:00",
+            "2020-01-01T00:00:00-999999999999999999:00",
+            "2020-01-01T00:00:00+00:9223372036854775807",
+            "2020-01-01T00:00:00+15:00",
+            "2020-01-01T00:00:00+14:30",
+            "2020-01-01T00:00:00+07:60",
+            "2020-0000000000000000001-01T00:00:00Z",
+            "2020-01-0000000000000000001T00:00:00Z",
+            // Widths other than 4 and 2.
+            "20201-01-01T00:00:00Z",
+            "202-01-01T00:00:00Z",
+            "2020-1-01T00:00:00Z",
+            "2020-01-1T00:00:00Z",
+            "2020-01-01T0:00:000Z",
+            "2020-01-01T00:00:00+7:00",
+            "2020-01-01T00:00:00+07:0",
+            "+2020-01-01T00:00:00Z",
+            "-2020-01-01T00:00:00Z",
+            "2020-01-01T00:00:00.Z",
+            "2020-01-01T00:00:00+07",
+            "2020-01-01T24:00:00Z",
+            "2020-00-01T00:00:00Z",
+            "2020-01-00T00:00:00Z",
+            "2020-01-01T00:00",
+            "2020-01-01Tthe time",
+            "2020-01-01T00:00:\u{e9}0Z",
+            "",
+            "T",
+        ] {
+            assert_eq!(parse_date_time(hostile), None, "{hostile}");
+        }
     }
 
     #[test]
@@ -508,22 +561,38 @@ fn values<'a, 'i>(parent: Node<'a, 'i>, list: &str, item: &str) -> Vec<Node<'a, 
 
 /// Parses an `xsd:dateTime` (`YYYY-MM-DDThh:mm:ss[.frac][Z|±hh:mm]`, no zone read as UTC),
 /// as XAdES SigningTime carries it. `None` for anything else or a time before 1970.
+///
+/// The fields have their fixed widths (a four-digit year, two digits for the others, a zone
+/// of at most ±14:00), the day must exist in its month, so the arithmetic below stays far
+/// from overflowing whatever the text holds.
 pub(crate) fn parse_date_time(text: &str) -> Option<std::time::SystemTime> {
+    /// Exactly `width` ASCII digits.
+    fn field(s: &str, width: usize) -> Option<i64> {
+        if s.len() != width || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok()
+    }
     let t = text.trim();
-    let num = |s: &str| -> Option<i64> {
-        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-    };
     let (date, rest) = t.split_once('T')?;
     let mut d = date.splitn(3, '-');
-    let (year, month, day) = (num(d.next()?)?, num(d.next()?)?, num(d.next()?)?);
-    let time = rest.get(..8)?;
-    let mut tp = time.splitn(3, ':');
-    let (hour, minute, second) = (num(tp.next()?)?, num(tp.next()?)?, num(tp.next()?)?);
+    let (year, month, day) = (
+        field(d.next()?, 4)?,
+        field(d.next()?, 2)?,
+        field(d.next()?, 2)?,
+    );
+    let mut tp = rest.get(..8)?.splitn(3, ':');
+    let (hour, minute, second) = (
+        field(tp.next()?, 2)?,
+        field(tp.next()?, 2)?,
+        field(tp.next()?, 2)?,
+    );
     let mut zone = rest.get(8..)?;
     if let Some(frac) = zone.strip_prefix('.') {
         let digits = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
         zone = frac.get(digits..)?;
     }
     let offset = match zone {
@@ -535,18 +604,25 @@ pub(crate) fn parse_date_time(text: &str) -> Option<std::time::SystemTime> {
                 _ => return None,
             };
             let (h, m) = z.get(1..)?.split_once(':')?;
-            sign * (num(h)? * 3600 + num(m)? * 60)
+            let (h, m) = (field(h, 2)?, field(m, 2)?);
+            if h > 14 || m > 59 || (h == 14 && m != 0) {
+                return None;
+            }
+            sign * (h * 3600 + m * 60)
         }
     };
-    if !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if !(1..=month_days).contains(&day) || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    // Days from civil (Howard Hinnant's algorithm).
+    // Days from civil (Howard Hinnant's algorithm); the year is at most 9999.
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
