@@ -561,6 +561,150 @@ fn kyso_sign_p12(dir: &Dir, input: &Path, output: &Path) {
         .stdout();
 }
 
+/// The reason lines (`    - …`) of a table report.
+fn reason_lines(table: &str) -> Vec<&str> {
+    table
+        .lines()
+        .filter_map(|l| l.strip_prefix("    - "))
+        .collect()
+}
+
+/// Runs `kyso --lang vi verify --offline` (table output) with the given extra arguments.
+fn verify_table_vi(dir: &Dir, extra: &[&std::ffi::OsStr], code: i32) -> String {
+    let out = dir
+        .kyso()
+        .args(["--lang", "vi", "verify", "--offline"])
+        .args(extra)
+        .assert_code(code);
+    String::from_utf8(out.stdout).expect("UTF-8 table")
+}
+
+#[test]
+fn vietnamese_table_gives_every_reason_as_a_vietnamese_sentence_with_its_details() {
+    let dir = Dir::new("verify-reasons-vi");
+    let signed = dir.join("signed.pdf");
+    kyso_sign_p12(&dir, &sample("cong-van.pdf"), &signed);
+    let bytes = std::fs::read(&signed).expect("read");
+    let mut flipped = bytes.clone();
+    let at = flipped
+        .windows(7)
+        .position(|w| w == b"stream\n")
+        .expect("a stream");
+    flipped[at + 10] ^= 0x01;
+    let tampered = dir.create_bytes("tampered.pdf", &flipped);
+    let mut trailing = bytes.clone();
+    trailing.extend_from_slice(b"\nGARBAGE AFTER EOF!!!");
+    let appended = dir.create_bytes("appended.pdf", &trailing);
+
+    // Untrusted: no --trust, so the chain reaches no trust anchor.
+    let untrusted = verify_table_vi(&dir, &[signed.as_os_str()], 3);
+    // Tampered (a covered byte flipped) and bytes after the last %%EOF, with the root trusted.
+    let root = pki().root();
+    let broken = verify_table_vi(
+        &dir,
+        &[
+            "--trust".as_ref(),
+            root.as_os_str(),
+            tampered.as_os_str(),
+            appended.as_os_str(),
+        ],
+        1,
+    );
+    let lines: Vec<&str> = reason_lines(&untrusted)
+        .into_iter()
+        .chain(reason_lines(&broken))
+        .collect();
+    assert!(lines.len() >= 6, "{untrusted}\n{broken}");
+
+    // No English sentence (today's messages, the libraries' texts, the old "label (English)").
+    for english in [
+        "the signed bytes",
+        "certificate chain:",
+        "bytes after the last",
+        "no trusted issuer",
+        "message digest",
+        "validated at",
+        "revocation status",
+        "no CRL or OCSP",
+        " (the ",
+        " (message ",
+    ] {
+        for line in &lines {
+            assert!(!line.contains(english), "English {english:?} in {line:?}");
+        }
+    }
+    let has = |table: &str, text: &str| reason_lines(table).iter().any(|l| l.contains(text));
+    // The untrusted signer's chain, with the subject's CN.
+    assert!(
+        has(
+            &untrusted,
+            "chuỗi chứng thư: không tìm thấy tổ chức cấp tin cậy nào cho chứng thư UID=CCCD:001190000001, CN=Trần Thị Bình"
+        ),
+        "{untrusted}"
+    );
+    assert!(
+        has(
+            &untrusted,
+            "các byte đã ký còn nguyên vẹn và chữ ký được xác minh đúng"
+        ),
+        "{untrusted}"
+    );
+    // The claimed signing time, filled in.
+    assert!(
+        reason_lines(&untrusted).iter().any(|l| l.starts_with(
+            "không có dấu thời gian tin cậy: kiểm tra tại thời điểm ký do người ký khai báo, 20"
+        ) && l.ends_with("+07:00 (chưa được chứng minh)")),
+        "{untrusted}"
+    );
+    // The tampered file: the digest mismatch.
+    assert!(
+        has(
+            &broken,
+            "giá trị băm trong chữ ký không khớp với nội dung đã ký"
+        ),
+        "{broken}"
+    );
+    // The appended bytes, counted.
+    assert!(
+        has(
+            &broken,
+            "21 byte sau dấu %%EOF cuối cùng không thuộc phiên bản nào của tài liệu"
+        ),
+        "{broken}"
+    );
+    // The revocation notes (offline, no CRL in the file), with the subjects.
+    assert!(
+        has(
+            &broken,
+            "không kiểm tra được tình trạng thu hồi của chứng thư CN=kyso Test Issuing CA"
+        ),
+        "{broken}"
+    );
+
+    // The JSON keeps the English messages for scripts, whatever the language.
+    let out = dir
+        .kyso()
+        .args(["--lang", "vi", "verify", "--jsonl", "--offline"])
+        .arg(&signed)
+        .assert_code(3);
+    let report: FileJson = serde_json::from_slice(&out.stdout).expect("JSON line");
+    let messages: Vec<&str> = report.signatures[0]
+        .reasons
+        .iter()
+        .map(|r| r.message.as_str())
+        .collect();
+    assert!(
+        messages.contains(&"the signed bytes are intact and the signature verifies"),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("certificate chain: no trusted issuer found for UID=")),
+        "{messages:?}"
+    );
+}
+
 /// An XML document signed by kyso (enveloped XMLDSig).
 fn kyso_signed_xml(dir: &Dir) -> PathBuf {
     let input = dir.create_bytes(

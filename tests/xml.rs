@@ -1127,3 +1127,280 @@ fn absolute_paths_and_file_uris_are_read_only_with_allow_external() {
         );
     }
 }
+
+#[test]
+fn a_detached_reference_out_of_the_signature_folder_is_warned_about_when_signing() {
+    let dir = Dir::new("xml-detached-outside-warning");
+    dir.create_bytes("data/hop-dong.pdf", b"%PDF-1.7 not really");
+    std::fs::create_dir_all(dir.join("sigs")).expect("dir");
+    let out = sign_in(
+        &dir,
+        &["--detached", "data/hop-dong.pdf", "-o", "sigs/en.sig.xml"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("--allow-external"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].starts_with("warning:") && warnings[0].contains("../data/hop-dong.pdf"),
+        "{stderr}"
+    );
+    // The signature is still written, and verifies with the flag the warning names.
+    let (code, _) = verify_with(&dir, "sigs/en.sig.xml", &["--allow-external"]);
+    assert_eq!(code, Some(0));
+
+    let out = dir
+        .kyso()
+        .args(["--lang", "vi", "sign", "--detached", "data/hop-dong.pdf"])
+        .args(["-o", "sigs/vi.sig.xml", "--p12"])
+        .arg(crate::fixtures::pki().path("rsa2048.p12"))
+        .args(["--pass-env", "KYSO_TEST_PASS"])
+        .env("KYSO_TEST_PASS", "kyso")
+        .output();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.lines().any(|l| l.starts_with("cảnh báo:")
+            && l.contains("../data/hop-dong.pdf")
+            && l.contains("--allow-external")),
+        "{stderr}"
+    );
+
+    // Beside the signature, or below its folder: no warning.
+    for (file, signature) in [
+        ("data/hop-dong.pdf", "data/hop-dong.sig.xml"),
+        ("data/hop-dong.pdf", "hop-dong.sig.xml"),
+    ] {
+        let out = sign_in(&dir, &["--detached", file, "-o", signature]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+        assert!(!text(&out).contains("--allow-external"), "{}", text(&out));
+    }
+}
+
+/// `kyso --lang vi verify --offline` (the table) of one file in `dir`, trusting the shared
+/// test root: the reason lines.
+fn vietnamese_reasons(dir: &Dir, file: &str) -> Vec<String> {
+    let out = dir
+        .kyso()
+        .args(["--lang", "vi", "verify", "--offline", "--trust"])
+        .arg(crate::fixtures::pki().root())
+        .arg(file)
+        .output();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.strip_prefix("    - "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Pieces of kyso's English reason texts (checked case-sensitively: `SignatureValue` and
+/// `SignedInfo` are XML names, the same in both languages).
+const ENGLISH: &[&str] = &[
+    "the ",
+    "The ",
+    "does not",
+    " not ",
+    "reference ",
+    "unsupported",
+    "validated",
+    "digest",
+    "carries",
+    "signature",
+    "package",
+    "time-stamp",
+    " is ",
+    " are ",
+    " with ",
+    " by ",
+    "(English)",
+];
+
+fn assert_vietnamese(lines: &[String], wanted: &[&str]) {
+    assert!(!lines.is_empty(), "no reason lines");
+    for line in lines {
+        let english: Vec<&&str> = ENGLISH.iter().filter(|e| line.contains(**e)).collect();
+        assert!(
+            english.is_empty(),
+            "English {english:?} left in {line:?}\n{lines:#?}"
+        );
+    }
+    for want in wanted {
+        assert!(
+            lines.iter().any(|l| l.contains(want)),
+            "no reason line holds {want:?}: {lines:#?}"
+        );
+    }
+}
+
+/// The reasons' messages of every verdict, for `--lang en` and `--lang vi` (JSON).
+fn json_messages(dir: &Dir, file: &str, lang: &str) -> Vec<String> {
+    let out = dir
+        .kyso()
+        .args(["--lang", lang, "verify", "--offline", "--json", "--trust"])
+        .arg(crate::fixtures::pki().root())
+        .arg(file)
+        .output();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("no JSON report: {}", text(&out)));
+    report["signatures"]
+        .as_array()
+        .expect("signatures")
+        .iter()
+        .map(messages)
+        .collect()
+}
+
+#[test]
+fn xml_reasons_are_vietnamese_sentences_in_the_vietnamese_table_and_english_in_json() {
+    let dir = Dir::new("xml-reasons-vi");
+    let pki = crate::fixtures::pki();
+    let work = dir.join("tsa-work");
+    std::fs::create_dir_all(&work).expect("dir");
+    let config = ts_config(
+        &work,
+        &pki.path("tsa.pem"),
+        &pki.path("tsa.key.pem"),
+        &pki.chain(),
+    );
+    let tsa = start(&work, &config, Behaviour::Reply("plain"));
+
+    // XAdES B-T over a document changed after signing.
+    dir.create_bytes("to-trinh.xml", DOCUMENT.as_bytes());
+    let out = sign_in(
+        &dir,
+        &[
+            "to-trinh.xml",
+            "-o",
+            "b-t.xml",
+            "--xades",
+            "--tsa",
+            tsa.url.as_str(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let signed = std::fs::read_to_string(dir.join("b-t.xml")).expect("read");
+    assert!(signed.contains("SignatureTimeStamp"), "{signed}");
+    dir.create_bytes(
+        "b-t.xml",
+        signed
+            .replace("lưu trữ dài hạn", "lưu trữ có thời hạn")
+            .as_bytes(),
+    );
+    let (_, report) = verify_in(&dir, "b-t.xml");
+    let verdict = &report["signatures"][0];
+    assert_eq!(verdict["indication"], "FAILED", "{report:#}");
+    assert_eq!(verdict["level"], "B-T", "{report:#}");
+    let lines = vietnamese_reasons(&dir, "b-t.xml");
+    assert_vietnamese(
+        &lines,
+        &[
+            "giá trị băm của tham chiếu \"\" không khớp: nội dung đã bị sửa sau khi ký",
+            "kiểm tra tại thời điểm do dấu thời gian của chữ ký chứng minh, 20",
+            "+07:00",
+        ],
+    );
+    let english = json_messages(&dir, "b-t.xml", "en");
+    assert!(
+        english[0].contains("reference \"\": digest does not match")
+            && english[0].contains("validated at the time proven by the signature time-stamp, "),
+        "{english:#?}"
+    );
+    assert_eq!(json_messages(&dir, "b-t.xml", "vi"), english);
+
+    // A reference with an XSLT transform, which kyso does not implement.
+    dir.create_bytes("van-ban.xml", DOCUMENT.as_bytes());
+    let out = sign_in(&dir, &["van-ban.xml", "-o", "plain.xml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let signed = std::fs::read_to_string(dir.join("plain.xml")).expect("read");
+    let (open, transform) = if signed.contains("<ds:Transforms>") {
+        (
+            "<ds:Transforms>",
+            "<ds:Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\"/>",
+        )
+    } else {
+        (
+            "<Transforms>",
+            "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\"/>",
+        )
+    };
+    assert!(signed.contains(open), "{signed}");
+    dir.create_bytes(
+        "xslt.xml",
+        signed
+            .replacen(open, &format!("{open}{transform}"), 1)
+            .as_bytes(),
+    );
+    let (_, report) = verify_in(&dir, "xslt.xml");
+    assert!(
+        codes(&report["signatures"][0]).contains(&"unsupported-transform".to_owned()),
+        "{report:#}"
+    );
+    let lines = vietnamese_reasons(&dir, "xslt.xml");
+    assert_vietnamese(
+        &lines,
+        &[
+            "tham chiếu \"\" dùng XSLT (http://www.w3.org/TR/1999/REC-xslt-19991116) mà kyso không hỗ trợ",
+            "SignatureValue không khớp với khóa nào được cung cấp",
+        ],
+    );
+    let english = json_messages(&dir, "xslt.xml", "en");
+    assert!(
+        english[0].contains(
+            "unsupported: XSLT (http://www.w3.org/TR/1999/REC-xslt-19991116) in reference \"\""
+        ),
+        "{english:#?}"
+    );
+    assert_eq!(json_messages(&dir, "xslt.xml", "vi"), english);
+
+    // An edXML package whose attachment changed after signing, carrying an unsigned PDF.
+    if !require_tool("python3") {
+        return;
+    }
+    let note = dir.create_bytes("ghi-chu.txt", b"noi dung goc\n");
+    let package = edxml_package(&[
+        ("cong-van.pdf", &crate::fixtures::sample("cong-van.pdf")),
+        ("ghi-chu.txt", &note),
+    ]);
+    dir.create_bytes("goi-tin.edxml", package.as_bytes());
+    let out = sign_in(
+        &dir,
+        &[
+            "goi-tin.edxml",
+            "-o",
+            "goi-tin.signed.edxml",
+            "--xml-parent",
+            "edXMLHeader",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let signed = std::fs::read_to_string(dir.join("goi-tin.signed.edxml")).expect("read");
+    let original = base64_of(&note);
+    let changed = base64_of(&dir.create_bytes("sua.txt", b"noi dung sua\n"));
+    assert!(signed.contains(&original), "{signed}");
+    dir.create_bytes(
+        "goi-tin.signed.edxml",
+        signed.replace(&original, &changed).as_bytes(),
+    );
+    let (_, report) = verify_in(&dir, "goi-tin.signed.edxml");
+    assert_eq!(
+        report["signatures"][0]["indication"], "FAILED",
+        "{report:#}"
+    );
+    let lines = vietnamese_reasons(&dir, "goi-tin.signed.edxml");
+    assert_vietnamese(
+        &lines,
+        &[
+            "giá trị băm của tham chiếu \"\" không khớp",
+            "attachment[cong-van.pdf] không mang chữ ký nào",
+        ],
+    );
+    let english = json_messages(&dir, "goi-tin.signed.edxml", "en");
+    assert!(
+        english[0].contains("attachment[cong-van.pdf] carries no signature"),
+        "{english:#?}"
+    );
+    assert_eq!(json_messages(&dir, "goi-tin.signed.edxml", "vi"), english);
+}

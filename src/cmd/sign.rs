@@ -359,6 +359,17 @@ impl BatchContext<'_> {
         let (parts, field): (Vec<Vec<u8>>, String) = match (self.xml.detached, sniff(&input)) {
             (true, _) => {
                 let uri = detached_reference(job, self.lang)?;
+                // Verify reads a file outside the signature's folder only when told to.
+                if uri.starts_with("../") {
+                    eprintln!(
+                        "{}",
+                        crate::i18n::format(
+                            crate::i18n::Key::SignDetachedOutside,
+                            self.lang,
+                            &[("uri", &uri)]
+                        )
+                    );
+                }
                 (
                     vec![self
                         .xml

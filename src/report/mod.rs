@@ -281,8 +281,15 @@ pub(crate) fn write_table(out: &mut impl Write, report: &FileReport, lang: Lang)
             validity_text(sig, lang)
         )?;
         for reason in &sig.reasons {
-            match (lang, reason_key(&reason.code)) {
-                (Lang::Vi, Some(key)) => writeln!(out, "    - {} ({})", t(key), reason.message)?,
+            let vietnamese = match lang {
+                Lang::Vi => reason_vi(&reason.message),
+                _ => None,
+            };
+            match (vietnamese, lang, reason_key(&reason.code)) {
+                (Some(text), _, _) => writeln!(out, "    - {text}")?,
+                (None, Lang::Vi, Some(key)) => {
+                    writeln!(out, "    - {} ({})", t(key), reason.message)?
+                }
                 _ => writeln!(out, "    - {}", reason.message)?,
             }
         }
@@ -320,8 +327,350 @@ fn validity_text(sig: &SignatureVerdict, lang: Lang) -> &'static str {
     }
 }
 
-/// The catalogue row for the reason codes a clerk meets most (shown in Vietnamese before the
-/// library's English detail).
+/// The catalogue rows a reason's whole English message can come from, tried in order (more
+/// specific templates before the ones they would also match).
+const REASON_TEMPLATES: &[Key] = &[
+    Key::ReasonIntegrityOk,
+    Key::ReasonSha1,
+    Key::ReasonTimestampImprint,
+    Key::ReasonTimestampIgnored,
+    Key::ReasonTimestampProven,
+    Key::ReasonTimestampUntrusted,
+    Key::ReasonValidatedNow,
+    Key::ReasonValidatedProven,
+    Key::ReasonValidatedAt,
+    Key::ReasonValidatedClaimed,
+    Key::ReasonValidatedNoTime,
+    Key::ReasonProvenBySignatureTimestamp,
+    Key::ReasonProvenByDocumentTimestamp,
+    Key::ReasonWarningRevocation,
+    Key::ReasonWarningSha1,
+    Key::ReasonNoCertificateBinding,
+    Key::ReasonSigningTimeAttribute,
+    Key::ReasonChain,
+    Key::ReasonCertificateUnparsable,
+    Key::FindingNotRevisionEnd,
+    Key::FindingTrailingData,
+    Key::FindingTooManyRevisions,
+    Key::FindingFieldChanged,
+    Key::FindingFieldAdded,
+    Key::FindingTooManyFields,
+    Key::FindingUnreadable,
+    Key::FindingTooLarge,
+    Key::FindingMoreChanges,
+    Key::FindingHybridXref,
+    Key::FindingObjectInGap,
+    Key::FindingObjectChanged,
+    Key::FindingTrailerCatalog,
+    Key::FindingEncryption,
+    Key::FindingHiddenObject,
+    Key::FindingSignatureRemoved,
+    Key::FindingLegacySha1,
+    Key::FindingDamagedXref,
+    Key::FindingDamagedAfterSigning,
+    Key::FindingByteRange,
+    Key::FindingUnsignedBytes,
+    Key::FindingAllowedSummary,
+    Key::XmlIntegrityOk,
+    Key::XmlReferenceDigest,
+    Key::XmlSignatureValue,
+    // kyso-xml's reasons (dsig/verify.rs, dsig/xades.rs, edxml.rs) and src/cmd/verify/xml.rs's.
+    Key::XmlNoSignedInfo,
+    Key::XmlNoReference,
+    Key::XmlUnsupportedSignatureMethod,
+    Key::XmlUnsupportedC14n,
+    Key::XmlUnsupportedDigest,
+    Key::XmlUnsupportedInReferenceBare,
+    Key::XmlUnsupportedInReference,
+    Key::XmlSignatureValueMissing,
+    Key::XmlLegacySignatureAlgorithm,
+    Key::XmlMisspelledC14n,
+    Key::XmlMisspelledTransform,
+    Key::XmlNothingToVerifyWith,
+    Key::XmlBareKeyValue,
+    Key::XmlValidatedProven,
+    Key::XmlValidatedClaimed,
+    Key::XmlDataIncompleteSigner,
+    Key::XmlDataIncompleteTsa,
+    Key::XmlLegacyDigest,
+    Key::XmlReferenceUnavailable,
+    // After the other `reference {uri}: …` rows, which it would also match.
+    Key::XmlReferenceProblem,
+    Key::XadesPolicy,
+    Key::XadesNoSigningCertificate,
+    Key::XadesSigningCertificateMismatch,
+    Key::XadesTimestampMalformed,
+    Key::XadesTimestampNotChecked,
+    Key::XadesValuesNotBase64,
+    Key::EdxmlPartialCoverage,
+    Key::EdxmlNotXmldsig,
+    Key::VerifyAttachmentUnsigned,
+    Key::VerifyXmlTimestampOtherData,
+];
+
+/// The rows of the later `; `-separated parts of the allowed-changes summary.
+const SUMMARY_PARTS: &[Key] = &[
+    Key::FindingAllowedFields,
+    Key::FindingAllowedSignatureFields,
+    Key::FindingAllowedAnnotations,
+];
+
+/// The rows of the library texts nested in a reason: chain errors, revocation problems and
+/// reasons, CMS and PDF cryptographic failures (a PDF reason's whole message for the latter),
+/// and the most common disallowed changes.
+const DETAIL_TEMPLATES: &[Key] = &[
+    // kyso-xml's errors, feature names and signature-value problems nested in its reasons
+    // (an error's text is a reason's whole message for key and signature-value failures);
+    // before the CMS rows, whose `malformed {what}` would also match some.
+    Key::XmlErrorDuplicateId,
+    Key::XmlErrorMissingElement,
+    Key::XmlErrorMissingAttribute,
+    Key::XmlErrorBase64,
+    Key::XmlErrorUnsupportedBare,
+    Key::XmlErrorUnsupported,
+    Key::XmlErrorUnresolved,
+    Key::XmlErrorCrypto,
+    Key::XmlErrorBadSignatureValue,
+    Key::XmlErrorExternal,
+    Key::XmlErrorTooLarge,
+    Key::XmlErrorNotUtf8,
+    Key::XmlErrorDoctype,
+    Key::XmlErrorMalformed,
+    Key::XmlErrorTooDeep,
+    Key::XmlErrorAttributeTooLong,
+    Key::XmlNoTsaCertificate,
+    Key::XmlValidatorNoData,
+    Key::XmlFeatureUnknownAlgorithm,
+    Key::XmlFeatureNoUri,
+    Key::XmlFeatureNodeSetOnOctets,
+    Key::XmlFeatureEcCurve,
+    Key::XmlFeatureExternalUri,
+    Key::XmlFeatureEcdsaDer,
+    Key::XmlBadValueEcdsaHalves,
+    Key::XmlBadValuePssSalt,
+    Key::DetailChainMalformed,
+    Key::DetailChainUnknownIssuer,
+    Key::DetailChainExpired,
+    Key::DetailChainNotYetValid,
+    Key::DetailChainBadSignature,
+    Key::DetailChainAlgorithm,
+    Key::DetailChainKeyTooWeak,
+    Key::DetailChainSha1,
+    Key::DetailChainNotCa,
+    Key::DetailChainPathLength,
+    Key::DetailChainMaxDepth,
+    Key::DetailChainKeyUsage,
+    Key::DetailChainEku,
+    Key::DetailChainNameConstraint,
+    Key::DetailChainCriticalExtension,
+    Key::DetailChainPolicy,
+    Key::DetailChainRevoked,
+    Key::DetailChainRevocationUnknown,
+    Key::DetailChainBudget,
+    Key::DetailRevocationNoEvidence,
+    Key::DetailRevocationCrlSignature,
+    Key::DetailRevocationCrlIssuer,
+    Key::DetailRevocationCrlExtension,
+    Key::DetailRevocationCrlStale,
+    Key::DetailRevocationCrlAfterExpiry,
+    Key::DetailRevocationOcspStale,
+    Key::DetailRevocationOcspUnknown,
+    Key::DetailRevocationOcspSignature,
+    Key::DetailRevocationOcspResponder,
+    Key::DetailRevocationOcspUnreachable,
+    Key::DetailRevocationOcspUnusable,
+    Key::DetailRevocationCrlUnreachable,
+    Key::DetailRevocationCrlUnusable,
+    Key::RevokedUnspecified,
+    Key::RevokedKeyCompromise,
+    Key::RevokedCaCompromise,
+    Key::RevokedAffiliationChanged,
+    Key::RevokedSuperseded,
+    Key::RevokedCessation,
+    Key::RevokedHold,
+    Key::RevokedPrivilegeWithdrawn,
+    Key::DetailCmsDigestMismatch,
+    Key::DetailCmsBadSignature,
+    Key::DetailCmsSignerNotFound,
+    Key::DetailCmsSignerUnusable,
+    Key::DetailCmsSigningCertificate,
+    Key::DetailCmsAlgorithm,
+    Key::DetailCmsContentType,
+    Key::DetailCmsMissingAttribute,
+    Key::DetailCmsDuplicateAttribute,
+    Key::DetailCmsMalformedAt,
+    Key::DetailCmsMalformed,
+    Key::DetailCmsImprint,
+    Key::DetailCmsBadCertificate,
+    Key::DetailCmsSignerCount,
+    Key::DetailCmsDigestNotAllowed,
+    Key::DetailPdfEncapsulated,
+    Key::DetailPdfSha1Mismatch,
+    Key::DetailPdfSignerCount,
+    Key::DetailPdfSubFilter,
+    Key::DetailPdfEddsa,
+    Key::DetailPdfRead,
+    Key::DetailPdfTooLarge,
+    Key::ProblemPageTree,
+    Key::ProblemContent,
+    Key::ProblemFieldValue,
+    Key::ProblemFilledReplaced,
+    Key::ProblemFormRemoved,
+    Key::ProblemFieldsRemoved,
+    Key::ProblemAnnotationsRemoved,
+    Key::ProblemFieldAdded,
+    // Why a detached signature's data could not be had (src/cmd/verify/xml.rs).
+    Key::VerifyReferenceQuery,
+    Key::VerifyReferenceScheme,
+    Key::VerifyReferenceNotFetched,
+    Key::VerifyReferenceEscape,
+    Key::VerifyReferenceNotUtf8,
+    Key::VerifyReferenceAbsolute,
+    Key::VerifyReferenceOutside,
+    Key::VerifyFetchFailed,
+    Key::VerifyFetchStatus,
+    Key::VerifyFetchTooLarge,
+    Key::VerifyFetchTooSlow,
+    Key::VerifyFetchRedirect,
+    Key::VerifyFetchRedirects,
+    Key::VerifyFileMissing,
+    Key::VerifyNotRegularFile,
+    Key::VerifyFileTooLarge,
+];
+
+/// The placeholders whose values are themselves library texts, translated in turn.
+const NESTED: &[&str] = &["detail", "why", "reason", "problem", "feature"];
+
+/// The Vietnamese sentence for a reason's English message: the message is matched against
+/// the English rows it can come from, the values (names, times, counts) are read back, and
+/// the Vietnamese row is filled with them. `None` when no row matches; a nested library text
+/// no row matches (a rare disallowed change, a parser's error) stays English inside the
+/// Vietnamese sentence.
+fn reason_vi(message: &str) -> Option<String> {
+    // A cryptographic failure's reason is the library's text alone.
+    if let Some(text) =
+        translate(message, REASON_TEMPLATES).or_else(|| translate(message, DETAIL_TEMPLATES))
+    {
+        return Some(text);
+    }
+    // The allowed-changes summary: a first sentence, then optional `; `-separated parts.
+    let mut parts = message.split("; ");
+    let mut out = vec![translate(parts.next()?, REASON_TEMPLATES)?];
+    for part in parts {
+        out.push(translate(part, SUMMARY_PARTS)?);
+    }
+    Some(out.join("; "))
+}
+
+fn translate(message: &str, keys: &[Key]) -> Option<String> {
+    keys.iter().find_map(|&key| {
+        let values = unformat(i18n::text(key, Lang::En), message)?;
+        let values: Vec<(&str, String)> = values
+            .into_iter()
+            .map(|(name, value)| {
+                let value = NESTED
+                    .contains(&name)
+                    .then(|| translate(value, DETAIL_TEMPLATES))
+                    .flatten()
+                    .unwrap_or_else(|| value.to_owned());
+                (name, value)
+            })
+            .collect();
+        let args: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        Some(fill(i18n::text(key, Lang::Vi), &args))
+    })
+}
+
+/// Fills a catalogue text's `{name}` placeholders in one pass, so that a value holding
+/// braces (a certificate subject is the signer's to choose) is never filled in turn.
+pub(crate) fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len());
+    for piece in pieces(template) {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Hole(name) => match args.iter().find(|(n, _)| *n == name) {
+                Some((_, value)) => out.push_str(value),
+                None => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+            },
+        }
+    }
+    out
+}
+
+/// One piece of a catalogue text: literal text or a `{name}` placeholder.
+#[derive(Debug)]
+enum Piece<'t> {
+    Text(&'t str),
+    Hole(&'t str),
+}
+
+fn pieces(template: &str) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        let name = &rest[open + 1..open + len];
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            break;
+        }
+        if open > 0 {
+            out.push(Piece::Text(&rest[..open]));
+        }
+        out.push(Piece::Hole(name));
+        rest = &rest[open + len + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest));
+    }
+    out
+}
+
+/// The values of `template`'s placeholders when `message` is `template` filled in (each value
+/// non-empty; the shortest that lets the rest match), or `None`.
+fn unformat<'t, 'm>(template: &'t str, message: &'m str) -> Option<Vec<(&'t str, &'m str)>> {
+    fn fill<'t, 'm>(
+        pieces: &[Piece<'t>],
+        message: &'m str,
+        out: &mut Vec<(&'t str, &'m str)>,
+    ) -> bool {
+        match pieces {
+            [] => message.is_empty(),
+            [Piece::Text(text), rest @ ..] => message
+                .strip_prefix(text)
+                .is_some_and(|tail| fill(rest, tail, out)),
+            [Piece::Hole(name), rest @ ..] => {
+                let ends: Vec<usize> = match rest.first() {
+                    None => vec![message.len()],
+                    Some(Piece::Text(next)) => message
+                        .match_indices(next)
+                        .map(|(at, _)| at)
+                        .filter(|at| *at > 0)
+                        .collect(),
+                    Some(Piece::Hole(_)) => return false,
+                };
+                for end in ends {
+                    out.push((name, &message[..end]));
+                    if !message[..end].is_empty() && fill(rest, &message[end..], out) {
+                        return true;
+                    }
+                    out.pop();
+                }
+                false
+            }
+        }
+    }
+    let mut out = Vec::new();
+    fill(&pieces(template), message, &mut out).then_some(out)
+}
+
+/// The catalogue row for the reason codes a clerk meets most, shown in Vietnamese before the
+/// library's English detail when no row matches the whole message.
 fn reason_key(code: &str) -> Option<Key> {
     Some(match code {
         "integrity-ok" => Key::CodeIntegrityOk,
@@ -427,6 +776,269 @@ mod tests {
         let broken = xml_verdict(Indication::Failed, &["signature-mismatch"]);
         assert!(integrity_text(&broken, Lang::En).starts_with("BROKEN"));
         assert_eq!(validity_text(&broken, Lang::En), "-");
+    }
+
+    #[test]
+    fn every_reason_row_reads_its_values_back_from_its_english() {
+        use super::{unformat, DETAIL_TEMPLATES, REASON_TEMPLATES, SUMMARY_PARTS};
+        use crate::i18n;
+        let all = REASON_TEMPLATES
+            .iter()
+            .chain(DETAIL_TEMPLATES)
+            .chain(SUMMARY_PARTS);
+        for &key in all {
+            let template = i18n::text(key, Lang::En);
+            let names: Vec<&str> = super::pieces(template)
+                .into_iter()
+                .filter_map(|p| match p {
+                    super::Piece::Hole(name) => Some(name),
+                    super::Piece::Text(_) => None,
+                })
+                .collect();
+            // Values with spaces and commas, like subjects.
+            let values: Vec<(&str, String)> = names
+                .iter()
+                .map(|n| (*n, format!("CN=Nguyễn Văn {n}, O=Sở {n}")))
+                .collect();
+            let args: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let message = i18n::format(key, Lang::En, &args);
+            let read = unformat(template, &message)
+                .unwrap_or_else(|| panic!("{key:?} does not read back {message:?}"));
+            let read: Vec<(&str, String)> =
+                read.into_iter().map(|(n, v)| (n, v.to_owned())).collect();
+            assert_eq!(read, values, "{key:?}");
+            let vi = super::reason_vi(&message).or_else(|| {
+                // a summary part only comes after a first sentence
+                let whole = format!("revision 2 changes 3 objects, all in allowed ways; {message}");
+                super::reason_vi(&whole)
+            });
+            assert!(vi.is_some(), "{key:?}: {message:?}");
+        }
+    }
+
+    #[test]
+    fn library_texts_become_vietnamese_sentences_with_their_details() {
+        use super::reason_vi;
+        use chrono::TimeZone;
+        use kyso_chain::{ChainError, RevocationProblem, RevocationReason};
+        let at = chrono::Utc
+            .with_ymd_and_hms(2025, 3, 1, 8, 0, 0)
+            .single()
+            .expect("time");
+        let subject = "UID=CCCD:001190000001, CN=Trần Thị Bình, C=VN".to_owned();
+        let cases = [
+            (
+                ChainError::UnknownIssuer {
+                    subject: subject.clone(),
+                },
+                "chuỗi chứng thư: không tìm thấy tổ chức cấp tin cậy nào cho chứng thư UID=CCCD:001190000001, CN=Trần Thị Bình, C=VN",
+            ),
+            (
+                ChainError::Expired {
+                    subject: subject.clone(),
+                    at,
+                    not_after: at,
+                },
+                "chuỗi chứng thư: chứng thư UID=CCCD:001190000001, CN=Trần Thị Bình, C=VN đã hết hạn lúc 2025-03-01 08:00:00 UTC (thời điểm kiểm tra: 2025-03-01 08:00:00 UTC)",
+            ),
+            (
+                ChainError::Revoked {
+                    subject: subject.clone(),
+                    at,
+                    reason: RevocationReason::KeyCompromise,
+                },
+                "chuỗi chứng thư: chứng thư UID=CCCD:001190000001, CN=Trần Thị Bình, C=VN đã bị thu hồi lúc 2025-03-01 08:00:00 UTC (lý do: lộ khóa bí mật)",
+            ),
+            (
+                ChainError::RevocationUnknown {
+                    subject,
+                    why: RevocationProblem::CrlStale,
+                },
+                "chuỗi chứng thư: không xác định được tình trạng thu hồi của chứng thư UID=CCCD:001190000001, CN=Trần Thị Bình, C=VN: CRL đã cũ (nextUpdate trước thời điểm kiểm tra)",
+            ),
+        ];
+        for (error, expected) in cases {
+            let message = format!("certificate chain: {error}");
+            assert_eq!(reason_vi(&message).as_deref(), Some(expected), "{message}");
+        }
+        let digest = kyso_cms::Error::DigestMismatch.to_string();
+        assert!(reason_vi(&digest).is_some_and(|t| t.starts_with("giá trị băm")));
+        let summary = "revision 2 changes 4 objects, all in allowed ways; form filling or signing of the fields \"Ho ten\"; signature fields added: \"Sig2\"; annotations added: 1 (Widget)";
+        assert_eq!(
+            reason_vi(summary).as_deref(),
+            Some("phiên bản 2 thay đổi 4 đối tượng, tất cả đều theo cách được phép; điền hoặc ký các trường \"Ho ten\"; thêm các trường chữ ký: \"Sig2\"; thêm 1 chú thích (Widget)")
+        );
+        assert_eq!(reason_vi("some text no row knows"), None);
+        // A subject holding a placeholder's name is shown as it is.
+        let braces =
+            "the revocation status of CN={why} could not be checked: the OCSP response is stale";
+        assert_eq!(
+            reason_vi(braces).as_deref(),
+            Some("không kiểm tra được tình trạng thu hồi của chứng thư CN={why}: phản hồi OCSP đã cũ")
+        );
+    }
+
+    #[test]
+    fn no_reason_row_is_shadowed_by_an_earlier_one() {
+        use super::{fill, reason_vi, DETAIL_TEMPLATES, REASON_TEMPLATES};
+        use crate::i18n;
+        for &key in REASON_TEMPLATES.iter().chain(DETAIL_TEMPLATES) {
+            let names: Vec<&str> = super::pieces(i18n::text(key, Lang::En))
+                .into_iter()
+                .filter_map(|p| match p {
+                    super::Piece::Hole(name) => Some(name),
+                    super::Piece::Text(_) => None,
+                })
+                .collect();
+            let values: Vec<(&str, String)> =
+                names.iter().map(|n| (*n, format!("<{n} 7>"))).collect();
+            let args: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let message = fill(i18n::text(key, Lang::En), &args);
+            let expected = fill(i18n::text(key, Lang::Vi), &args);
+            assert_eq!(reason_vi(&message), Some(expected), "{key:?}: {message:?}");
+        }
+    }
+
+    /// The `Xml*`, `Xades*` and `Edxml*` rows mirror texts kyso-xml (and the CLI's XML path)
+    /// write in English: every literal piece of a row must appear in those sources (string
+    /// continuations joined, quotes dropped), so a changed library text fails here rather than
+    /// falling back to English in the table.
+    #[test]
+    fn xml_rows_mirror_the_texts_kyso_xml_writes() {
+        use crate::i18n::{self, Key};
+        let sources = [
+            include_str!("../../crates/kyso-xml/src/dsig/verify.rs"),
+            include_str!("../../crates/kyso-xml/src/dsig/xades.rs"),
+            include_str!("../../crates/kyso-xml/src/dsig/reference.rs"),
+            include_str!("../../crates/kyso-xml/src/dsig/key.rs"),
+            include_str!("../../crates/kyso-xml/src/dsig/algorithms.rs"),
+            include_str!("../../crates/kyso-xml/src/edxml.rs"),
+            include_str!("../../crates/kyso-xml/src/error.rs"),
+            include_str!("../cmd/verify/xml.rs"),
+        ];
+        let mut joined = String::new();
+        for source in sources {
+            let mut continued = false;
+            for line in source.lines() {
+                let line = if continued { line.trim_start() } else { line };
+                continued = line.ends_with('\\');
+                joined.push_str(line.strip_suffix('\\').unwrap_or(line));
+                if !continued {
+                    joined.push('\n');
+                }
+            }
+        }
+        let joined = joined.replace("\\\"", "\"").replace('"', "");
+        let rows = Key::ALL.iter().filter(|key| {
+            let name = format!("{key:?}");
+            ["Xml", "Xades", "Edxml"]
+                .iter()
+                .any(|p| name.starts_with(p))
+        });
+        let mut checked = 0;
+        for &key in rows {
+            for piece in super::pieces(i18n::text(key, Lang::En)) {
+                // `()` is an empty value's parentheses (`({uri})` in the source).
+                let super::Piece::Text(text) = piece else {
+                    continue;
+                };
+                for text in text.replace('"', "").split("()") {
+                    assert!(
+                        joined.contains(text),
+                        "{key:?}: {text:?} is not in kyso-xml's texts"
+                    );
+                }
+            }
+            checked += 1;
+        }
+        assert!(checked > 50, "{checked} rows");
+    }
+
+    #[test]
+    fn xml_reasons_become_vietnamese_sentences_with_their_details() {
+        use super::reason_vi;
+        let unsupported = |feature: &'static str, uri: &str| {
+            kyso_xml::Error::Unsupported {
+                feature,
+                uri: uri.to_owned(),
+            }
+            .to_string()
+        };
+        let unresolved = kyso_xml::Error::UnresolvedReference {
+            uri: "#doc".to_owned(),
+            count: 2,
+        };
+        let xslt = "http://www.w3.org/TR/1999/REC-xslt-19991116";
+        // (the English message as kyso-xml or src/cmd/verify/xml.rs writes it, the Vietnamese)
+        let cases = [
+            (
+                format!("unsupported: XSLT ({xslt}) in reference \"#doc\""),
+                format!("tham chiếu \"#doc\" dùng XSLT ({xslt}) mà kyso không hỗ trợ: không kiểm tra được dữ liệu của tham chiếu này"),
+            ),
+            (
+                "unsupported: Reference without URI () in reference \"\"".to_owned(),
+                "tham chiếu \"\" dùng tham chiếu không có URI mà kyso không hỗ trợ: không kiểm tra được dữ liệu của tham chiếu này".to_owned(),
+            ),
+            (
+                "unsupported: unknown algorithm (DigestMethod urn:x)".to_owned(),
+                "kyso không hỗ trợ thuật toán không xác định (thuật toán băm DigestMethod urn:x)".to_owned(),
+            ),
+            (
+                unsupported("ECDSA-DER-SignatureValue", ""),
+                "kyso không hỗ trợ SignatureValue ECDSA dạng DER".to_owned(),
+            ),
+            (
+                format!("reference \"#doc\": {unresolved}"),
+                "không xác định được dữ liệu của tham chiếu \"#doc\": tham chiếu \"#doc\" trỏ tới 2 nút (phải đúng một nút)".to_owned(),
+            ),
+            (
+                "reference \"\": digest does not match".to_owned(),
+                "giá trị băm của tham chiếu \"\" không khớp: nội dung đã bị sửa sau khi ký".to_owned(),
+            ),
+            (
+                "reference \"../a.pdf\": the referenced data are not available: \"../a.pdf\" leads outside the signature's folder: it is read only with --allow-external".to_owned(),
+                "không có dữ liệu mà tham chiếu \"../a.pdf\" trỏ tới: \"../a.pdf\" trỏ ra ngoài thư mục chứa chữ ký: chỉ đọc khi có --allow-external".to_owned(),
+            ),
+            (
+                "signed under policy urn:oid:2.16.704.1.1 (not evaluated)".to_owned(),
+                "chữ ký được tạo theo chính sách chữ ký urn:oid:2.16.704.1.1 (kyso không đánh giá chính sách này)".to_owned(),
+            ),
+            (
+                "SigningCertificate does not name the certificate that verified the signature".to_owned(),
+                "SigningCertificate không trỏ tới chứng thư đã dùng để xác minh chữ ký".to_owned(),
+            ),
+            (
+                "3 embedded certificate or revocation value(s) are not base64".to_owned(),
+                "3 chứng thư hoặc dữ liệu thu hồi nhúng trong chữ ký không ở dạng base64".to_owned(),
+            ),
+            (
+                "validated at the time proven by the signature time-stamp, 2025-03-01T15:00:00+07:00".to_owned(),
+                "kiểm tra tại thời điểm do dấu thời gian của chữ ký chứng minh, 2025-03-01T15:00:00+07:00".to_owned(),
+            ),
+            (
+                "the embedded validation data do not cover the TSA's chain: the signature time-stamp names no TSA certificate".to_owned(),
+                "dữ liệu kiểm tra nhúng trong chữ ký không đủ cho chuỗi chứng thư của đơn vị cấp dấu thời gian (TSA) (chưa đạt mức B-LT): dấu thời gian của chữ ký không nêu chứng thư của đơn vị cấp dấu thời gian (TSA)".to_owned(),
+            ),
+            (
+                "the package signature does not cover the whole package (URI=\"\")".to_owned(),
+                "chữ ký của gói tin không bao phủ toàn bộ gói tin (URI=\"\")".to_owned(),
+            ),
+            (
+                "attachment[ho-so.zip]/entry[goi-con.edxml] carries no signature".to_owned(),
+                "attachment[ho-so.zip]/entry[goi-con.edxml] không mang chữ ký nào".to_owned(),
+            ),
+            (
+                "malformed signature value: ECDSA value is not two equal halves".to_owned(),
+                "giá trị chữ ký sai cấu trúc: giá trị ECDSA không gồm hai nửa bằng nhau".to_owned(),
+            ),
+        ];
+        for (english, vietnamese) in cases {
+            assert_eq!(
+                reason_vi(&english).as_deref(),
+                Some(vietnamese.as_str()),
+                "{english}"
+            );
+        }
     }
 
     #[test]

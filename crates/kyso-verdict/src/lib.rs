@@ -81,7 +81,8 @@ pub enum Level {
 pub struct Reason {
     /// Stable identifier, e.g. `digest-mismatch`, `modified-after-signing`.
     pub code: String,
-    /// English text; the CLI renders Vietnamese from `code` and `args`.
+    /// English text, stable for scripts; the CLI's table reads its values back and renders
+    /// the Vietnamese sentence of the same catalogue row.
     pub message: String,
 }
 

@@ -19,6 +19,9 @@ use kyso_pdf::verify::{
 use kyso_verdict::{Coverage, Indication, Level, Reason, SignatureVerdict, SubIndication};
 use kyso_xml::dsig::ChainOutcome;
 
+use crate::cli::Lang;
+use crate::i18n::{self, Key};
+
 /// What every signature of a run is validated against (built once per run).
 pub(crate) struct Context {
     /// Trust anchors: installed roots plus `--trust`.
@@ -31,6 +34,12 @@ pub(crate) struct Context {
     pub(crate) fetcher: Option<kyso_chain::Fetcher>,
     /// `--allow-external`: XML references to URLs and absolute paths are followed.
     pub(crate) allow_external: bool,
+}
+
+/// A reason's English text (the JSON `message`), from the catalogue: the table renders the
+/// Vietnamese row of the same key from it (src/report/mod.rs).
+fn en(key: Key, args: &[(&str, &str)]) -> String {
+    crate::report::fill(i18n::text(key, Lang::En), args)
 }
 
 /// Vietnam's offset, used for every time shown (the rules want `+07:00`).
@@ -163,15 +172,9 @@ pub(crate) fn verdict(
             claimed_time,
             ..
         } => {
-            out.note(
-                "integrity-ok",
-                "the signed bytes are intact and the signature verifies".into(),
-            );
+            out.note("integrity-ok", en(Key::ReasonIntegrityOk, &[]));
             if *uses_sha1 {
-                out.note(
-                    "sha1",
-                    "SHA-1 is used (weak; accepted only for old archives)".into(),
-                );
+                out.note("sha1", en(Key::ReasonSha1, &[]));
             }
             (Some(signer_certificate.clone()), *claimed_time)
         }
@@ -203,12 +206,12 @@ pub(crate) fn verdict(
                     Indication::Failed,
                     Some(SubIndication::HashFailure),
                     "timestamp-imprint-mismatch",
-                    format!("the signature timestamp does not stamp this signature: {e}"),
+                    en(Key::ReasonTimestampImprint, &[("detail", &e.to_string())]),
                 )
             }
             Err(e) if facts.kind == SignatureKind::Signature => out.note(
                 "timestamp-ignored",
-                format!("the signature timestamp is defective and proves nothing: {e}"),
+                en(Key::ReasonTimestampIgnored, &[("detail", &e.to_string())]),
             ),
             Err(_) => {}
             Ok(()) => {
@@ -235,10 +238,9 @@ pub(crate) fn verdict(
                             if facts.kind == SignatureKind::Signature {
                                 out.note(
                                     "proven-existence",
-                                    format!(
-                                        "the signature timestamp is proven to exist at {} by the document timestamp {}: its TSA certificate is validated there",
-                                        vn_time(t),
-                                        p.by
+                                    en(
+                                        Key::ReasonTimestampProven,
+                                        &[("time", &vn_time(t)), ("by", &p.by)],
                                     ),
                                 );
                             }
@@ -246,7 +248,7 @@ pub(crate) fn verdict(
                     }
                     Some(Err(e)) if facts.kind == SignatureKind::Signature => out.note(
                         "timestamp-untrusted",
-                        format!("the signature timestamp's TSA is not trusted: {e}"),
+                        en(Key::ReasonTimestampUntrusted, &[("detail", &e.to_string())]),
                     ),
                     _ => {}
                 }
@@ -265,24 +267,27 @@ pub(crate) fn verdict(
     match (&leaf, proven, ctx.at) {
         (_, _, None) if facts.kind == SignatureKind::DocumentTimestamp => out.note(
             "validation-time",
-            format!("validated at the current time, {}", vn_chrono(validation_time)),
+            en(
+                Key::ReasonValidatedNow,
+                &[("time", &vn_chrono(validation_time))],
+            ),
         ),
-        (_, _, Some(at)) => out.note("validation-time", format!("validated at {} as requested", vn_chrono(at))),
+        (_, _, Some(at)) => out.note(
+            "validation-time",
+            en(Key::ReasonValidatedAt, &[("time", &vn_chrono(at))]),
+        ),
         (_, Some(t), None) => out.note(
             "validation-time",
-            format!("validated at the time proven by the timestamp, {}", vn_time(t)),
+            en(Key::ReasonValidatedProven, &[("time", &vn_time(t))]),
         ),
         (_, None, None) if claimed.is_some() => out.note(
             "validation-time-claimed",
-            format!(
-                "no trusted timestamp: validated at the signing time the signer claims, {} (unproven)",
-                vn_chrono(validation_time)
+            en(
+                Key::ReasonValidatedClaimed,
+                &[("time", &vn_chrono(validation_time))],
             ),
         ),
-        _ => out.note(
-            "validation-time-now",
-            "no signing time at all: validated at the current time".into(),
-        ),
+        _ => out.note("validation-time-now", en(Key::ReasonValidatedNoTime, &[])),
     }
 
     // The earliest proven time, usable only under a valid covering document timestamp: a
@@ -304,22 +309,14 @@ pub(crate) fn verdict(
             match result {
                 Ok((p, lifted)) => {
                     if let (Some(t), Some(by)) = (lifted, proof) {
-                        let how = if facts.kind == SignatureKind::Signature && proven == Some(t) {
-                            format!(
-                                "by its signature timestamp, itself covered by the document timestamp {} of {}",
-                                by.by,
-                                vn_time(by.time)
-                            )
+                        let (time, by_time) = (vn_time(t), vn_time(by.time));
+                        let args = [("time", &*time), ("by", &*by.by), ("by_time", &*by_time)];
+                        let key = if facts.kind == SignatureKind::Signature && proven == Some(t) {
+                            Key::ReasonProvenBySignatureTimestamp
                         } else {
-                            format!("by the document timestamp {}", by.by)
+                            Key::ReasonProvenByDocumentTimestamp
                         };
-                        out.note(
-                            "proven-existence",
-                            format!(
-                                "proven to exist at {} {how}; the certificate chain is validated at that time with the embedded revocation data",
-                                vn_time(t)
-                            ),
-                        );
+                        out.note("proven-existence", en(key, &args));
                     }
                     for warning in p.warnings() {
                         out.note("chain-warning", warning_text(warning));
@@ -340,7 +337,7 @@ pub(crate) fn verdict(
         .map(|t| t.gen_time);
     let level = level(facts, leaf.as_ref(), dss, stamped.or(archive_time), ctx);
     if let Some(why) = not_baseline(facts) {
-        out.note("not-baseline", why.into());
+        out.note("not-baseline", en(why, &[]));
     }
     let coverage = coverage(facts);
     let (signer, organization, issuer, not_before, not_after) = match &leaf {
@@ -488,7 +485,7 @@ fn chain_failure(out: &mut Outcome, e: &ChainError) {
         indication,
         Some(sub),
         &format!("chain-{}", e.code()),
-        format!("certificate chain: {e}"),
+        en(Key::ReasonChain, &[("detail", &e.to_string())]),
     );
 }
 
@@ -540,7 +537,10 @@ pub(super) fn xml_chain_outcome(
         Err(e) => {
             return ChainOutcome::Indeterminate {
                 sub_indication: SubIndication::NoSigningCertificateFound,
-                reason: format!("the signer's certificate does not parse: {e}"),
+                reason: en(
+                    Key::ReasonCertificateUnparsable,
+                    &[("detail", &e.to_string())],
+                ),
             }
         }
     };
@@ -549,7 +549,7 @@ pub(super) fn xml_chain_outcome(
     match validate_signer(&leaf, at.into(), &pool, ctx, &sources) {
         Ok(_) => ChainOutcome::Trusted,
         Err(e) => {
-            let reason = format!("certificate chain: {e}");
+            let reason = en(Key::ReasonChain, &[("detail", &e.to_string())]);
             match chain_indication(&e) {
                 (Indication::Failed, sub_indication) => ChainOutcome::Failed {
                     sub_indication,
@@ -566,10 +566,11 @@ pub(super) fn xml_chain_outcome(
 
 fn warning_text(warning: &Warning) -> String {
     match warning {
-        Warning::Sha1Signature { subject } => format!("{subject} is signed with SHA-1"),
-        Warning::RevocationUnknown { subject, why } => {
-            format!("the revocation status of {subject} could not be checked: {why}")
-        }
+        Warning::Sha1Signature { subject } => en(Key::ReasonWarningSha1, &[("subject", subject)]),
+        Warning::RevocationUnknown { subject, why } => en(
+            Key::ReasonWarningRevocation,
+            &[("subject", subject), ("why", &why.to_string())],
+        ),
         other => format!("{other:?}"),
     }
 }
@@ -732,7 +733,7 @@ fn level(
 }
 
 /// Why an `ETSI.CAdES.detached` signature that verifies reaches no PAdES baseline level.
-fn not_baseline(facts: &SignatureFacts) -> Option<&'static str> {
+fn not_baseline(facts: &SignatureFacts) -> Option<Key> {
     if facts.kind != SignatureKind::Signature
         || facts.sub_filter.as_deref() != Some("ETSI.CAdES.detached")
     {
@@ -742,11 +743,11 @@ fn not_baseline(facts: &SignatureFacts) -> Option<&'static str> {
         CryptoOutcome::Verified {
             binds_certificate: false,
             ..
-        } => Some("no PAdES baseline level: no signing-certificate(-v2) attribute binds the signer's certificate (ETSI EN 319 142-1)"),
+        } => Some(Key::ReasonNoCertificateBinding),
         CryptoOutcome::Verified {
             claimed_time: Some(_),
             ..
-        } => Some("no PAdES baseline level: the CMS carries a signing-time attribute, which PAdES forbids (the claimed time belongs in /M, ETSI EN 319 142-1)"),
+        } => Some(Key::ReasonSigningTimeAttribute),
         _ => None,
     }
 }

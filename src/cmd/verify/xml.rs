@@ -790,8 +790,10 @@ impl<'b> Nested<'b> {
     fn unsigned(&mut self, label: &str) {
         self.notes.push(Reason {
             code: "edxml-attachment-unsigned".to_owned(),
-            message: crate::i18n::tr_with(
+            // Reason messages are English in JSON; the table translates them.
+            message: crate::i18n::format(
                 crate::i18n::Key::VerifyAttachmentUnsigned,
+                crate::cli::Lang::En,
                 &[("label", label)],
             ),
         });
