@@ -92,6 +92,8 @@ messages! {
     SecretPassword => "password", "mật khẩu";
     SecretPinOptions => "--pin-env, --pin-file or --pin-stdin", "--pin-env, --pin-file hoặc --pin-stdin";
     SecretPassOptions => "--pass-env or --pass-file", "--pass-env hoặc --pass-file";
+    EnvVarNotSet => "environment variable not found", "biến môi trường chưa được đặt";
+    EnvVarNotUnicode => "the variable's value is not valid UTF-8", "giá trị của biến môi trường không phải UTF-8";
     SecretFromEnv => "cannot read the {what} from environment variable {var}", "không đọc được {what} từ biến môi trường {var}";
     SecretFromFile => "cannot read the {what} from {path}", "không đọc được {what} từ {path}";
     SecretFromStdin => "cannot read the {what} from standard input", "không đọc được {what} từ đầu vào chuẩn";
@@ -716,6 +718,12 @@ pub(crate) fn error_chain(err: &anyhow::Error, lang: Lang) -> String {
             keys_error(keys, lang)
         } else if let Some(io) = cause.downcast_ref::<std::io::Error>() {
             io_error(io, lang)
+        } else if let Some(var) = cause.downcast_ref::<std::env::VarError>() {
+            let key = match var {
+                std::env::VarError::NotPresent => Key::EnvVarNotSet,
+                std::env::VarError::NotUnicode(_) => Key::EnvVarNotUnicode,
+            };
+            text(key, lang).to_owned()
         } else {
             cause.to_string()
         };

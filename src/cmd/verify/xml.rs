@@ -20,6 +20,20 @@ use kyso_xml::ParseLimits;
 
 use super::verdict::{self, Context};
 
+/// Reason texts are English in JSON (scripts read them); the Vietnamese table translates them
+/// back through the catalogue's templates (`report::REASON_TEMPLATES`).
+fn en(key: crate::i18n::Key) -> String {
+    crate::i18n::format(key, crate::cli::Lang::En, &[])
+}
+
+fn en_with(key: crate::i18n::Key, args: &[(&str, &str)]) -> String {
+    crate::i18n::format(key, crate::cli::Lang::En, args)
+}
+
+fn en_path(key: crate::i18n::Key, path: &Path) -> String {
+    en_with(key, &[("path", &path.display().to_string())])
+}
+
 /// kyso-xml's chain seam, plugged into kyso-chain exactly as the PDF path uses it.
 struct KysoChain<'a> {
     ctx: &'a Context,
@@ -98,7 +112,7 @@ impl TimestampValidator for KysoTimestamps<'_> {
             .map_err(anyhow::Error::from)
             .and_then(|token| {
                 token.check_imprint(data).map_err(|e| {
-                    anyhow::anyhow!(crate::i18n::tr_with(
+                    anyhow::anyhow!(en_with(
                         crate::i18n::Key::VerifyXmlTimestampOtherData,
                         &[("detail", &e.to_string())]
                     ))
@@ -172,23 +186,23 @@ impl ExternalResolver for ExternalContent {
         match (classify_reference(uri)?, &self.web) {
             (Target::Relative(path), web) => match place(&self.base, &path) {
                 Place::Inside(real) => read_referenced_file(&real),
-                Place::MissingInside => Err(crate::i18n::tr_path(
+                Place::MissingInside => Err(en_path(
                     crate::i18n::Key::VerifyFileMissing,
                     &self.base.join(&path),
                 )),
                 Place::Outside if web.is_some() => read_referenced_file(&self.base.join(&path)),
-                Place::Outside => Err(crate::i18n::tr_with(
+                Place::Outside => Err(en_with(
                     crate::i18n::Key::VerifyReferenceOutside,
                     &[("uri", uri)],
                 )),
             },
             (Target::Absolute(path), Some(_)) => read_referenced_file(&path),
             (Target::Web(url), Some(agent)) => fetch(agent, &url),
-            (Target::Absolute(_), None) => Err(crate::i18n::tr_with(
+            (Target::Absolute(_), None) => Err(en_with(
                 crate::i18n::Key::VerifyReferenceAbsolute,
                 &[("uri", uri)],
             )),
-            (Target::Web(_), None) => Err(crate::i18n::tr_with(
+            (Target::Web(_), None) => Err(en_with(
                 crate::i18n::Key::VerifyReferenceNotFetched,
                 &[("uri", uri)],
             )),
@@ -264,19 +278,14 @@ fn place(base: &Path, relative: &Path) -> Place {
 /// octets, which its transforms may need whole, so the file is read, not streamed.)
 fn read_referenced_file(full: &Path) -> Result<Vec<u8>, String> {
     let meta = std::fs::metadata(full).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            crate::i18n::tr_path(crate::i18n::Key::VerifyFileMissing, full)
-        }
+        std::io::ErrorKind::NotFound => en_path(crate::i18n::Key::VerifyFileMissing, full),
         _ => format!("{}: {e}", full.display()),
     })?;
     if !meta.is_file() {
-        return Err(crate::i18n::tr_path(
-            crate::i18n::Key::VerifyNotRegularFile,
-            full,
-        ));
+        return Err(en_path(crate::i18n::Key::VerifyNotRegularFile, full));
     }
     if meta.len() > MAX_REFERENCED_FILE {
-        return Err(crate::i18n::tr_with(
+        return Err(en_with(
             crate::i18n::Key::VerifyFileTooLarge,
             &[
                 ("path", &full.display().to_string()),
@@ -298,7 +307,7 @@ fn fetch(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
         let response = match agent.get(&current).call() {
             Ok(response) => response,
             Err(ureq::Error::Status(status, _)) => {
-                return Err(crate::i18n::tr_with(
+                return Err(en_with(
                     crate::i18n::Key::VerifyFetchStatus,
                     &[("url", &current), ("status", &status.to_string())],
                 ))
@@ -314,7 +323,7 @@ fn fetch(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
                 {
                     detail = format!("{detail}: {part}");
                 }
-                return Err(crate::i18n::tr_with(
+                return Err(en_with(
                     crate::i18n::Key::VerifyFetchFailed,
                     &[("url", &current), ("detail", &detail)],
                 ));
@@ -324,7 +333,7 @@ fn fetch(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
             let location = response.header("Location").unwrap_or_default();
             let target = join_location(&current, location);
             if location.is_empty() || url_scheme(&target) != scheme {
-                return Err(crate::i18n::tr_with(
+                return Err(en_with(
                     crate::i18n::Key::VerifyFetchRedirect,
                     &[("url", &current), ("target", &format!("{location:?}"))],
                 ));
@@ -334,7 +343,7 @@ fn fetch(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
         }
         return read_body(response, &current, started);
     }
-    Err(crate::i18n::tr_with(
+    Err(en_with(
         crate::i18n::Key::VerifyFetchRedirects,
         &[("url", url), ("max", &MAX_REDIRECTS.to_string())],
     ))
@@ -344,7 +353,7 @@ fn fetch(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, String> {
 fn read_body(response: ureq::Response, url: &str, started: Instant) -> Result<Vec<u8>, String> {
     use std::io::Read;
     let too_large = || {
-        crate::i18n::tr_with(
+        en_with(
             crate::i18n::Key::VerifyFetchTooLarge,
             &[("url", url), ("limit", &MAX_FETCHED.to_string())],
         )
@@ -361,7 +370,7 @@ fn read_body(response: ureq::Response, url: &str, started: Instant) -> Result<Ve
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         if started.elapsed() > FETCH_DEADLINE {
-            return Err(crate::i18n::tr_with(
+            return Err(en_with(
                 crate::i18n::Key::VerifyFetchTooSlow,
                 &[
                     ("url", url),
@@ -370,7 +379,7 @@ fn read_body(response: ureq::Response, url: &str, started: Instant) -> Result<Ve
             ));
         }
         let n = reader.read(&mut buf).map_err(|e| {
-            crate::i18n::tr_with(
+            en_with(
                 crate::i18n::Key::VerifyFetchFailed,
                 &[("url", url), ("detail", &e.to_string())],
             )
@@ -440,7 +449,7 @@ fn uri_scheme(uri: &str) -> Option<&str> {
 /// queries on paths are refused.
 fn classify_reference(uri: &str) -> Result<Target, String> {
     if uri.contains('#') {
-        return Err(crate::i18n::tr(crate::i18n::Key::VerifyReferenceQuery).to_owned());
+        return Err(en(crate::i18n::Key::VerifyReferenceQuery));
     }
     let path = match uri_scheme(uri) {
         Some(scheme)
@@ -462,7 +471,7 @@ fn classify_reference(uri: &str) -> Result<Target, String> {
                 None => rest.starts_with('/').then_some(rest),
             };
             let Some(local) = local else {
-                return Err(crate::i18n::tr_with(
+                return Err(en_with(
                     crate::i18n::Key::VerifyReferenceScheme,
                     &[("scheme", scheme)],
                 ));
@@ -470,7 +479,7 @@ fn classify_reference(uri: &str) -> Result<Target, String> {
             local
         }
         Some(scheme) => {
-            return Err(crate::i18n::tr_with(
+            return Err(en_with(
                 crate::i18n::Key::VerifyReferenceScheme,
                 &[("scheme", scheme)],
             ))
@@ -478,11 +487,11 @@ fn classify_reference(uri: &str) -> Result<Target, String> {
         None => uri,
     };
     if path.contains('?') {
-        return Err(crate::i18n::tr(crate::i18n::Key::VerifyReferenceQuery).to_owned());
+        return Err(en(crate::i18n::Key::VerifyReferenceQuery));
     }
     let path = PathBuf::from(percent_decode(uri, path)?);
     if path.as_os_str().is_empty() {
-        return Err(crate::i18n::tr_with(
+        return Err(en_with(
             crate::i18n::Key::VerifyFileMissing,
             &[("path", &format!("{uri:?}"))],
         ));
@@ -505,7 +514,7 @@ fn percent_decode(uri: &str, path: &str) -> Result<String, String> {
                 .and_then(|h| std::str::from_utf8(h).ok())
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
                 .ok_or_else(|| {
-                    crate::i18n::tr_with(
+                    en_with(
                         crate::i18n::Key::VerifyReferenceEscape,
                         &[("uri", &format!("{uri:?}"))],
                     )
@@ -518,7 +527,7 @@ fn percent_decode(uri: &str, path: &str) -> Result<String, String> {
         }
     }
     String::from_utf8(bytes).map_err(|_| {
-        crate::i18n::tr_with(
+        en_with(
             crate::i18n::Key::VerifyReferenceNotUtf8,
             &[("uri", &format!("{uri:?}"))],
         )
