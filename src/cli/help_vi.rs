@@ -1266,6 +1266,10 @@ pub(crate) fn is_clap_help(command: &Command) -> bool {
 
 /// `command` with every text in Vietnamese. The command is built first (so clap's generated
 /// help and version flags and `help` subcommands exist to be translated); parse with it as is.
+/// The usage line's placeholders.
+const USAGE_OPTIONS: &str = "[TÙY CHỌN]";
+const USAGE_COMMAND: &str = "<LỆNH>";
+
 pub fn localize(mut command: Command) -> Command {
     command.build();
     localize_command(command, "kyso")
@@ -1280,6 +1284,14 @@ fn localize_command(command: Command, path: &str) -> Command {
     } else {
         command
     };
+    // clap's usage line with its placeholders in Vietnamese ("[OPTIONS]", "<COMMAND>").
+    let english_usage = command.render_usage().to_string();
+    let usage_line = english_usage
+        .strip_prefix("Usage: ")
+        .unwrap_or(&english_usage)
+        .replace("[OPTIONS]", USAGE_OPTIONS)
+        .replace("<COMMAND>", USAGE_COMMAND);
+    command = command.override_usage(usage_line);
     let usage = command.get_styles().get_usage();
     let template = format!(
         "{{before-help}}{{about-with-newline}}\n{}{USAGE}{} {{usage}}\n\n{{all-args}}{{after-help}}",
