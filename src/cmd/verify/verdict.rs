@@ -770,43 +770,19 @@ fn long_term_covered(
     if dss.certificates.is_empty() && !dss.has_revocation_data() {
         return false;
     }
-    let certs: Vec<Certificate> = facts
+    let carried: Vec<Vec<u8>> = facts
         .embedded
         .certificates
         .iter()
         .chain(&dss.certificates)
-        .filter_map(|der| Certificate::from_der(der).ok())
-        .collect();
-    let anchors = ctx
-        .anchors
-        .certificates()
-        .iter()
         .cloned()
-        .chain(certs.iter().filter(|c| c.is_self_issued()).cloned());
-    let mut policy = ValidationPolicy::new(CertPool::from_certs(anchors), time.into());
-    policy.revocation = RevocationMode::SoftFail;
-    policy.sha1 = Sha1Policy::Warn;
-    let pool = CertPool::from_certs(certs);
-    let mut sources = RevocationSources::new();
-    for crl in &dss.crls {
-        let _ = sources.add_crl_der(crl);
-    }
-    for ocsp in &dss.ocsp_responses {
-        let _ = sources.add_ocsp_der(ocsp);
-    }
-    let mut valid = |cert: &Certificate, at: SystemTime| {
-        policy.time = at.into();
-        kyso_chain::validate(cert, &pool, &policy, &sources).is_ok_and(|path| {
-            path.certificates()
-                .iter()
-                .zip(path.revocation())
-                .all(|(cert, status)| {
-                    !matches!(status, RevocationStatus::Unknown { .. })
-                        || (cert.ocsp_urls().is_empty() && cert.crl_urls().is_empty())
-                })
-        })
+        .collect();
+    let material = RevocationMaterial {
+        certificates: carried,
+        crls: dss.crls.clone(),
+        ocsp_responses: dss.ocsp_responses.clone(),
     };
-    if !valid(leaf, time) {
+    if carried_data_cover(leaf, &material, time, false, ctx).is_err() {
         return false;
     }
     let tsa = facts
@@ -816,8 +792,66 @@ fn long_term_covered(
         .and_then(|ts| Some((ts.tsa_certificate.as_deref()?, ts.gen_time)))
         .and_then(|(der, at)| Some((Certificate::from_der(der).ok()?, at)));
     match tsa {
-        Some((tsa, at)) => valid(&tsa, at),
+        Some((tsa, at)) => carried_data_cover(&tsa, &material, at, true, ctx).is_ok(),
         None => true,
+    }
+}
+
+/// The long-term rule shared by PAdES B-LT and XAdES B-LT: the validation data a file carries
+/// (`material`: certificates, CRLs, OCSP responses), with nothing fetched and no installed
+/// intermediate, build `leaf`'s path at `at` and give a revocation status for every certificate
+/// on it that names a revocation source (a certificate naming none, such as a CA whose
+/// issuer publishes nothing for it, needs none). The installed anchors and every self-issued
+/// certificate carried count as anchors, so the level says what the file holds whether or not
+/// its root is trusted (trust is the indication's business). `time_stamping` asks for the
+/// TSA profile (id-kp-timeStamping). `Err` says what is missing.
+pub(crate) fn carried_data_cover(
+    leaf: &Certificate,
+    material: &RevocationMaterial,
+    at: SystemTime,
+    time_stamping: bool,
+    ctx: &Context,
+) -> Result<(), String> {
+    let certs: Vec<Certificate> = material
+        .certificates
+        .iter()
+        .filter_map(|der| Certificate::from_der(der).ok())
+        .collect();
+    let anchors = ctx
+        .anchors
+        .certificates()
+        .iter()
+        .cloned()
+        .chain(certs.iter().filter(|c| c.is_self_issued()).cloned());
+    let mut policy = ValidationPolicy::new(CertPool::from_certs(anchors), at.into());
+    policy.revocation = RevocationMode::SoftFail;
+    policy.sha1 = Sha1Policy::Warn;
+    if time_stamping {
+        policy.required_ekus = vec![eku::TIME_STAMPING];
+    }
+    let pool = CertPool::from_certs(certs);
+    let mut sources = RevocationSources::new();
+    for crl in &material.crls {
+        let _ = sources.add_crl_der(crl);
+    }
+    for ocsp in &material.ocsp_responses {
+        let _ = sources.add_ocsp_der(ocsp);
+    }
+    let path = kyso_chain::validate(leaf, &pool, &policy, &sources).map_err(|e| e.to_string())?;
+    let uncovered = path
+        .certificates()
+        .iter()
+        .zip(path.revocation())
+        .find(|(cert, status)| {
+            matches!(status, RevocationStatus::Unknown { .. })
+                && !(cert.ocsp_urls().is_empty() && cert.crl_urls().is_empty())
+        });
+    match uncovered {
+        Some((cert, _)) => Err(format!(
+            "no revocation status for {} in the carried data",
+            cert.subject()
+        )),
+        None => Ok(()),
     }
 }
 

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use kyso_chain::{eku, CertPool, Certificate, RevocationMode, RevocationSources, ValidationPolicy};
+use kyso_chain::Certificate;
 use kyso_pdf::verify::{RevocationMaterial, SignedBytes};
 use kyso_verdict::{FileReport, Reason, SignatureVerdict};
 use kyso_xml::archive::{self, ArchiveLimits};
@@ -69,33 +69,15 @@ impl ChainValidator for KysoChain<'_> {
         at: SystemTime,
         purpose: CertificatePurpose,
     ) -> Result<(), String> {
+        // The same rule as PAdES B-LT: what the file carries, nothing fetched or installed.
         let leaf = Certificate::from_der(leaf_der).map_err(|e| e.to_string())?;
-        let mut candidates =
-            CertPool::from_certs(self.ctx.intermediates.certificates().iter().cloned());
-        for der in pool {
-            if let Ok(cert) = Certificate::from_der(der) {
-                candidates.add(cert);
-            }
-        }
-        let mut sources = RevocationSources::new();
-        for crl in &data.crls {
-            let _ = sources.add_crl_der(crl);
-        }
-        for ocsp in &data.ocsp_responses {
-            let _ = sources.add_ocsp_der(ocsp);
-        }
-        let mut policy = ValidationPolicy::new(
-            CertPool::from_certs(self.ctx.anchors.certificates().iter().cloned()),
-            at.into(),
-        );
-        policy.revocation = RevocationMode::HardFail;
-        policy.sha1 = kyso_chain::Sha1Policy::Warn;
-        if purpose == CertificatePurpose::TimeStamping {
-            policy.required_ekus = vec![eku::TIME_STAMPING];
-        }
-        kyso_chain::validate(&leaf, &candidates, &policy, &sources)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        let material = RevocationMaterial {
+            certificates: pool.to_vec(),
+            crls: data.crls.clone(),
+            ocsp_responses: data.ocsp_responses.clone(),
+        };
+        let time_stamping = purpose == CertificatePurpose::TimeStamping;
+        verdict::carried_data_cover(&leaf, &material, at, time_stamping, self.ctx)
     }
 }
 
