@@ -16,14 +16,22 @@ loop_sample=${LOOP_SAMPLE:-200}
 pdfsig_sample=${PDFSIG_SAMPLE:-300}
 huge_mb=${HUGE_MB:-1024}
 work=$(mktemp -d /tmp/kyso-verify-bench.XXXXXX)
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; fi
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$PWD/target}
 cargo build --release --quiet --bin kyso
 kyso=$CARGO_TARGET_DIR/release/kyso
 py=$PWD/.venv/bin/python
 pyhanko=$PWD/.venv/bin/pyhanko
 
-bash fixtures/pki/make-test-pki.sh "$work/pki" >/dev/null
+# The test PKI names an OCSP responder and a CRL on loopback, with a TSA there too: the third
+# signatures are PAdES B-LT (a signature timestamp and a DSS with the revocation data).
+. benches/loopback.sh
+start_loopback "$work"
 export KYSO_BENCH_PASS=kyso KYSO_TRUST_DIR=$work/no-store
 
 # A few hundred distinct signed documents, then copies up to COUNT (verifying a copy costs the
@@ -33,14 +41,15 @@ python3 benches/make-pdfs.py "$work/in" "$(( distinct - 10 ))" 200
 python3 benches/make-pdfs.py "$work/in-big" 10 5000
 cp "$work"/in-big/*.pdf "$work/in/" 2>/dev/null || true
 for f in "$work"/in-big/*.pdf; do mv "$f" "$work/in/big-$(basename "$f")"; done
-sign() { "$kyso" sign "$1" --out-dir "$2" --p12 "$work/pki/$3.p12" --pass-env KYSO_BENCH_PASS --field "$4" --json >/dev/null; }
+sign() { "$kyso" sign "$1" --out-dir "$2" --p12 "$work/pki/$3.p12" --pass-env KYSO_BENCH_PASS --field "$4" --json "${@:5}" >/dev/null; }
 sign "$work/in" "$work/s1" rsa2048 Signature1
 mkdir -p "$work/s2-in" "$work/archive"
 ls "$work/s1" | awk 'NR % 2 == 0' | while read -r f; do mv "$work/s1/$f" "$work/s2-in/"; done
 sign "$work/s2-in" "$work/s2" agency Signature2
 mkdir -p "$work/s3-in"
 ls "$work/s2" | awk 'NR % 3 == 0' | while read -r f; do mv "$work/s2/$f" "$work/s3-in/"; done
-sign "$work/s3-in" "$work/s3" ecp256 Signature3
+sign "$work/s3-in" "$work/s3" ecp256 Signature3 --tsa "$base/tsa" --ltv --ltv-crl "$work/pki/root.crl.pem"
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 cp "$work"/s1/*.pdf "$work"/s2/*.pdf "$work"/s3/*.pdf "$work/archive/"
 i=0
 have=$(find "$work/archive" -name '*.pdf' | wc -l)
@@ -68,6 +77,7 @@ peak kyso_mb "$kyso" verify --offline -j2 --jsonl --trust "$work/pki/root.pem" "
 t1=$(now); kyso_s=$(elapsed "$t0" "$t1")
 kyso_passed=$( (grep -o '"indication":"PASSED"' "$work/kyso.jsonl" || true) | wc -l)
 kyso_failed=$( (grep -o '"indication":"FAILED"' "$work/kyso.jsonl" || true) | wc -l)
+kyso_blt=$( (grep -o '"level":"B-LT"' "$work/kyso.jsonl" || true) | wc -l)
 
 # (arrays, not `ls | head` pipelines: with pipefail a reader that stops early kills the script)
 mapfile -t archive < <(ls "$work/archive")
@@ -98,7 +108,7 @@ t1=$(now); huge_s=$(elapsed "$t0" "$t1")
 huge_verdict=$( (grep -o '"indication":"[A-Z]*"' "$work/huge.jsonl" || true) | head -n1)
 
 cat <<MD
-## kyso verify: $n signed PDFs ($size_mb MB; 1-3 signatures), offline, $(nproc) cores
+## kyso verify: $n signed PDFs ($size_mb MB; 1-3 signatures, the third B-LT), offline, $(nproc) cores
 
 | tool | files | seconds | files/s | peak RSS |
 |---|---|---|---|---|
@@ -107,6 +117,6 @@ cat <<MD
 | pyHanko in one Python process (sample) | $loop_n | $loop_s | $(rate "$loop_n" "$loop_s") | ${loop_mb} MB (20 files) |
 | pdfsig loop (sample) | $pdfsig_sample | $pdfsig_s | $(rate "$pdfsig_sample" "$pdfsig_s") | ${pdfsig_mb} MB (one 5 MB file) |
 
-kyso verdicts: $kyso_passed signatures PASSED, $kyso_failed FAILED (expected: all PASSED). Work dir: $work
+kyso verdicts: $kyso_passed signatures PASSED ($kyso_blt at level B-LT), $kyso_failed FAILED (expected: all PASSED). Work dir: $work
 One ${huge_mb} MB signed PDF: kyso verify in ${huge_s} s, peak RSS ${huge_mb_rss} MB, ${huge_verdict}.
 MD

@@ -297,6 +297,7 @@ messages! {
     CodeSha1 => "uses SHA-1 (weak)", "dùng thuật toán SHA-1 (yếu)";
     CodeLegacyFormat => "old signature format", "định dạng chữ ký cũ";
     CodeNotBaseline => "reaches no PAdES baseline level", "chữ ký không đạt mức PAdES cơ bản nào";
+    ReasonCarriedNoRevocation => "no revocation status for {subject} in the carried data", "dữ liệu đi kèm chữ ký không có tình trạng thu hồi của {subject}";
     // kyso verify: the reasons of a verdict. The English is the JSON/CSV `message` (built by
     // src/cmd/verify/verdict.rs or, for the Detail*/Finding* rows, by kyso-chain, kyso-cms
     // and kyso-pdf); the table reads the values back from it and fills the Vietnamese.

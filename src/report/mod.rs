@@ -424,6 +424,7 @@ const DETAIL_TEMPLATES: &[Key] = &[
     // before the CMS rows, whose `malformed {what}` would also match some.
     Key::XmlErrorDuplicateId,
     Key::XmlErrorMissingElement,
+    Key::ReasonCarriedNoRevocation,
     Key::XmlErrorMissingAttribute,
     Key::XmlErrorBase64,
     Key::XmlErrorUnsupportedBare,

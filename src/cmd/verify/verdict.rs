@@ -847,9 +847,9 @@ pub(crate) fn carried_data_cover(
                 && !(cert.ocsp_urls().is_empty() && cert.crl_urls().is_empty())
         });
     match uncovered {
-        Some((cert, _)) => Err(format!(
-            "no revocation status for {} in the carried data",
-            cert.subject()
+        Some((cert, _)) => Err(en(
+            Key::ReasonCarriedNoRevocation,
+            &[("subject", &cert.subject().to_string())],
         )),
         None => Ok(()),
     }
