@@ -600,6 +600,31 @@ thread_local! {
     static POOLS: RefCell<HashMap<Vec<[u8; 32]>, Rc<CertPool>>> = RefCell::new(HashMap::new());
     /// This thread's policy: the anchors are the run's; time and usages are set per call.
     static POLICY: RefCell<Option<ValidationPolicy>> = const { RefCell::new(None) };
+    /// Pools of the certificates files carry, for the long-term (B-LT) check.
+    static CARRIED_POOLS: RefCell<HashMap<Vec<[u8; 32]>, Rc<CertPool>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// The pool of exactly the certificates a file carries, shared (with its warm signature
+/// cache) by every file that carries the same ones: the long-term check of `carried_data_cover`
+/// then costs hash lookups instead of a signature verification per certificate, CRL and OCSP
+/// response.
+fn carried_pool(certs: Vec<Certificate>) -> Rc<CertPool> {
+    let mut key: Vec<[u8; 32]> = certs.iter().map(Certificate::fingerprint).collect();
+    key.sort_unstable();
+    key.dedup();
+    CARRIED_POOLS.with(|pools| {
+        let mut pools = pools.borrow_mut();
+        if let Some(pool) = pools.get(&key) {
+            return Rc::clone(pool);
+        }
+        let pool = Rc::new(CertPool::from_certs(certs));
+        if pools.len() >= MAX_POOLS {
+            pools.clear();
+        }
+        pools.insert(key, Rc::clone(&pool));
+        pool
+    })
 }
 
 fn pool_for(ctx: &Context, material: &RevocationMaterial) -> Rc<CertPool> {
@@ -829,7 +854,7 @@ pub(crate) fn carried_data_cover(
     if time_stamping {
         policy.required_ekus = vec![eku::TIME_STAMPING];
     }
-    let pool = CertPool::from_certs(certs);
+    let pool = carried_pool(certs);
     let mut sources = RevocationSources::new();
     for crl in &material.crls {
         let _ = sources.add_crl_der(crl);
