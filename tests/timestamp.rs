@@ -515,15 +515,15 @@ fn sign_with_an_unreachable_tsa_writes_nothing() {
 
 /// A test PKI whose signer and TSA certificates point at a real OCSP responder and a CRL
 /// server on loopback, with a TSA of that PKI: what B-LT and B-LTA need.
-struct LtvWorld {
-    dir: Dir,
+pub(crate) struct LtvWorld {
+    pub(crate) dir: Dir,
     ocsp: Option<Server>,
     crl: Option<Server>,
-    tsa: Server,
+    pub(crate) tsa: Server,
 }
 
 impl LtvWorld {
-    fn new(name: &str) -> Self {
+    pub(crate) fn new(name: &str) -> Self {
         Self::with_pki_env(name, &[])
     }
 
@@ -586,19 +586,19 @@ impl LtvWorld {
     }
 
     /// OCSP requests answered so far.
-    fn ocsp_requests(&self) -> usize {
+    pub(crate) fn ocsp_requests(&self) -> usize {
         self.ocsp
             .as_ref()
             .map_or(0, |s| s.requests.load(std::sync::atomic::Ordering::SeqCst))
     }
 
     /// Stops the OCSP responder and the CRL server: what follows can only use the DSS.
-    fn go_offline(&mut self) {
+    pub(crate) fn go_offline(&mut self) {
         self.ocsp = None;
         self.crl = None;
     }
 
-    fn pki(&self, name: &str) -> PathBuf {
+    pub(crate) fn pki(&self, name: &str) -> PathBuf {
         self.dir.join("pki").join(name)
     }
 

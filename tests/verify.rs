@@ -1921,76 +1921,23 @@ fn what_kyso_pyhanko_and_pdfsig_sign_verifies_as_passed() {
 // ---------------------------------------------------------------------------------------------
 // PAdES levels (ETSI EN 319 142-1) against a loopback TSA, OCSP responder and CRL server.
 
-use crate::timestamp::tsa_server;
+use crate::timestamp::LtvWorld;
 
-/// A test PKI whose certificates name a loopback OCSP responder and CRL server, and a
-/// loopback TSA of that PKI (the servers stop when this is dropped).
-struct LevelWorld {
-    dir: Dir,
-    tsa: tsa_server::Server,
-    _ocsp: tsa_server::Server,
-    _crl: tsa_server::Server,
+/// The timestamp tests' loopback world (a test PKI whose certificates name a loopback OCSP
+/// responder and CRL server, and a loopback TSA of that PKI; the servers stop when this is
+/// dropped), with the level tests' helpers.
+struct LevelWorld(LtvWorld);
+
+impl std::ops::Deref for LevelWorld {
+    type Target = LtvWorld;
+    fn deref(&self) -> &LtvWorld {
+        &self.0
+    }
 }
 
 impl LevelWorld {
     fn new(name: &str) -> Self {
-        use tsa_server::{start, ts_config, Behaviour};
-        let dir = Dir::new(name);
-        let pki = dir.join("pki");
-        let ocsp_work = dir.join("ocsp-work");
-        let crl_root = dir.join("crl");
-        let ts_work = dir.join("tsa-work");
-        for d in [&ocsp_work, &crl_root, &ts_work] {
-            std::fs::create_dir_all(d).expect("dir");
-        }
-        let ocsp = start(
-            &ocsp_work,
-            &ocsp_work.join("unused"),
-            Behaviour::Ocsp {
-                index: pki.join("ca/intermediate/index.txt"),
-                ca: pki.join("intermediate.pem"),
-                rsigner: pki.join("ocsp.pem"),
-                rkey: pki.join("ocsp.key.pem"),
-            },
-        );
-        let crl = start(
-            &crl_root,
-            &crl_root.join("unused"),
-            Behaviour::Files(crl_root.clone()),
-        );
-        let out = std::process::Command::new("bash")
-            .arg(repo_root().join("fixtures/pki/make-test-pki.sh"))
-            .arg(&pki)
-            .env("PKI_OCSP_URL", &ocsp.url)
-            .env("PKI_CRL_URL", crl.url.replace("/tsa", "/intermediate.crl"))
-            .output()
-            .expect("run make-test-pki.sh");
-        assert!(out.status.success(), "{out:?}");
-        let status = std::process::Command::new("openssl")
-            .args(["crl", "-outform", "DER", "-in"])
-            .arg(pki.join("intermediate.crl.pem"))
-            .arg("-out")
-            .arg(crl_root.join("intermediate.crl"))
-            .status()
-            .expect("openssl crl");
-        assert!(status.success());
-        let config = ts_config(
-            &ts_work,
-            &pki.join("tsa.pem"),
-            &pki.join("tsa.key.pem"),
-            &pki.join("chain.pem"),
-        );
-        let tsa = start(&ts_work, &config, Behaviour::Reply("plain"));
-        Self {
-            dir,
-            tsa,
-            _ocsp: ocsp,
-            _crl: crl,
-        }
-    }
-
-    fn pki(&self, name: &str) -> PathBuf {
-        self.dir.join("pki").join(name)
+        LevelWorld(LtvWorld::new(name))
     }
 
     /// `kyso` with `args`, asserting success.

@@ -2,12 +2,13 @@
 //! and TSA on loopback (then verified offline), detached signatures over any file, and edXML
 //! packages carrying zip archives.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::util::{require_tool, Dir};
 
-use crate::timestamp::tsa_server::{start, ts_config, Behaviour, Server};
+use crate::timestamp::tsa_server::{start, ts_config, Behaviour};
+use crate::timestamp::LtvWorld;
 
 fn text(out: &std::process::Output) -> String {
     format!(
@@ -17,86 +18,26 @@ fn text(out: &std::process::Output) -> String {
     )
 }
 
-/// A fresh test PKI whose signer and TSA certificates point at an OCSP responder and a CRL
-/// server on loopback, and a TSA of that PKI.
-struct World {
-    dir: Dir,
-    ocsp: Option<Server>,
-    crl: Option<Server>,
-    tsa: Server,
+/// The timestamp tests' loopback world (a test PKI whose certificates name an OCSP responder
+/// and a CRL server on loopback, and a TSA of that PKI), with XML helpers.
+struct World(LtvWorld);
+
+impl std::ops::Deref for World {
+    type Target = LtvWorld;
+    fn deref(&self) -> &LtvWorld {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for World {
+    fn deref_mut(&mut self) -> &mut LtvWorld {
+        &mut self.0
+    }
 }
 
 impl World {
     fn new(name: &str) -> Self {
-        let dir = Dir::new(name);
-        let pki = dir.join("pki");
-        let ocsp_work = dir.join("ocsp-work");
-        let crl_root = dir.join("crl");
-        std::fs::create_dir_all(&ocsp_work).expect("dir");
-        std::fs::create_dir_all(&crl_root).expect("dir");
-        let ocsp = start(
-            &ocsp_work,
-            &ocsp_work.join("unused"),
-            Behaviour::Ocsp {
-                index: pki.join("ca/intermediate/index.txt"),
-                ca: pki.join("intermediate.pem"),
-                rsigner: pki.join("ocsp.pem"),
-                rkey: pki.join("ocsp.key.pem"),
-            },
-        );
-        let crl = start(
-            &crl_root,
-            &crl_root.join("unused"),
-            Behaviour::Files(crl_root.clone()),
-        );
-        let crl_url = crl.url.replace("/tsa", "/intermediate.crl");
-        let out = Command::new("bash")
-            .arg(crate::util::repo_root().join("fixtures/pki/make-test-pki.sh"))
-            .arg(&pki)
-            .env("PKI_OCSP_URL", &ocsp.url)
-            .env("PKI_CRL_URL", &crl_url)
-            .output()
-            .expect("run make-test-pki.sh");
-        assert!(out.status.success(), "{}", text(&out));
-        let status = Command::new("openssl")
-            .args(["crl", "-outform", "DER", "-in"])
-            .arg(pki.join("intermediate.crl.pem"))
-            .arg("-out")
-            .arg(crl_root.join("intermediate.crl"))
-            .status()
-            .expect("openssl crl");
-        assert!(status.success());
-        let ts_work = dir.join("tsa-work");
-        std::fs::create_dir_all(&ts_work).expect("dir");
-        let config = ts_config(
-            &ts_work,
-            &pki.join("tsa.pem"),
-            &pki.join("tsa.key.pem"),
-            &pki.join("chain.pem"),
-        );
-        let tsa = start(&ts_work, &config, Behaviour::Reply("plain"));
-        Self {
-            dir,
-            ocsp: Some(ocsp),
-            crl: Some(crl),
-            tsa,
-        }
-    }
-
-    fn pki(&self, name: &str) -> PathBuf {
-        self.dir.join("pki").join(name)
-    }
-
-    fn ocsp_requests(&self) -> usize {
-        self.ocsp
-            .as_ref()
-            .map_or(0, |s| s.requests.load(std::sync::atomic::Ordering::SeqCst))
-    }
-
-    /// Stops the OCSP responder and the CRL server.
-    fn go_offline(&mut self) {
-        self.ocsp = None;
-        self.crl = None;
+        World(LtvWorld::new(name))
     }
 
     /// `kyso sign` with this PKI's RSA signer.

@@ -409,9 +409,11 @@ mod tests {
         0x30, 0x0C, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02, 0x05, 0x00,
     ];
 
-    fn self_signed(key: &PKey<Private>) -> X509 {
+    /// A self-signed certificate signed with `digest` (`MessageDigest::null()` for EdDSA,
+    /// which signs without a separate digest).
+    fn self_signed_with(key: &PKey<Private>, digest: MessageDigest) -> X509 {
         let mut name = X509Name::builder().expect("name");
-        name.append_entry_by_nid(Nid::COMMONNAME, "kyso ECDSA test")
+        name.append_entry_by_nid(Nid::COMMONNAME, "kyso CMS test")
             .expect("cn");
         let name = name.build();
         let mut builder = X509::builder().expect("builder");
@@ -427,8 +429,12 @@ mod tests {
         let later = openssl::asn1::Asn1Time::days_from_now(30).expect("later");
         builder.set_not_before(&now).expect("nb");
         builder.set_not_after(&later).expect("na");
-        builder.sign(key, MessageDigest::sha256()).expect("sign");
+        builder.sign(key, digest).expect("sign");
         builder.build()
+    }
+
+    fn self_signed(key: &PKey<Private>) -> X509 {
+        self_signed_with(key, MessageDigest::sha256())
     }
 
     /// A detached CMS over [`CONTENT`] signed by OpenSSL with a fresh key on `curve`.
@@ -534,29 +540,6 @@ mod tests {
         );
     }
 
-    /// A self-signed EdDSA certificate (EdDSA signs without a separate digest).
-    fn eddsa_certificate(key: &PKey<Private>) -> X509 {
-        let mut name = X509Name::builder().expect("name");
-        name.append_entry_by_nid(Nid::COMMONNAME, "kyso EdDSA test")
-            .expect("cn");
-        let name = name.build();
-        let mut builder = X509::builder().expect("builder");
-        builder.set_version(2).expect("version");
-        let serial = openssl::bn::BigNum::from_u32(0x448)
-            .and_then(|n| n.to_asn1_integer())
-            .expect("serial");
-        builder.set_serial_number(&serial).expect("serial");
-        builder.set_subject_name(&name).expect("subject");
-        builder.set_issuer_name(&name).expect("issuer");
-        builder.set_pubkey(key).expect("key");
-        let now = openssl::asn1::Asn1Time::days_from_now(0).expect("now");
-        let later = openssl::asn1::Asn1Time::days_from_now(30).expect("later");
-        builder.set_not_before(&now).expect("nb");
-        builder.set_not_after(&later).expect("na");
-        builder.sign(key, MessageDigest::null()).expect("sign");
-        builder.build()
-    }
-
     /// A detached SignedData over [`CONTENT`] with an RFC 8419 SignerInfo: `digest_alg` is the
     /// DER digestAlgorithm, `digest` the content digest it names, the signature made by OpenSSL
     /// over the signed attributes (or over the content itself without them).
@@ -568,7 +551,7 @@ mod tests {
         with_attributes: bool,
     ) -> Vec<u8> {
         use crate::der_writer::{oid, set_of};
-        let cert = eddsa_certificate(key);
+        let cert = self_signed_with(key, MessageDigest::null());
         let sign = |message: &[u8]| {
             openssl::sign::Signer::new_without_digest(key)
                 .and_then(|mut s| s.sign_oneshot_to_vec(message))
